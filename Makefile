@@ -1,0 +1,55 @@
+# LoanWatch — the two commands:
+#   make run    set everything up and run web + Celery worker + Celery beat on 127.0.0.1:8000
+#   make test   run the whole test suite against real PostgreSQL, Redis and a Celery worker
+# With DATABASE_URL / REDIS_URL unset both use embedded servers kept under .data/.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SERVICES := $(PY) scripts/services.py
+
+.PHONY: run test install assets messages services-stop lint clean-data help
+
+help:
+	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
+	@echo "make test   - run the whole test suite"
+	@echo "make lint   - ruff"
+
+run: install
+	$(SERVICES) run -- bash scripts/run.sh
+
+test: install
+	$(SERVICES) run -- bash scripts/test.sh $(ARGS)
+
+install: $(VENV)/.installed assets messages
+
+# Re-install only when the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "LoanWatch needs Python >= 3.11")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: node_modules/.package-lock.json static/vendor/.copied
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to fetch the front-end libraries"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.copied: node_modules/.package-lock.json scripts/vendor_assets.py
+	$(PY) scripts/vendor_assets.py
+	touch $@
+
+messages: $(VENV)/.installed
+	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+services-stop:
+	$(SERVICES) stop
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean-data: services-stop
+	rm -rf .data

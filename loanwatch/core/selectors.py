@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+
+from .models import Heartbeat
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def broker_ok() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def heartbeat_last(*, name: str) -> datetime | None:
+    return Heartbeat.objects.filter(name=name).values_list("at", flat=True).first()
+
+
+def broker_queue_length(*, queue: str = "celery") -> int | None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return int(client.llen(queue))
+    except redis.RedisError:
+        return None
+
+
+# --- Home pages -------------------------------------------------------------------------------
+# Each returns the template context of one role's home page. Later features add their figures
+# here, always as aggregate queries scoped to the user.
+
+
+def officer_home(*, user) -> dict:
+    from loanwatch.accounts.models import User
+
+    colleagues = (
+        User.objects.filter(team_id=user.team_id, is_active=True, groups__name="officer")
+        .exclude(pk=user.pk)
+        .order_by("full_name")
+        if user.team_id
+        else User.objects.none()
+    )
+    supervisors = (
+        User.objects.filter(team_id=user.team_id, is_active=True, groups__name="supervisor")
+        if user.team_id
+        else User.objects.none()
+    )
+    return {"team": user.team, "colleagues": colleagues, "supervisors": supervisors}
+
+
+def supervisor_home(*, user) -> dict:
+    from loanwatch.accounts.models import User
+
+    officers = (
+        User.objects.filter(team_id=user.team_id, is_active=True, groups__name="officer")
+        .order_by("full_name")
+        if user.team_id
+        else User.objects.none()
+    )
+    return {"team": user.team, "officers": officers}
+
+
+def admin_home(*, user) -> dict:
+    from django.db.models import Count, Q
+
+    from loanwatch.accounts.models import Team, User
+
+    teams = Team.objects.annotate(
+        officer_count=Count("members", filter=Q(members__groups__name="officer",
+                                                members__is_active=True)),
+        supervisor_count=Count("members", filter=Q(members__groups__name="supervisor",
+                                                   members__is_active=True)),
+    ).order_by("code")
+    return {
+        "teams": teams,
+        "user_count": User.objects.filter(is_active=True).count(),
+        "last_beat": heartbeat_last(name="beat"),
+        "broker_up": broker_ok(),
+        "queue_length": broker_queue_length(),
+    }

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+urlpatterns = [
+    path("", include("loanwatch.core.urls")),
+    path("accounts/", include("loanwatch.accounts.urls")),
+    path("customers/", include("customers.urls")),
+    path("visits/", include("visits.urls")),
+    path("reports/", include("reports.urls")),
+    # The language switcher works before sign-in too (the login page has it).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(f"{settings.ADMIN_URL}", admin.site.urls),
+]
