@@ -72,8 +72,12 @@ def admin_client_(admin_user):
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker on the real broker, for the length of one test."""
+def celery_worker(transactional_db, django_db_serialized_rollback):
+    """A real Celery worker on the real broker, for the length of one test.
+
+    Its tests commit for real; the serialized rollback restores the rows that migrations
+    created (the role groups) after the flush that ends them.
+    """
     from celery.contrib.testing.worker import start_worker
 
     from loanwatch.celery import app
