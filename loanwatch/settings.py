@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "axes",
     "loanwatch.accounts",
     "loanwatch.core",
     "customers",
@@ -63,8 +64,12 @@ MIDDLEWARE = [
     # Tags every audited change made during a request with the user and the URL.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "loanwatch.core.middleware.ContentSecurityPolicyMiddleware",
+    "loanwatch.accounts.middleware.SessionLifetimeMiddleware",
     # Deny by default: every page needs a signed-in user unless its view opts out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "loanwatch.urls"
@@ -112,6 +117,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock out by username, not by address: a whole branch shares one IP address.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "loanwatch.accounts.views.locked_out"
+AXES_VERBOSE = False
+# A session ends 12 hours after sign-in however active it is (idle timeout: SESSION_COOKIE_AGE).
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -165,7 +184,11 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS: list[str] = []
+SILENCED_SYSTEM_CHECKS = [
+    # django-axes would also lock by address; a branch shares one address, so one clumsy user
+    # would lock out the whole branch. We lock by username (see AXES_LOCKOUT_PARAMETERS).
+    "axes.W006",
+]
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

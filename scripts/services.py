@@ -217,7 +217,8 @@ def cmd_run(command: list[str]) -> int:
     child = subprocess.Popen(command, env={**os.environ, **env})
     # Ctrl-C reaches the child's whole process group; we wait for it to finish its own shutdown,
     # then stop the servers we started.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    interrupted = []
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
     try:
         code = child.wait()
@@ -225,7 +226,8 @@ def cmd_run(command: list[str]) -> int:
         signal.signal(signal.SIGINT, previous)
         for stop in reversed(stoppers):
             stop()
-    return code
+    # Ctrl-C is how a developer stops `make run`: a clean stop, not a failure.
+    return 0 if interrupted else code
 
 
 def main() -> int:
