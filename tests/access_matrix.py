@@ -1,0 +1,54 @@
+"""The access matrix: what every URL answers to every role.
+
+One row per named URL. `build` (optional) creates the records the URL needs, owned by the
+personas of team A (officer, supervisor), and returns the URL's kwargs. Statuses: an int, or
+LOGIN for a redirect to the sign-in page. Personas: anon, officer, officer_b (another team),
+supervisor, supervisor_b (another team), admin.
+
+A URL the project defines without a row here fails tests/test_access_matrix.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+LOGIN = "login"
+PERSONAS = ("anon", "officer", "officer_b", "supervisor", "supervisor_b", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    expect: dict[str, int | str]
+    method: str = "get"
+    build: Callable[[dict], dict] | None = None
+    data: dict = field(default_factory=dict)
+
+
+def every(status: int | str, anon: int | str = LOGIN) -> dict[str, int | str]:
+    """The same answer for every signed-in persona."""
+    return {"anon": anon, **{p: status for p in PERSONAS if p != "anon"}}
+
+
+def only(roles: set[str], status: int = 200, others: int = 403,
+         anon: int | str = LOGIN) -> dict[str, int | str]:
+    """Allowed roles get `status`, other signed-in roles `others`."""
+    return {"anon": anon, **{p: status if p in roles else others
+                             for p in PERSONAS if p != "anon"}}
+
+
+def scoped(owner_status: int = 200) -> dict[str, int | str]:
+    """A record of team A's officer: theirs, their supervisor's and the admin's; 404 elsewhere."""
+    return {"anon": LOGIN, "officer": owner_status, "officer_b": 404,
+            "supervisor": owner_status, "supervisor_b": 404, "admin": owner_status}
+
+
+ROWS: list[Row] = [
+    Row("core:home", every(200)),
+    Row("core:healthz", every(200, anon=200)),
+    Row("accounts:login", every(302, anon=200)),  # signed-in users go to their home page
+    Row("accounts:logout", every(405)),  # GET never signs anybody out
+    Row("set_language", every(302, anon=302), method="post", data={"language": "en"}),
+    Row("javascript-catalog", every(200)),
+]
