@@ -51,4 +51,14 @@ ROWS: list[Row] = [
     Row("accounts:logout", every(405)),  # GET never signs anybody out
     Row("set_language", every(302, anon=302), method="post", data={"language": "en"}),
     Row("javascript-catalog", every(200)),
+    Row("accounts:user_list", only({"admin"})),
+    Row("accounts:user_create", only({"admin"})),
+    Row("accounts:user_detail", only({"admin"}), build=lambda p: {"pk": p["officer"].pk}),
+    Row("accounts:user_password", only({"admin"}, status=400), method="post",
+        build=lambda p: {"pk": p["officer"].pk}),
+    Row("accounts:user_unlock", only({"admin"}, status=302), method="post",
+        build=lambda p: {"pk": p["officer"].pk}),
+    Row("accounts:team_list", only({"admin"})),
+    Row("accounts:team_create", only({"admin"})),
+    Row("accounts:team_edit", only({"admin"}), build=lambda p: {"pk": p["officer"].team_id}),
 ]

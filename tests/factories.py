@@ -29,9 +29,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
+    role = Role.OFFICER
+
     @factory.post_generation
-    def role(self, create: bool, extracted: Role | None, **kwargs) -> None:
-        if create and extracted:
-            self.groups.add(Group.objects.get(name=Role(extracted).value))
+    def role_group(self, create: bool, extracted, **kwargs) -> None:
+        # The role's group carries its permissions, as services.user_create sets it.
+        if create and self.role:
+            self.groups.add(Group.objects.get(name=Role(self.role).value))
         if create:
             self.save()

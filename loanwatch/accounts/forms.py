@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from .models import Team, User
+from .roles import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -12,3 +16,57 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Sign in"), css_class="w-100"))
+
+
+class _CrispyForm(forms.Form):
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class UserForm(_CrispyForm):
+    username = forms.RegexField(
+        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
+        error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("code"),
+                                  required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 10 characters, not only digits, not a common password."),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        else:
+            del self.fields["is_active"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if not self.fields["username"].disabled and User.objects.filter(
+            username__iexact=username
+        ).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+
+class PasswordResetForm(_CrispyForm):
+    submit_label = _("Set password")
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+class TeamForm(_CrispyForm):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from functools import cached_property
-
 import pghistory
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ROLE_ORDER, Role
+from .roles import Role
 
 
 @pghistory.track()
@@ -27,6 +25,15 @@ class Team(models.Model):
         return self.name
 
 
+class LoanWatchUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes a working LoanWatch administrator, role included.
+        extra_fields.setdefault("role", Role.ADMIN)
+        user = super().create_superuser(username, email, password, **extra_fields)
+        user.groups.add(Group.objects.get(name=Role.ADMIN.value))
+        return user
+
+
 # Password hashes and login times stay out of the trail; logins are logged on their own.
 @pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
@@ -40,6 +47,12 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The role decides what the user may do; the group of the same name carries its Django
+    # permissions. Both are set together by services.user_create / user_update. Keeping the role
+    # on the row puts role changes in the audit trail and saves a query on every request.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+
+    objects = LoanWatchUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -48,17 +61,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
-
-    @cached_property
-    def role(self) -> Role | None:
-        """The user's widest role, from group membership; superusers act as admins."""
-        if self.is_superuser:
-            return Role.ADMIN
-        names = {g.name for g in self.groups.all()}
-        for role in ROLE_ORDER:
-            if role.value in names:
-                return role
-        return None
 
     @property
     def is_officer(self) -> bool:

@@ -1,4 +1,5 @@
-"""The three roles. Each is a Django group (created by migration 0002) carrying its permissions."""
+"""The three roles. Each has a Django group of the same name (created by migration 0002) that
+carries its permissions; User.role says which one a user has."""
 
 from __future__ import annotations
 
@@ -11,6 +12,3 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
 
-
-# Highest first: a user in several groups acts with the widest role.
-ROLE_ORDER = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)

@@ -57,6 +57,7 @@ def load_people() -> dict[str, User]:
                 full_name=spec.full_name,
                 email=f"{spec.username}@loanwatch.example",
                 team=teams.get(spec.team_code) if spec.team_code else None,
+                role=spec.role,
                 is_staff=spec.role == Role.ADMIN,
             )
             user.set_password(DEMO_PASSWORD)

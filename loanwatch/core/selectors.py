@@ -54,14 +54,14 @@ def officer_home(*, user) -> dict:
     from loanwatch.accounts.models import User
 
     colleagues = (
-        User.objects.filter(team_id=user.team_id, is_active=True, groups__name="officer")
+        User.objects.filter(team_id=user.team_id, is_active=True, role="officer")
         .exclude(pk=user.pk)
         .order_by("full_name")
         if user.team_id
         else User.objects.none()
     )
     supervisors = (
-        User.objects.filter(team_id=user.team_id, is_active=True, groups__name="supervisor")
+        User.objects.filter(team_id=user.team_id, is_active=True, role="supervisor")
         if user.team_id
         else User.objects.none()
     )
@@ -72,7 +72,7 @@ def supervisor_home(*, user) -> dict:
     from loanwatch.accounts.models import User
 
     officers = (
-        User.objects.filter(team_id=user.team_id, is_active=True, groups__name="officer")
+        User.objects.filter(team_id=user.team_id, is_active=True, role="officer")
         .order_by("full_name")
         if user.team_id
         else User.objects.none()
@@ -86,9 +86,9 @@ def admin_home(*, user) -> dict:
     from loanwatch.accounts.models import Team, User
 
     teams = Team.objects.annotate(
-        officer_count=Count("members", filter=Q(members__groups__name="officer",
+        officer_count=Count("members", filter=Q(members__role="officer",
                                                 members__is_active=True)),
-        supervisor_count=Count("members", filter=Q(members__groups__name="supervisor",
+        supervisor_count=Count("members", filter=Q(members__role="supervisor",
                                                    members__is_active=True)),
     ).order_by("code")
     return {

@@ -63,7 +63,7 @@ def test_logout_needs_post_and_ends_the_session(officer_client):
 
 
 def test_user_without_role_is_told_so(client, db):
-    user = UserFactory(role=None)
+    user = UserFactory(role="")
     client.force_login(user)
     response = client.get(reverse("core:home"))
     assert response.status_code == 403

@@ -1,0 +1,94 @@
+"""Writes to users and teams. Every change is recorded by the audit triggers, with the acting
+user attached by the request's history context."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Team, User
+from .roles import Role
+
+
+def _check_role_team(*, role: Role, team: Team | None) -> None:
+    if role in (Role.OFFICER, Role.SUPERVISOR) and team is None:
+        raise ValidationError({"team": _("Officers and supervisors must belong to a team.")})
+
+
+def _set_role(*, user: User, role: Role) -> None:
+    """Role field and group membership change together (the user must be saved already)."""
+    user.groups.remove(*Group.objects.filter(name__in=Role.values))
+    user.groups.add(Group.objects.get(name=role.value))
+    user.role = role
+    user.is_staff = role == Role.ADMIN  # Django's admin site is for administrators only
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user: User,
+    username: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    team: Team | None,
+    role: Role,
+    password: str,
+) -> User:
+    _check_role_team(role=role, team=team)
+    user = User(username=username, full_name=full_name, email=email, phone=phone, team=team)
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.save()
+    _set_role(user=user, role=role)
+    user.save(update_fields=["role", "is_staff"])
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    acting_user: User,
+    user: User,
+    full_name: str,
+    email: str,
+    phone: str,
+    team: Team | None,
+    role: Role,
+    is_active: bool,
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_role_team(role=role, team=team)
+    if user.pk == acting_user.pk and (not is_active or role != Role.ADMIN):
+        raise ValidationError(_("You cannot deactivate yourself or remove your own admin role."))
+    user.full_name, user.email, user.phone, user.team = full_name, email, phone, team
+    user.is_active = is_active
+    _set_role(user=user, role=role)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, acting_user: User, user: User, password: str) -> None:
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+def user_unlock(*, acting_user: User, user: User) -> int:
+    """Lift a sign-in lockout; returns how many failure records were cleared."""
+    from axes.utils import reset
+
+    return reset(username=user.username)
+
+
+@transaction.atomic
+def team_save(*, acting_user: User, team: Team | None, code: str, name: str, region: str) -> Team:
+    team = Team() if team is None else Team.objects.select_for_update().get(pk=team.pk)
+    team.code, team.name, team.region = code, name, region
+    team.full_clean()
+    team.save()
+    return team

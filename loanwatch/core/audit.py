@@ -1,0 +1,117 @@
+"""Reading the audit trail that django-pghistory's triggers write.
+
+The trail is written by PostgreSQL triggers (every insert, update with a changed value, and delete
+of a tracked model, whoever runs the statement); the application only reads it here. History is
+shown to whoever may see the record itself: callers pass an object they fetched through a scoped
+selector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from pghistory.models import Events
+
+ACTIONS = {
+    "insert": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    actor: Any  # a User, or None for changes made outside a request (jobs, imports, shell)
+    source: str  # the request path, or the background job's name
+    changes: list[FieldChange]
+
+
+def _field(model: type[models.Model], name: str) -> models.Field | None:
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a column the model no longer has
+        return None
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+class _Values:
+    """Turns stored values into what a user reads: choice labels, yes/no, related names.
+    Related records are fetched in one query per related model, not one per change."""
+
+    def __init__(self, model: type[models.Model], diffs: list[dict]) -> None:
+        self.model = model
+        wanted: dict[type[models.Model], set] = {}
+        for diff in diffs:
+            for name, values in diff.items():
+                field = _field(model, name)
+                if field is not None and field.many_to_one:
+                    wanted.setdefault(field.related_model, set()).update(
+                        v for v in values if v is not None
+                    )
+        self.related = {m: m._base_manager.in_bulk(ids) for m, ids in wanted.items()}
+
+    def show(self, name: str, value: Any) -> Any:
+        field = _field(self.model, name)
+        if value is None or field is None:
+            return value
+        if field.many_to_one:
+            return self.related.get(field.related_model, {}).get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return value
+
+
+def history_for(*, obj: models.Model, limit: int = 200) -> list[HistoryEntry]:
+    """The trail of one record, newest first, with who changed what from which request."""
+    events = list(Events.objects.tracks(obj).order_by("-pgh_created_at")[:limit])
+    user_ids = {
+        (e.pgh_context or {}).get("user") for e in events if (e.pgh_context or {}).get("user")
+    }
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    model = type(obj)
+    diffs = []
+    for event in events:
+        diff = event.pgh_diff or {}
+        if event.pgh_label == "insert":
+            diff = {k: [None, v] for k, v in (event.pgh_data or {}).items()
+                    if not k.startswith("pgh_") and k != "id" and v not in (None, "")}
+        diffs.append(diff)
+    values = _Values(model, diffs)
+    entries = []
+    for event, diff in zip(events, diffs, strict=True):
+        context = event.pgh_context or {}
+        changes = [
+            FieldChange(label=_field_label(model, name), old=values.show(name, old),
+                        new=values.show(name, new))
+            for name, (old, new) in sorted(diff.items())
+        ]
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                action=str(ACTIONS.get(event.pgh_label, event.pgh_label)),
+                actor=users.get(context.get("user")),
+                source=context.get("url") or context.get("job") or "",
+                changes=changes,
+            )
+        )
+    return entries
