@@ -77,14 +77,12 @@ def load() -> dict[str, User]:
 
 
 def _feature_loaders() -> list:
-    # Apps that have demo data expose `demo.load(users)`; imported lazily to keep apps decoupled.
+    # Apps that have demo data expose `demo.load(users)`, loaded in dependency order.
     from importlib import import_module
+    from importlib.util import find_spec
 
-    loaders = []
-    for app in ("customers", "visits", "reports"):
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError:
-            continue
-        loaders.append(module.load)
-    return loaders
+    return [
+        import_module(f"{app}.demo").load
+        for app in ("customers", "visits", "reports")
+        if find_spec(f"{app}.demo") is not None
+    ]
