@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(PY) scripts/services.py
 
-.PHONY: run test install assets messages services-stop lint clean-data help
+.PHONY: run test install assets messages services-stop lint clean-data screenshots help
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
@@ -44,6 +44,12 @@ static/vendor/.copied: node_modules/.package-lock.json scripts/vendor_assets.py
 
 messages: $(VENV)/.installed
 	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+# Regenerate docs/screenshots/ (needs Chromium and a Chinese font:
+# apt-get install chromium fonts-wqy-microhei).
+screenshots: install
+	@fc-list :lang=zh | grep -q . || { echo "no Chinese font: apt-get install fonts-wqy-microhei"; exit 1; }
+	$(SERVICES) run -- $(PY) scripts/screenshots.py
 
 services-stop:
 	$(SERVICES) stop
