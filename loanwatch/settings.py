@@ -170,6 +170,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LoanWatch <loanwatch@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in mails point here (the address users open LoanWatch at).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security ---------------------------------------------------------------------------------
 # HTTPS=true when served behind TLS (production): secure cookies, HSTS and redirects.
@@ -226,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loanwatch.core.tasks.beat_tick",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
+    },
+    "notifications-sweep": {
+        "task": "loanwatch.core.tasks.notifications_sweep",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 110},
     },
     "clear-expired-sessions": {
         "task": "loanwatch.core.tasks.clear_expired_sessions",

@@ -51,6 +51,9 @@ ROWS: list[Row] = [
     Row("accounts:logout", every(405)),  # GET never signs anybody out
     Row("set_language", every(302, anon=302), method="post", data={"language": "en"}),
     Row("javascript-catalog", every(200)),
+    Row("core:notification_list", every(200)),
+    Row("core:notification_badge", every(200)),
+    Row("core:notification_read", every(302), method="post"),
     Row("accounts:user_list", only({"admin"})),
     Row("accounts:user_create", only({"admin"})),
     Row("accounts:user_detail", only({"admin"}), build=lambda p: {"pk": p["officer"].pk}),

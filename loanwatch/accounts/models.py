@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,9 @@ class User(AbstractUser):
     # permissions. Both are set together by services.user_create / user_update. Keeping the role
     # on the row puts role changes in the audit trail and saves a query on every request.
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # The language of the user's last sign-in: mail to them is written in it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
 
     objects = LoanWatchUserManager()
 

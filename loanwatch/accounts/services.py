@@ -92,3 +92,10 @@ def team_save(*, acting_user: User, team: Team | None, code: str, name: str, reg
     team.full_clean()
     team.save()
     return team
+
+
+def user_remember_language(*, user: User, language: str) -> None:
+    from django.conf import settings
+
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)

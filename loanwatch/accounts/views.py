@@ -27,6 +27,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Mail to the user is written in the language they sign in with.
+        services.user_remember_language(user=self.request.user,
+                                        language=self.request.LANGUAGE_CODE)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's default): a link cannot sign a user out behind their back."""

@@ -91,3 +91,15 @@ def admin_home(*, user) -> dict:
         "broker_up": broker_available(),
         "queue_length": broker_queue_length(),
     }
+
+
+def notifications_for(*, user):
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user).order_by("-created_at")
+
+
+def notification_unread_count(*, user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -15,3 +15,17 @@ def beat_tick() -> str:
 @shared_task(name="loanwatch.core.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
+
+
+@shared_task(name="loanwatch.core.tasks.notification_send_email")
+def notification_send_email(notification_id: int) -> bool:
+    return services.notification_email(notification_id=notification_id)
+
+
+@shared_task(name="loanwatch.core.tasks.notifications_sweep")
+def notifications_sweep() -> int:
+    """The outbox sweep: mail what was not mailed (broker was down, or a worker died)."""
+    sent = 0
+    for pk in services.notification_pending_ids():
+        sent += services.notification_email(notification_id=pk)
+    return sent

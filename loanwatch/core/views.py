@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from loanwatch.accounts.roles import Role
 
-from . import selectors
+from . import selectors, services
 
 
 @require_GET
@@ -42,3 +44,28 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "core/home_officer.html", selectors.officer_home(user=request.user))
     # Signed in but given no role yet: nothing to show beyond a clear explanation.
     return render(request, "core/home_norole.html", status=403)
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count in the menu, loaded after the page so pages keep their query count."""
+    return render(request, "core/notification_badge.html",
+                  {"unread": selectors.notification_unread_count(user=request.user)})
+
+
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    pk = request.POST.get("pk")
+    services.notification_mark_read(recipient=request.user,
+                                    pk=int(pk) if pk and pk.isdigit() else None)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("core:notification_list")
