@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "loanwatch.accounts",
     "loanwatch.core",
     "customers",
@@ -60,12 +62,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Tags every audited change made during a request with the user and the URL.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loanwatch.core.middleware.ContentSecurityPolicyMiddleware",
     "loanwatch.accounts.middleware.SessionLifetimeMiddleware",
+    "loanwatch.accounts.middleware.SecondFactorMiddleware",
     # Deny by default: every page needs a signed-in user unless its view opts out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -131,6 +135,7 @@ AXES_LOCKOUT_CALLABLE = "loanwatch.accounts.views.locked_out"
 AXES_VERBOSE = False
 # A session ends 12 hours after sign-in however active it is (idle timeout: SESSION_COOKIE_AGE).
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+OTP_TOTP_ISSUER = "LoanWatch"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -54,6 +54,8 @@ ROWS: list[Row] = [
     Row("core:notification_list", every(200)),
     Row("core:notification_badge", every(200)),
     Row("core:notification_read", every(302), method="post"),
+    Row("accounts:second_factor", only({"supervisor", "supervisor_b", "admin"})),
+    Row("accounts:second_factor_verify", every(200)),
     Row("accounts:user_list", only({"admin"})),
     Row("accounts:user_create", only({"admin"})),
     Row("accounts:user_detail", only({"admin"}), build=lambda p: {"pk": p["officer"].pk}),

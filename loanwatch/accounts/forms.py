@@ -39,6 +39,10 @@ class UserForm(_CrispyForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("code"),
                                   required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    otp_required = forms.BooleanField(
+        label=_("Require a second factor at sign-in"), required=False,
+        help_text=_("For supervisors and administrators: a code from an authenticator app."),
+    )
     password = forms.CharField(
         label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
         help_text=_("At least 10 characters, not only digits, not a common password."),
@@ -51,6 +55,7 @@ class UserForm(_CrispyForm):
             del self.fields["password"]
         else:
             del self.fields["is_active"]
+            del self.fields["otp_required"]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -70,3 +75,15 @@ class TeamForm(_CrispyForm):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=100)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits the app shows.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()

@@ -31,3 +31,31 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Holds a signed-in session at the code (or enrolment) page until the second factor is
+    done. The session remembers what is needed, so ordinary requests cost no query."""
+
+    ALLOWED = ("accounts:second_factor_verify", "accounts:second_factor", "accounts:logout",
+               "set_language", "core:healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.urls import Resolver404, resolve
+
+        from .second_factor import ENROL, SESSION_KEY
+
+        needed = request.session.get(SESSION_KEY) if request.user.is_authenticated else None
+        if needed and not request.path.startswith(settings.STATIC_URL):
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = ""
+            if name not in self.ALLOWED:
+                target = "accounts:second_factor" if needed == ENROL else \
+                    "accounts:second_factor_verify"
+                return redirect(target)
+        return self.get_response(request)

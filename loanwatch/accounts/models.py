@@ -52,6 +52,8 @@ class User(AbstractUser):
     # permissions. Both are set together by services.user_create / user_update. Keeping the role
     # on the row puts role changes in the audit trail and saves a query on every request.
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # Set by an administrator: this supervisor or administrator must sign in with a TOTP code.
+    otp_required = models.BooleanField(_("second factor required"), default=False)
     # The language of the user's last sign-in: mail to them is written in it.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)

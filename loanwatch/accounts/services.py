@@ -59,13 +59,18 @@ def user_update(
     team: Team | None,
     role: Role,
     is_active: bool,
+    otp_required: bool = False,
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_role_team(role=role, team=team)
+    if otp_required and role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise ValidationError({"otp_required": _(
+            "A second factor can be required of supervisors and administrators only.")})
     if user.pk == acting_user.pk and (not is_active or role != Role.ADMIN):
         raise ValidationError(_("You cannot deactivate yourself or remove your own admin role."))
     user.full_name, user.email, user.phone, user.team = full_name, email, phone, team
     user.is_active = is_active
+    user.otp_required = otp_required
     _set_role(user=user, role=role)
     user.save()
     return user

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from loanwatch.core.audit import history_for
 
-from . import forms, selectors, services
+from . import forms, second_factor, selectors, services
 from .access import role_required
 from .forms import LoginForm
 from .models import Team
@@ -32,7 +32,51 @@ class LoginView(auth_views.LoginView):
         # Mail to the user is written in the language they sign in with.
         services.user_remember_language(user=self.request.user,
                                         language=self.request.LANGUAGE_CODE)
+        needed = second_factor.needed_at_sign_in(user=self.request.user)
+        if needed:
+            self.request.session[second_factor.SESSION_KEY] = needed
+            return redirect("accounts:second_factor" if needed == second_factor.ENROL
+                            else "accounts:second_factor_verify")
         return response
+
+
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the authenticator app."""
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.verify(request=request, token=form.cleaned_data["code"]):
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", _("That code is not right, or has expired. Try the current one."))
+    return render(request, "accounts/second_factor_verify.html", {"form": form})
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def second_factor_page(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app, or remove it (unless an administrator requires one)."""
+    user = request.user
+    form = forms.CodeForm(request.POST or None)
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "remove" and not user.otp_required:
+        second_factor.remove(user=user)
+        messages.success(request, _("Second factor removed."))
+        return redirect("accounts:second_factor")
+    if request.method == "POST" and action == "confirm" and form.is_valid():
+        device_id = request.session.get("enrolment_device")
+        if device_id and second_factor.enrol_confirm(request=request, device_id=device_id,
+                                                     token=form.cleaned_data["code"]):
+            request.session.pop("enrolment_device", None)
+            messages.success(request, _("Second factor enrolled. You will be asked for a code "
+                                        "each time you sign in."))
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", _("That code is not right, or has expired. Try the current one."))
+    device = second_factor.confirmed_device(user=user)
+    context = {"device": device, "form": form, "required": user.otp_required}
+    if device is None or action == "replace":
+        enrolling = second_factor.enrolment_device(user=user)
+        request.session["enrolment_device"] = enrolling.pk
+        context.update(enrolling=True, qr=second_factor.qr_code_data_uri(device=enrolling),
+                       secret=second_factor.secret_base32(device=enrolling))
+    return render(request, "accounts/second_factor.html", context)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -98,7 +142,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         editing=True,
         initial={"username": user.username, "full_name": user.full_name, "email": user.email,
                  "phone": user.phone, "team": user.team, "role": user.role,
-                 "is_active": user.is_active},
+                 "is_active": user.is_active, "otp_required": user.otp_required},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,6 +151,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user, user=user, full_name=data["full_name"],
                 email=data["email"], phone=data["phone"], team=data["team"],
                 role=Role(data["role"]), is_active=data["is_active"],
+                otp_required=data["otp_required"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
