@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(PY) scripts/services.py
 
-.PHONY: run test install assets messages services-stop lint clean-data screenshots help
+.PHONY: run test install assets messages services-stop lint clean-data screenshots bench help
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
@@ -50,6 +50,10 @@ messages: $(VENV)/.installed
 screenshots: install
 	@fc-list :lang=zh | grep -q . || { echo "no Chinese font: apt-get install fonts-wqy-microhei"; exit 1; }
 	$(SERVICES) run -- $(PY) scripts/screenshots.py
+
+# Timings of the key pages against a bare-view floor, in the same run (see README).
+bench: install
+	$(SERVICES) run -- env DEBUG=true $(PY) manage.py bench $(ARGS)
 
 services-stop:
 	$(SERVICES) stop

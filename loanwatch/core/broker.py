@@ -22,15 +22,28 @@ _lock = threading.Lock()
 _state: dict[str, tuple[bool, float]] = {}
 
 
+_clients: dict[tuple[str, float], redis.Redis] = {}
+
+
 def broker_client(*, timeout: float = PING_TIMEOUT) -> redis.Redis:
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=timeout,
-                                socket_timeout=timeout)
+    """One client (and connection pool) per broker URL and timeout, reused across requests."""
+    key = (settings.CELERY_BROKER_URL, timeout)
+    client = _clients.get(key)
+    if client is None:
+        client = redis.Redis.from_url(key[0], socket_connect_timeout=timeout,
+                                      socket_timeout=timeout)
+        with _lock:
+            _clients[key] = client
+    return client
 
 
 def broker_ping(*, timeout: float = PING_TIMEOUT) -> bool:
+    client = broker_client(timeout=timeout)
     try:
-        return bool(broker_client(timeout=timeout).ping())
+        return bool(client.ping())
     except (redis.RedisError, OSError):
+        # A frozen server leaves half-used connections behind: start afresh next time.
+        client.connection_pool.disconnect()
         return False
 
 

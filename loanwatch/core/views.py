@@ -32,6 +32,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database and broker else 503)
 
 
+@require_GET
+@login_not_required
+def ping(request: HttpRequest) -> HttpResponse:
+    """Liveness without dependencies: the process answers. Also the benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on a home page made for its day's work."""
     role = request.user.role

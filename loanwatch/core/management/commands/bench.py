@@ -1,0 +1,187 @@
+"""Measure LoanWatch's key pages against a floor measured in the same run.
+
+    make bench            # or: python manage.py bench --requests 200 --concurrency 4
+
+A gunicorn server with the production configuration (DEBUG off) serves the database the
+environment names; a small asynchronous client, which leaves the CPU to the server, requests each
+page as a demo user of the right role. For each item the table gives queries per request, p50 and
+p95 latency and the ratio of its p50 to the floor's: `/ping`, a view that runs no query, served by
+the same server. Results also go to a JSON file. Timings are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from loanwatch.accounts.models import User
+from loanwatch.core import demo
+
+# (label, user or None, path). Features add their key pages here.
+ITEMS: list[tuple[str, str | None, str]] = [
+    ("floor: bare view", None, "/ping"),
+    ("health check", None, "/healthz"),
+    ("officer home", "officer1", "/"),
+    ("supervisor home", "supervisor1", "/"),
+    ("admin home", "admin", "/"),
+    ("admin: user list", "admin", "/accounts/users/"),
+    ("officer: notifications", "officer1", "/notifications/"),
+]
+
+
+@dataclass
+class Result:
+    item: str
+    path: str
+    queries: int
+    requests: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    ratio_to_floor: float = 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    if cookie:
+        headers += f"Cookie: {cookie}\r\n"
+    writer.write((headers + "\r\n").encode())
+    await writer.drain()
+    status_line = await reader.readline()
+    await reader.read()  # the whole response, as a browser would
+    writer.close()
+    return int(status_line.split()[1]), (time.perf_counter() - started) * 1000
+
+
+async def _load(port: int, path: str, cookie: str, requests: int, concurrency: int):
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(range(requests))
+
+    async def worker() -> None:
+        nonlocal errors
+        for _ in queue:
+            status, ms = await _get(port, path, cookie)
+            if status != 200:
+                errors += 1
+            latencies.append(ms)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, errors
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Benchmark key pages against a bare-view floor (see module docstring)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--requests", type=int, default=300)
+        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--output", default=".data/bench/results.json")
+
+    def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
+               **options) -> None:
+        demo.load()
+        cookies = self._sessions({user for _, user, _ in ITEMS if user})
+        queries = {path_user: self._count_queries(*path_user)
+                   for path_user in {(p, u) for _, u, p in ITEMS}}
+        port = _free_port()
+        env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1",
+               "SECRET_KEY": settings.SECRET_KEY}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                       env=env, check=True, cwd=settings.BASE_DIR)
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "loanwatch.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--log-level", "warning"],
+            env=env, cwd=settings.BASE_DIR,
+        )
+        try:
+            self._wait_for(port)
+            results = []
+            for label, user, path in ITEMS:
+                cookie = cookies.get(user, "")
+                asyncio.run(_load(port, path, cookie, min(50, requests), concurrency))  # warm
+                latencies, errors = asyncio.run(_load(port, path, cookie, requests, concurrency))
+                results.append(Result(
+                    item=label, path=path, queries=queries[(path, user)], requests=requests,
+                    errors=errors, p50_ms=round(statistics.median(latencies), 2),
+                    p95_ms=round(_percentile(latencies, 0.95), 2),
+                ))
+        finally:
+            server.terminate()
+            server.wait()
+        floor = results[0].p50_ms or 1e-9
+        for result in results:
+            result.ratio_to_floor = round(result.p50_ms / floor, 2)
+        self._print(results)
+        target = Path(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({
+            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "requests": requests, "concurrency": concurrency, "workers": workers,
+            "results": [asdict(r) for r in results],
+        }, indent=2, ensure_ascii=False))
+        self.stdout.write(f"\nresults written to {target}")
+
+    def _sessions(self, usernames: set[str]) -> dict[str, str]:
+        cookies = {}
+        for username in usernames:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            cookies[username] = f"{settings.SESSION_COOKIE_NAME}=" \
+                f"{client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        return cookies
+
+    def _count_queries(self, path: str, username: str | None) -> int:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if username:
+            client.force_login(User.objects.get(username=username))
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        return len(captured)
+
+    def _wait_for(self, port: int) -> None:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=1)  # noqa: S310
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the benchmark server did not start")
+
+    def _print(self, results: list[Result]) -> None:
+        header = (f"{'item':32} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8} "
+                  f"{'errors':>6}")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in results:
+            self.stdout.write(f"{r.item:32} {r.queries:>7} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
+                              f"{r.ratio_to_floor:>8.2f} {r.errors:>6}")
