@@ -27,7 +27,13 @@ class _CrispyForm(forms.Form):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class UserForm(_CrispyForm):
+class _VersionedForm(_CrispyForm):
+    """Carries the version of the record the form showed (see loanwatch.core.concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UserForm(_VersionedForm):
     username = forms.RegexField(
         label=_("Username"), max_length=150, regex=r"^[\w.@+-]+\Z",
         error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
@@ -71,7 +77,7 @@ class PasswordResetForm(_CrispyForm):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
 
 
-class TeamForm(_CrispyForm):
+class TeamForm(_VersionedForm):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=100)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)

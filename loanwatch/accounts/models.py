@@ -6,11 +6,13 @@ from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.concurrency import Versioned
+
 from .roles import Role
 
 
 @pghistory.track()
-class Team(models.Model):
+class Team(Versioned):
     """A branch's post-loan team: its officers, and the supervisors who approve their work."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -37,7 +39,7 @@ class LoanWatchUserManager(UserManager):
 
 # Password hashes and login times stay out of the trail; logins are logged on their own.
 @pghistory.track(exclude=["password", "last_login"])
-class User(AbstractUser):
+class User(AbstractUser, Versioned):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     team = models.ForeignKey(
         Team,

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from loanwatch.core.concurrency import check_and_bump
+
 from .models import Team, User
 from .roles import Role
 
@@ -60,8 +62,10 @@ def user_update(
     role: Role,
     is_active: bool,
     otp_required: bool = False,
+    expected_version: int | None = None,
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
+    check_and_bump(locked=user, expected=expected_version)
     _check_role_team(role=role, team=team)
     if otp_required and role not in (Role.SUPERVISOR, Role.ADMIN):
         raise ValidationError({"otp_required": _(
@@ -91,8 +95,13 @@ def user_unlock(*, acting_user: User, user: User) -> int:
 
 
 @transaction.atomic
-def team_save(*, acting_user: User, team: Team | None, code: str, name: str, region: str) -> Team:
-    team = Team() if team is None else Team.objects.select_for_update().get(pk=team.pk)
+def team_save(*, acting_user: User, team: Team | None, code: str, name: str, region: str,
+              expected_version: int | None = None) -> Team:
+    if team is None:
+        team = Team()
+    else:
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        check_and_bump(locked=team, expected=expected_version)
     team.code, team.name, team.region = code, name, region
     team.full_clean()
     team.save()

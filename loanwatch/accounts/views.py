@@ -142,7 +142,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         editing=True,
         initial={"username": user.username, "full_name": user.full_name, "email": user.email,
                  "phone": user.phone, "team": user.team, "role": user.role,
-                 "is_active": user.is_active, "otp_required": user.otp_required},
+                 "is_active": user.is_active, "otp_required": user.otp_required,
+                 "version": user.version},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -151,7 +152,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user, user=user, full_name=data["full_name"],
                 email=data["email"], phone=data["phone"], team=data["team"],
                 role=Role(data["role"]), is_active=data["is_active"],
-                otp_required=data["otp_required"],
+                otp_required=data["otp_required"], expected_version=data["version"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -202,11 +203,15 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     team = selectors.team_get(pk=pk) if pk else None
-    initial = {"code": team.code, "name": team.name, "region": team.region} if team else None
+    initial = ({"code": team.code, "name": team.name, "region": team.region,
+                "version": team.version} if team else None)
     form = forms.TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_save(acting_user=request.user, team=team, **form.cleaned_data)
+            data = form.cleaned_data
+            team = services.team_save(acting_user=request.user, team=team, code=data["code"],
+                                      name=data["name"], region=data["region"],
+                                      expected_version=data["version"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:

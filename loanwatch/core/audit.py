@@ -24,6 +24,9 @@ ACTIONS = {
 }
 
 
+HIDDEN_FIELDS = {"version"}
+
+
 @dataclass(frozen=True)
 class FieldChange:
     label: str
@@ -96,6 +99,8 @@ def history_for(*, obj: models.Model, limit: int = 200) -> list[HistoryEntry]:
             diff = {k: [None, v] for k, v in (event.pgh_data or {}).items()
                     if not k.startswith("pgh_") and k != "id" and v not in (None, "")}
         diffs.append(diff)
+    # The optimistic-locking counter changes with every save and tells a reader nothing.
+    diffs = [{k: v for k, v in diff.items() if k not in HIDDEN_FIELDS} for diff in diffs]
     values = _Values(model, diffs)
     entries = []
     for event, diff in zip(events, diffs, strict=True):

@@ -109,3 +109,23 @@ def test_user_list_queries_do_not_grow_with_users(admin_client_, django_assert_m
     with CaptureQueriesContext(connection) as large:
         admin_client_.get(reverse("accounts:user_list"))
     assert len(small) == len(large)
+
+
+def test_two_admins_editing_the_same_user_get_a_conflict_not_an_overwrite(
+    admin_client_, officer, db
+):
+    from ..factories import UserFactory
+
+    other_admin = UserFactory(username="admin_y", team=None, role=Role.ADMIN)
+    from django.test import Client
+
+    second = Client()
+    second.force_login(other_admin)
+    url = reverse("accounts:user_detail", args=[officer.pk])
+    form = {"email": officer.email, "phone": "", "role": "officer", "team": officer.team_id,
+            "is_active": "on", "version": officer.version}
+    assert admin_client_.post(url, {**form, "full_name": "第一位的修改"}).status_code == 302
+    response = second.post(url, {**form, "full_name": "第二位的修改"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    assert User.objects.get(pk=officer.pk).full_name == "第一位的修改"
