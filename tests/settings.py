@@ -29,3 +29,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is missing)
+# Close each request's connection (the live server's thread would otherwise keep one open and
+# block dropping the test database at the end).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
