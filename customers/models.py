@@ -1,0 +1,362 @@
+"""The book of borrowers: customers, the people behind them, loans, collateral and guarantees."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from loanwatch.core.concurrency import Versioned
+
+
+class Classification(models.TextChoices):
+    """五级分类 — the order of the members is the order of severity."""
+
+    PASS = "pass", _("pass")
+    SPECIAL_MENTION = "special_mention", _("special mention")
+    SUBSTANDARD = "substandard", _("substandard")
+    DOUBTFUL = "doubtful", _("doubtful")
+    LOSS = "loss", _("loss")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return list(cls.values).index(value)
+
+
+@pghistory.track()
+class Industry(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    high_risk = models.BooleanField(_("high-risk industry"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+@pghistory.track()
+class RiskGroup(models.Model):
+    """风险组别: how closely a customer is watched (admin pages and revisit policy come later)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    colour = models.CharField(_("colour"), max_length=20, default="secondary",
+                              help_text=_("A Bootstrap colour name: success, warning, danger…"))
+    default_interval_days = models.PositiveSmallIntegerField(_("revisit every (days)"), default=90)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("risk group")
+        verbose_name_plural = _("risk groups")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+@pghistory.track()
+class ClassificationFloor(models.Model):
+    """Days past due set a minimum classification (商业银行金融资产风险分类办法, 2023)."""
+
+    days_past_due_over = models.PositiveIntegerField(_("days past due over"), unique=True)
+    minimum = models.CharField(_("minimum classification"), max_length=20,
+                               choices=Classification.choices)
+
+    class Meta:
+        ordering = ["days_past_due_over"]
+        verbose_name = _("classification floor")
+        verbose_name_plural = _("classification floors")
+
+    def __str__(self) -> str:
+        return f"> {self.days_past_due_over}: {self.get_minimum_display()}"
+
+
+@pghistory.track()
+class Customer(Versioned):
+    class Kind(models.TextChoices):
+        CORPORATE = "corporate", _("corporate")
+        INDIVIDUAL = "individual", _("individual")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        CLOSED = "closed", _("closed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # USCC for a corporate customer, resident ID for an individual; checked by validators.py.
+    identifier = models.CharField(_("USCC or resident ID"), max_length=18, unique=True)
+    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
+    address = models.CharField(_("operating or home address"), max_length=300, blank=True)
+    industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="customers")
+    registered_capital = models.DecimalField(_("registered capital (CNY)"), max_digits=16,
+                                             decimal_places=2, null=True, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    occupation = models.CharField(_("occupation or business run"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
+                                on_delete=models.PROTECT, related_name="customers")
+    team = models.ForeignKey("accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT,
+                             related_name="customers")
+    risk_group = models.ForeignKey(RiskGroup, verbose_name=_("risk group"),
+                                   on_delete=models.PROTECT, related_name="customers")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["officer", "name"]), models.Index(fields=["team", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_corporate(self) -> bool:
+        return self.kind == self.Kind.CORPORATE
+
+
+@pghistory.track()
+class CustomerAssignment(models.Model):
+    """A visible record of each reassignment, beside the audit trail."""
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="assignments")
+    from_officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("from officer"),
+                                     on_delete=models.PROTECT, related_name="+")
+    to_officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("to officer"),
+                                   on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reassigned by"),
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("customer reassignment")
+        verbose_name_plural = _("customer reassignments")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_officer_id} → {self.to_officer_id}"
+
+
+@pghistory.track()
+class Person(models.Model):
+    """Someone behind a corporate customer; one person may stand behind several."""
+
+    name = models.CharField(_("name"), max_length=100)
+    id_number = models.CharField(_("resident ID"), max_length=18, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
+                                               name="person_id_number_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track()
+class CustomerRelation(models.Model):
+    class Role(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
+        ACTUAL_CONTROLLER = "actual_controller", _("actual controller")
+        SHAREHOLDER = "shareholder", _("shareholder")
+        FINANCE_HEAD = "finance_head", _("finance head")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="relations")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="relations")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    stake_pct = models.DecimalField(_("stake %"), max_digits=5, decimal_places=2, null=True,
+                                    blank=True)
+
+    class Meta:
+        ordering = ["role", "person__name"]
+        verbose_name = _("related person")
+        verbose_name_plural = _("related persons")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "person", "role"],
+                                    name="relation_unique"),
+            models.CheckConstraint(condition=Q(stake_pct__isnull=True)
+                                   | Q(stake_pct__gt=0, stake_pct__lte=100),
+                                   name="relation_stake_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.role} {self.customer_id}"
+
+
+class RepaymentMethod(models.TextChoices):
+    EQUAL_INSTALMENTS = "equal_instalments", _("equal instalments")
+    EQUAL_PRINCIPAL = "equal_principal", _("equal principal")
+    INTEREST_ONLY = "interest_only", _("interest monthly, principal at maturity")
+    BULLET = "bullet", _("principal and interest at maturity")
+    OTHER = "other", _("other")
+
+
+class GuaranteeType(models.TextChoices):
+    UNSECURED = "unsecured", _("unsecured")
+    GUARANTEED = "guaranteed", _("guaranteed")
+    MORTGAGE = "mortgage", _("mortgage")
+    PLEDGE = "pledge", _("pledge")
+
+
+@pghistory.track()
+class Loan(Versioned):
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="loans")
+    contract_number = models.CharField(_("contract number"), max_length=50, unique=True)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=16, decimal_places=2)
+    balance = models.DecimalField(_("outstanding balance (CNY)"), max_digits=16,
+                                  decimal_places=2)
+    disbursed_on = models.DateField(_("disbursement date"))
+    matures_on = models.DateField(_("maturity date"))
+    purpose = models.CharField(_("declared purpose"), max_length=300)
+    repayment_method = models.CharField(_("repayment method"), max_length=30,
+                                        choices=RepaymentMethod.choices)
+    repayment_source = models.CharField(_("repayment source"), max_length=300, blank=True)
+    guarantee_types = ArrayField(
+        models.CharField(max_length=20, choices=GuaranteeType.choices),
+        verbose_name=_("guarantee types"), default=list)
+    days_past_due = models.PositiveIntegerField(_("days past due"), default=0)
+    classification = models.CharField(_("classification"), max_length=20,
+                                      choices=Classification.choices,
+                                      default=Classification.PASS)
+
+    class Meta:
+        ordering = ["disbursed_on", "contract_number"]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0) & Q(balance__lte=F("amount")),
+                                   name="loan_balance_within_amount"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive"),
+            models.CheckConstraint(condition=Q(matures_on__gt=F("disbursed_on")),
+                                   name="loan_matures_after_disbursement"),
+        ]
+
+    def __str__(self) -> str:
+        return self.contract_number
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.balance > Decimal("0")
+
+
+@pghistory.track()
+class Collateral(Versioned):
+    class Kind(models.TextChoices):
+        REAL_ESTATE = "real_estate", _("real estate")
+        LAND = "land", _("land use right")
+        EQUIPMENT = "equipment", _("machinery and equipment")
+        VEHICLE = "vehicle", _("vehicle")
+        DEPOSIT = "deposit", _("deposit or certificate")
+        RECEIVABLES = "receivables", _("receivables")
+        EQUITY = "equity", _("equity")
+        OTHER = "other", _("other")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="collaterals")
+    loans = models.ManyToManyField(Loan, verbose_name=_("secures loans"), blank=True,
+                                   related_name="collaterals")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2, null=True,
+                                  blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    appraised_value = models.DecimalField(_("appraised value (CNY)"), max_digits=16,
+                                          decimal_places=2)
+    appraised_on = models.DateField(_("appraisal date"))
+
+    class Meta:
+        ordering = ["customer", "description"]
+        verbose_name = _("collateral")
+        verbose_name_plural = _("collateral")
+
+    def __str__(self) -> str:
+        return self.description
+
+    def current_value(self) -> Decimal:
+        """The latest valuation, or the appraisal (valuations must be prefetched, newest first)."""
+        valuations = list(self.valuations.all())
+        return valuations[0].value if valuations else self.appraised_value
+
+
+@pghistory.track()
+class CollateralValuation(models.Model):
+    class Source(models.TextChoices):
+        APPRAISAL = "appraisal", _("appraisal")
+        VISIT = "visit", _("officer's estimate at a visit")
+        OTHER = "other", _("other")
+
+    collateral = models.ForeignKey(Collateral, verbose_name=_("collateral"),
+                                   on_delete=models.CASCADE, related_name="valuations")
+    valued_on = models.DateField(_("valued on"))
+    value = models.DecimalField(_("value (CNY)"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-valued_on", "-pk"]
+        verbose_name = _("collateral valuation")
+        verbose_name_plural = _("collateral valuations")
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0),
+                                              name="valuation_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.valued_on}: {self.value}"
+
+
+@pghistory.track()
+class Guarantee(models.Model):
+    loan = models.ForeignKey(Loan, verbose_name=_("loan"), on_delete=models.CASCADE,
+                             related_name="guarantees")
+    guarantor_customer = models.ForeignKey(
+        Customer, verbose_name=_("guarantor (our customer)"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="guarantees_given")
+    guarantor_name = models.CharField(_("guarantor (outside party)"), max_length=200,
+                                      blank=True)
+    amount = models.DecimalField(_("guaranteed amount (CNY)"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["loan", "pk"]
+        verbose_name = _("guarantee")
+        verbose_name_plural = _("guarantees")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(guarantor_customer__isnull=False) & Q(guarantor_name=""))
+                | (Q(guarantor_customer__isnull=True) & ~Q(guarantor_name="")),
+                name="guarantee_one_guarantor"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="guarantee_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.guarantor_customer.name if self.guarantor_customer else self.guarantor_name

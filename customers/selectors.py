@@ -1,0 +1,247 @@
+"""Reads. Every lookup of a customer, loan or collateral goes through the user's scope here:
+officer → their own customers, supervisor → their team's, admin → all; 404 outside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.http import Http404
+
+from loanwatch.accounts.roles import Role
+
+from .models import (
+    Classification,
+    ClassificationFloor,
+    Collateral,
+    CollateralValuation,
+    Customer,
+    CustomerAssignment,
+    CustomerRelation,
+    Guarantee,
+    Loan,
+)
+
+SORTS = {
+    "name": "name", "-name": "-name",
+    "balance": "total_balance", "-balance": "-total_balance",
+    "overdue": "max_days_past_due", "-overdue": "-max_days_past_due",
+    "classification": "worst_rank", "-classification": "-worst_rank",
+    "officer": "officer__full_name", "-officer": "-officer__full_name",
+}
+
+WORST_RANK = Max(Case(*[When(loans__classification=value, then=Value(rank))
+                        for rank, value in enumerate(Classification.values)],
+                      default=Value(-1), output_field=IntegerField()))
+
+
+def customer_scope(*, user) -> QuerySet[Customer]:
+    """The customers a user may see at all."""
+    qs = Customer.objects.all()
+    role = getattr(user, "role", None)
+    if role == Role.ADMIN:
+        return qs
+    if role == Role.SUPERVISOR and user.team_id:
+        return qs.filter(team_id=user.team_id)
+    if role == Role.OFFICER:
+        return qs.filter(officer_id=user.pk)
+    return qs.none()
+
+
+def customer_list_for_user(*, user, search: str = "", kind: str = "",
+                           industry_id: int | None = None,
+                           risk_group_id: int | None = None, officer_id: int | None = None,
+                           classification: str = "", overdue: bool = False,
+                           sort: str = "name") -> QuerySet[Customer]:
+    qs = customer_scope(user=user)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(identifier__icontains=search)
+                       | Q(Exists(Loan.objects.filter(customer=OuterRef("pk"),
+                                                      contract_number__icontains=search))))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if industry_id:
+        qs = qs.filter(industry_id=industry_id)
+    if risk_group_id:
+        qs = qs.filter(risk_group_id=risk_group_id)
+    if officer_id:
+        qs = qs.filter(officer_id=officer_id)
+    if classification:
+        qs = qs.filter(Exists(Loan.objects.filter(customer=OuterRef("pk"),
+                                                  classification=classification)))
+    if overdue:
+        qs = qs.filter(Exists(Loan.objects.filter(customer=OuterRef("pk"),
+                                                  days_past_due__gt=0)))
+    qs = qs.select_related("officer", "team", "risk_group", "industry").annotate(
+        loan_count=Count("loans"),
+        total_balance=Sum("loans__balance"),
+        max_days_past_due=Max("loans__days_past_due"),
+        worst_rank=WORST_RANK,
+    )
+    order = SORTS.get(sort, "name")
+    expression = F(order.lstrip("-"))
+    expression = (expression.desc(nulls_last=True) if order.startswith("-")
+                  else expression.asc(nulls_last=True))
+    return qs.order_by(expression, "pk")
+
+
+def worst_classification_label(rank: int | None) -> str:
+    if rank is None or rank < 0:
+        return ""
+    return Classification.choices[rank][1]
+
+
+def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer:
+    """One customer in the user's scope, or 404. `for_sheet` preloads the information sheet."""
+    qs = customer_scope(user=user).select_related("officer", "team", "risk_group", "industry")
+    if for_sheet:
+        qs = qs.prefetch_related(
+            Prefetch("relations", queryset=CustomerRelation.objects.select_related("person")),
+            Prefetch("loans", queryset=Loan.objects.prefetch_related(
+                Prefetch("guarantees", queryset=Guarantee.objects.select_related(
+                    "guarantor_customer")),
+                Prefetch("collaterals", queryset=Collateral.objects.prefetch_related(
+                    Prefetch("valuations", queryset=CollateralValuation.objects.all()))),
+            )),
+            Prefetch("collaterals", queryset=Collateral.objects.prefetch_related(
+                Prefetch("valuations", queryset=CollateralValuation.objects.select_related(
+                    "recorded_by")), "loans")),
+            Prefetch("guarantees_given", queryset=Guarantee.objects.select_related(
+                "loan__customer")),
+            Prefetch("assignments", queryset=CustomerAssignment.objects.select_related(
+                "from_officer", "to_officer", "by")),
+        )
+    customer = qs.filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def loan_get_for_user(*, user, pk: int) -> Loan:
+    loan = (Loan.objects.filter(customer__in=customer_scope(user=user), pk=pk)
+            .select_related("customer").first())
+    if loan is None:
+        raise Http404
+    return loan
+
+
+def collateral_get_for_user(*, user, pk: int) -> Collateral:
+    collateral = (Collateral.objects.filter(customer__in=customer_scope(user=user), pk=pk)
+                  .select_related("customer").first())
+    if collateral is None:
+        raise Http404
+    return collateral
+
+
+def relation_get_for_user(*, user, pk: int) -> CustomerRelation:
+    relation = (CustomerRelation.objects.filter(customer__in=customer_scope(user=user), pk=pk)
+                .select_related("customer", "person").first())
+    if relation is None:
+        raise Http404
+    return relation
+
+
+def classification_floor(*, days_past_due: int) -> str:
+    """The minimum classification that these days past due allow."""
+    floor = (ClassificationFloor.objects.filter(days_past_due_over__lt=days_past_due)
+             .order_by("-days_past_due_over").values_list("minimum", flat=True).first())
+    return floor or Classification.PASS
+
+
+def loan_to_value(*, loan: Loan) -> Decimal | None:
+    """Outstanding balance over the current value of the collateral securing the loan (prefetched).
+
+    Collateral that secures several loans counts in full for each: a conservative bank would
+    split it, but the officer sees each loan's own cover this way, as the ledger does."""
+    value = sum((c.current_value() for c in loan.collaterals.all()), Decimal("0"))
+    if not value:
+        return None
+    return (loan.balance / value * 100).quantize(Decimal("0.1"))
+
+
+# --- Guarantee circles (担保圈) ------------------------------------------------------------------
+
+CIRCLE_SQL = """
+WITH RECURSIVE edges(src, dst) AS (
+    SELECT DISTINCT g.guarantor_customer_id, l.customer_id
+    FROM customers_guarantee g JOIN customers_loan l ON l.id = g.loan_id
+    WHERE g.guarantor_customer_id IS NOT NULL AND g.guarantor_customer_id <> l.customer_id
+),
+member(id) AS (
+    SELECT %s::bigint
+    UNION
+    SELECT CASE WHEN e.src = m.id THEN e.dst ELSE e.src END
+    FROM member m JOIN edges e ON e.src = m.id OR e.dst = m.id
+),
+circle_edges AS (
+    SELECT e.src, e.dst FROM edges e JOIN member m ON m.id = e.src
+),
+reach(start, node) AS (
+    SELECT src, dst FROM circle_edges
+    UNION
+    SELECT r.start, e.dst FROM reach r JOIN circle_edges e ON e.src = r.node
+)
+SELECT m.id, NULL::bigint, FALSE FROM member m
+UNION ALL
+SELECT e.src, e.dst,
+       EXISTS (SELECT 1 FROM reach r WHERE r.start = e.dst AND r.node = e.src)
+FROM circle_edges e
+"""
+
+
+@dataclass
+class Circle:
+    """The customers linked to one customer through guarantees, in either direction."""
+
+    member_ids: set[int]
+    # (guarantor id, borrower id, on a cycle of mutual guarantee)
+    edges: list[tuple[int, int, bool]]
+    members: list[Customer] = field(default_factory=list)
+    visible_ids: set[int] = field(default_factory=set)
+
+    @property
+    def cycle_ids(self) -> set[int]:
+        return {n for src, dst, cyc in self.edges if cyc for n in (src, dst)}
+
+    @property
+    def has_mutual_guarantee(self) -> bool:
+        return any(cyc for _, _, cyc in self.edges)
+
+
+def guarantee_circle_ids(*, customer_id: int) -> Circle:
+    """One recursive query in PostgreSQL: the connected members, and which edges lie on a cycle
+    (a guarantee u→v is on a cycle when v, following guarantees, reaches u again)."""
+    with connection.cursor() as cursor:
+        cursor.execute(CIRCLE_SQL, [customer_id])
+        rows = cursor.fetchall()
+    members = {row[0] for row in rows if row[1] is None}
+    edges = sorted((row[0], row[1], row[2]) for row in rows if row[1] is not None)
+    return Circle(member_ids=members, edges=edges)
+
+
+def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
+    """The circle of a customer the user may see; members outside the user's scope are named
+    (the guarantee already names them on the loan) but not linked."""
+    circle = guarantee_circle_ids(customer_id=customer.pk)
+    if len(circle.member_ids) > 1:
+        circle.members = list(Customer.objects.filter(pk__in=circle.member_ids)
+                              .select_related("risk_group").order_by("name"))
+        circle.visible_ids = set(customer_scope(user=user).filter(pk__in=circle.member_ids)
+                                 .values_list("pk", flat=True))
+    return circle

@@ -1,0 +1,315 @@
+"""Writes. Keyword-only, typed, with the acting user; each in one transaction. Business rules that
+a form, an import and a test all need (identifiers, stakes, balances, the classification floor)
+are checked here, and raise ValidationError naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from loanwatch.accounts.models import User
+from loanwatch.accounts.roles import Role
+from loanwatch.core.concurrency import check_and_bump
+
+from . import selectors
+from .models import (
+    Classification,
+    Collateral,
+    CollateralValuation,
+    Customer,
+    CustomerAssignment,
+    CustomerRelation,
+    Guarantee,
+    Loan,
+    Person,
+)
+from .validators import normalise_identifier, validate_resident_id, validate_uscc
+
+CUSTOMER_FIELDS = ["kind", "name", "identifier", "registered_address", "address", "industry",
+                   "registered_capital", "founded_on", "occupation", "phone", "wechat",
+                   "risk_group", "officer"]
+LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_on", "purpose",
+               "repayment_method", "repayment_source", "guarantee_types", "days_past_due",
+               "classification"]
+
+
+def officers_assignable_by(*, user) -> list[User]:
+    """Whom a user may make a customer's officer: an officer themself; a supervisor the officers of
+    their team; an admin any officer."""
+    qs = User.objects.filter(role=Role.OFFICER, is_active=True).select_related("team")
+    if user.role == Role.OFFICER:
+        return [user]
+    if user.role == Role.SUPERVISOR:
+        return list(qs.filter(team_id=user.team_id)) if user.team_id else []
+    return list(qs.exclude(team=None))
+
+
+# --- Customers --------------------------------------------------------------------------------
+
+
+def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer | None = None,
+                      taken: dict[str, str] | None = None) -> dict[str, Any]:
+    """Check a customer's data; return it with the identifier normalised.
+
+    `taken` maps identifiers already claimed earlier in the same import to a description."""
+    errors: dict[str, list[str]] = {}
+    data = dict(data)
+    identifier = normalise_identifier(data.get("identifier", ""))
+    data["identifier"] = identifier
+    validator = validate_uscc if data.get("kind") == Customer.Kind.CORPORATE else \
+        validate_resident_id
+    try:
+        validator(identifier)
+    except ValidationError as error:
+        errors.setdefault("identifier", []).extend(error.messages)
+    if "identifier" not in errors:
+        existing = Customer.objects.filter(identifier=identifier).exclude(
+            pk=instance.pk if instance else None).first()
+        if existing is not None:
+            visible = selectors.customer_scope(user=acting_user).filter(pk=existing.pk).exists()
+            errors["identifier"] = [
+                _("This identifier belongs to an existing customer, %(name)s.") % {
+                    "name": existing.name} if visible else
+                _("This identifier belongs to an existing customer of another officer; ask "
+                  "your supervisor.")]
+        elif taken and identifier in taken:
+            errors["identifier"] = [_("The same identifier is already in %(where)s.") % {
+                "where": taken[identifier]}]
+    officer = data.get("officer")
+    if officer is not None and officer not in officers_assignable_by(user=acting_user):
+        errors["officer"] = [_("You cannot assign customers to this officer.")]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@transaction.atomic
+def customer_create(*, acting_user, data: dict[str, Any]) -> Customer:
+    if acting_user.role == Role.OFFICER:
+        data = {**data, "officer": acting_user}
+    data = customer_validate(data=data, acting_user=acting_user)
+    customer = Customer(**{k: data.get(k) for k in CUSTOMER_FIELDS if k in data})
+    customer.team_id = customer.officer.team_id
+    _blank_strings(customer)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, acting_user, data: dict[str, Any],
+                    expected_version: int | None = None) -> Customer:
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    check_and_bump(locked=locked, expected=expected_version)
+    data = {**data, "kind": data.get("kind", locked.kind)}
+    if acting_user.role == Role.OFFICER:
+        data.pop("officer", None)  # reassignment is the supervisor's
+    data = customer_validate(data=data, acting_user=acting_user, instance=locked)
+    previous_officer = locked.officer
+    for key in CUSTOMER_FIELDS:
+        if key in data:
+            setattr(locked, key, data[key])
+    _blank_strings(locked)
+    locked.team_id = locked.officer.team_id
+    locked.save()
+    if locked.officer_id != previous_officer.pk:
+        CustomerAssignment.objects.create(customer=locked, from_officer=previous_officer,
+                                          to_officer=locked.officer, by=acting_user)
+    return locked
+
+
+def _blank_strings(customer: Customer) -> None:
+    for name in ("registered_address", "address", "occupation", "phone", "wechat"):
+        if getattr(customer, name) is None:
+            setattr(customer, name, "")
+
+
+@transaction.atomic
+def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_user,
+                      note: str = "") -> int:
+    """Move customers to another officer of the supervisor's team; each move is recorded."""
+    if to_officer not in officers_assignable_by(user=acting_user):
+        raise ValidationError({"to_officer": [_("You cannot assign customers to this officer.")]})
+    customers = list(selectors.customer_scope(user=acting_user)
+                     .filter(pk__in=list(customer_ids)).select_for_update().order_by("pk"))
+    moved = 0
+    for customer in customers:
+        if customer.officer_id == to_officer.pk:
+            continue
+        CustomerAssignment.objects.create(customer=customer, from_officer_id=customer.officer_id,
+                                          to_officer=to_officer, by=acting_user, note=note)
+        customer.officer = to_officer
+        customer.team_id = to_officer.team_id
+        customer.version += 1
+        customer.save(update_fields=["officer", "team", "version"])
+        moved += 1
+    return moved
+
+
+def customer_refresh_status(*, customer: Customer) -> None:
+    """Active while any loan is outstanding."""
+    outstanding = Loan.objects.filter(customer=customer, balance__gt=0).exists()
+    status = Customer.Status.ACTIVE if outstanding else Customer.Status.CLOSED
+    if customer.status != status:
+        Customer.objects.filter(pk=customer.pk).update(status=status)
+        customer.status = status
+
+
+# --- Related persons --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def relation_add(*, customer: Customer, acting_user, name: str, role: str, id_number: str = "",
+                 phone: str = "", stake_pct: Decimal | None = None) -> CustomerRelation:
+    """Link a person to a corporate customer; a person with the same ID number is reused, so one
+    controller behind two companies is one person."""
+    Customer.objects.select_for_update().get(pk=customer.pk)
+    errors: dict[str, list[str]] = {}
+    id_number = normalise_identifier(id_number)
+    if id_number:
+        try:
+            validate_resident_id(id_number)
+        except ValidationError as error:
+            errors["id_number"] = error.messages
+    if role == CustomerRelation.Role.SHAREHOLDER:
+        if stake_pct is None:
+            errors["stake_pct"] = [_("Give the shareholder's stake.")]
+        else:
+            held = CustomerRelation.objects.filter(
+                customer=customer, role=CustomerRelation.Role.SHAREHOLDER
+            ).aggregate(total=Sum("stake_pct"))["total"] or Decimal("0")
+            if held + stake_pct > 100:
+                errors["stake_pct"] = [_("Stakes would total %(total)s %%; they cannot exceed "
+                                         "100 %%.") % {"total": held + stake_pct}]
+    elif stake_pct is not None:
+        stake_pct = None
+    if errors:
+        raise ValidationError(errors)
+    person = Person.objects.filter(id_number=id_number).first() if id_number else None
+    if person is None:
+        person = Person.objects.create(name=name, id_number=id_number, phone=phone)
+    if CustomerRelation.objects.filter(customer=customer, person=person, role=role).exists():
+        raise ValidationError({"role": [_("This person already has this role here.")]})
+    return CustomerRelation.objects.create(customer=customer, person=person, role=role,
+                                           stake_pct=stake_pct)
+
+
+@transaction.atomic
+def relation_remove(*, relation: CustomerRelation, acting_user) -> None:
+    relation.delete()
+
+
+# --- Loans ------------------------------------------------------------------------------------
+
+
+def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    amount, balance = data.get("amount"), data.get("balance")
+    if amount is not None and amount <= 0:
+        errors["amount"] = [_("The amount must be more than zero.")]
+    if balance is not None and balance < 0:
+        errors["balance"] = [_("The outstanding balance cannot be negative.")]
+    elif amount is not None and balance is not None and balance > amount:
+        errors["balance"] = [_("The outstanding balance cannot exceed the amount.")]
+    disbursed, matures = data.get("disbursed_on"), data.get("matures_on")
+    if disbursed and matures and matures <= disbursed:
+        errors["matures_on"] = [_("The maturity date must be after the disbursement date.")]
+    dpd = data.get("days_past_due") or 0
+    classification = data.get("classification") or Classification.PASS
+    floor = selectors.classification_floor(days_past_due=dpd)
+    if Classification.rank(classification) < Classification.rank(floor):
+        errors["classification"] = [
+            _("%(days)d days past due require at least “%(floor)s”.") % {
+                "days": dpd, "floor": Classification(floor).label}]
+    number = data.get("contract_number")
+    if number and Loan.objects.filter(contract_number=number).exclude(
+            pk=instance.pk if instance else None).exists():
+        errors["contract_number"] = [_("A loan with this contract number already exists.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def loan_create(*, customer: Customer, acting_user, data: dict[str, Any]) -> Loan:
+    Customer.objects.select_for_update().get(pk=customer.pk)
+    loan_validate(data=data)
+    loan = Loan.objects.create(customer=customer, **{k: data[k] for k in LOAN_FIELDS if k in data})
+    customer_refresh_status(customer=customer)
+    return loan
+
+
+@transaction.atomic
+def loan_update(*, loan: Loan, acting_user, data: dict[str, Any],
+                expected_version: int | None = None) -> Loan:
+    locked = Loan.objects.select_for_update().get(pk=loan.pk)
+    check_and_bump(locked=locked, expected=expected_version)
+    loan_validate(data=data, instance=locked)
+    for key in LOAN_FIELDS:
+        if key in data:
+            setattr(locked, key, data[key])
+    locked.save()
+    customer_refresh_status(customer=locked.customer)
+    return locked
+
+
+# --- Collateral -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
+                      loans: Iterable[Loan] = ()) -> Collateral:
+    loans = list(loans)
+    if any(loan.customer_id != customer.pk for loan in loans):
+        raise ValidationError({"loans": [_("Collateral can secure only this customer's loans.")]})
+    collateral = Collateral.objects.create(customer=customer, **data)
+    collateral.loans.set(loans)
+    CollateralValuation.objects.create(
+        collateral=collateral, valued_on=collateral.appraised_on, value=collateral.appraised_value,
+        source=CollateralValuation.Source.APPRAISAL, recorded_by=acting_user)
+    return collateral
+
+
+@transaction.atomic
+def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value: Decimal,
+                  source: str, note: str = "") -> CollateralValuation:
+    if value < 0:
+        raise ValidationError({"value": [_("A value cannot be negative.")]})
+    if valued_on > date.today():
+        raise ValidationError({"valued_on": [_("A valuation cannot be dated in the future.")]})
+    return CollateralValuation.objects.create(collateral=collateral, valued_on=valued_on,
+                                              value=value, source=source, note=note or "",
+                                              recorded_by=acting_user)
+
+
+# --- Guarantees -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
+                     guarantor_customer: Customer | None = None,
+                     guarantor_name: str = "") -> Guarantee:
+    errors: dict[str, list[str]] = {}
+    guarantor_name = (guarantor_name or "").strip()
+    if (guarantor_customer is None) == (not guarantor_name):
+        errors["guarantor_customer"] = [_("Choose one of our customers or name an outside "
+                                          "party, not both.")]
+    if guarantor_customer is not None and guarantor_customer.pk == loan.customer_id:
+        errors["guarantor_customer"] = [_("A borrower cannot guarantee their own loan.")]
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("The amount must be more than zero.")]
+    if errors:
+        raise ValidationError(errors)
+    return Guarantee.objects.create(loan=loan, guarantor_customer=guarantor_customer,
+                                    guarantor_name="" if guarantor_customer else guarantor_name,
+                                    amount=amount)
+
+
+def guarantor_choices(*, user, loan: Loan):
+    return selectors.customer_scope(user=user).exclude(pk=loan.customer_id).filter(
+        ~Q(pk=loan.customer_id)).order_by("name")
