@@ -264,6 +264,15 @@ class Loan(Versioned):
         return self.contract_number
 
     @property
+    def guarantee_type_labels(self) -> list[str]:
+        labels = dict(GuaranteeType.choices)
+        return [labels.get(value, value) for value in self.guarantee_types]
+
+    @property
+    def classification_rank(self) -> int:
+        return Classification.rank(self.classification)
+
+    @property
     def is_outstanding(self) -> bool:
         return self.balance > Decimal("0")
 

@@ -1,7 +1,25 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "customers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="customer_list"),
+    path("export.xlsx", views.customer_export, name="customer_export"),
+    path("new/", views.customer_create, name="customer_create"),
+    path("reassign/", views.customer_reassign, name="customer_reassign"),
+    path("import/", views.customer_import, name="customer_import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path("<int:pk>/persons/new/", views.relation_add, name="relation_add"),
+    path("<int:pk>/loans/new/", views.loan_create, name="loan_create"),
+    path("<int:pk>/collateral/new/", views.collateral_create, name="collateral_create"),
+    path("relations/<int:pk>/remove/", views.relation_remove, name="relation_remove"),
+    path("loans/<int:pk>/edit/", views.loan_edit, name="loan_edit"),
+    path("loans/<int:pk>/guarantees/new/", views.guarantee_create, name="guarantee_create"),
+    path("collateral/<int:pk>/valuations/new/", views.valuation_add, name="valuation_add"),
+]

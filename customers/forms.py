@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loanwatch.accounts.models import User
+
+from .models import (
+    Classification,
+    Collateral,
+    CollateralValuation,
+    Customer,
+    CustomerRelation,
+    GuaranteeType,
+    Industry,
+    Loan,
+    RiskGroup,
+)
+
+
+class _DataForm(forms.ModelForm):
+    """A model form that only parses input: the service validates and saves (so a form, an
+    import and a test meet the same rules and the same messages)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def _post_clean(self) -> None:
+        pass  # no model validation here: see the class docstring
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.team.code})" if obj.team else str(obj)
+
+
+class CustomerForm(_DataForm):
+    officer = OfficerChoiceField(label=_("officer"), queryset=User.objects.none())
+
+    class Meta:
+        model = Customer
+        fields = ["kind", "name", "identifier", "industry", "registered_capital", "founded_on",
+                  "registered_address", "address", "occupation", "phone", "wechat",
+                  "risk_group", "officer"]
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"identifier": _("Corporate: unified social credit code (18 characters). "
+                                      "Individual: resident ID number.")}
+
+    def __init__(self, *args, officers: list[User], choose_officer: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if choose_officer:
+            self.fields["officer"].queryset = User.objects.filter(pk__in=[o.pk for o in officers])
+        else:
+            del self.fields["officer"]  # an officer's customers are their own
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+        self.fields["risk_group"].queryset = RiskGroup.objects.all()
+        self.fields["industry"].queryset = Industry.objects.all()
+
+
+class RelationForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=CustomerRelation.Role.choices)
+    name = forms.CharField(label=_("name"), max_length=100)
+    id_number = forms.CharField(label=_("resident ID"), max_length=20, required=False,
+                                help_text=_("With it, the same person behind several customers "
+                                            "is recognised."))
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    stake_pct = forms.DecimalField(label=_("stake %"), max_digits=5, decimal_places=2,
+                                   min_value=0.01, max_value=100, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Add")))
+
+
+class LoanForm(_DataForm):
+    guarantee_types = forms.MultipleChoiceField(
+        label=_("guarantee types"), choices=GuaranteeType.choices,
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Loan
+        fields = ["contract_number", "amount", "balance", "disbursed_on", "matures_on",
+                  "purpose", "repayment_method", "repayment_source", "guarantee_types",
+                  "days_past_due", "classification"]
+        widgets = {"disbursed_on": forms.DateInput(attrs={"type": "date"}),
+                   "matures_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].choices = Classification.choices
+
+
+class CollateralForm(_DataForm):
+    loans = forms.ModelMultipleChoiceField(label=_("secures loans"), queryset=Loan.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = Collateral
+        fields = ["kind", "description", "location", "area_m2", "certificate_number",
+                  "appraised_value", "appraised_on", "loans"]
+        widgets = {"appraised_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, customer: Customer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loans"].queryset = Loan.objects.filter(customer=customer)
+
+
+class ValuationForm(_DataForm):
+    class Meta:
+        model = CollateralValuation
+        fields = ["valued_on", "value", "source", "note"]
+        widgets = {"valued_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class GuaranteeForm(forms.Form):
+    guarantor_customer = forms.ModelChoiceField(label=_("guarantor (our customer)"),
+                                                queryset=Customer.objects.none(), required=False)
+    guarantor_name = forms.CharField(label=_("guarantor (outside party)"), max_length=200,
+                                     required=False)
+    amount = forms.DecimalField(label=_("guaranteed amount (CNY)"), max_digits=16,
+                                decimal_places=2)
+
+    def __init__(self, *args, guarantors, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guarantor_customer"].queryset = guarantors
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class ReassignForm(forms.Form):
+    customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
+    to_officer = OfficerChoiceField(label=_("new officer"), queryset=User.objects.none())
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, customers, officers: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customers"].queryset = customers
+        self.fields["to_officer"].queryset = User.objects.filter(pk__in=[o.pk for o in officers])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("file (.xlsx or .csv)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Check the file")))

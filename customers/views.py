@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loanwatch.accounts.access import role_required
+from loanwatch.accounts.roles import Role
+from loanwatch.core.audit import history_for
+
+from . import diagram, exports, forms, imports, selectors, services
+from .models import Classification, Customer, Industry, RiskGroup
+
+ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _list_filters(request: HttpRequest) -> dict:
+    get = request.GET
+    return {
+        "search": get.get("q", "").strip(),
+        "kind": get.get("kind", "") if get.get("kind") in Customer.Kind.values else "",
+        "industry_id": _int(get.get("industry")),
+        "risk_group_id": _int(get.get("risk_group")),
+        "officer_id": _int(get.get("officer")),
+        "classification": get.get("classification", "")
+        if get.get("classification") in Classification.values else "",
+        "overdue": get.get("overdue") == "1",
+        "sort": get.get("sort", "name"),
+    }
+
+
+@role_required(*ALL_ROLES)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filters = _list_filters(request)
+    customers = selectors.customer_list_for_user(user=request.user, **filters)
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    officers = services.officers_assignable_by(user=request.user)
+    return render(request, "customers/customer_list.html", {
+        "page": page, "filters": filters, "query": request.GET.urlencode(),
+        "kinds": Customer.Kind.choices, "classifications": Classification.choices,
+        "industries": Industry.objects.all(), "risk_groups": RiskGroup.objects.all(),
+        "officers": officers,
+        "can_reassign": request.user.role in (Role.SUPERVISOR, Role.ADMIN),
+        "sorts": [("name", _("name")), ("-balance", _("balance, largest first")),
+                  ("-overdue", _("days past due, most first")),
+                  ("-classification", _("classification, worst first")),
+                  ("officer", _("officer"))],
+    })
+
+
+@role_required(*ALL_ROLES)
+def customer_export(request: HttpRequest) -> HttpResponse:
+    customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
+    return exports.customers_xlsx_response(customers=customers)
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_POST
+def customer_reassign(request: HttpRequest) -> HttpResponse:
+    form = forms.ReassignForm(request.POST, customers=selectors.customer_scope(user=request.user),
+                              officers=services.officers_assignable_by(user=request.user))
+    if form.is_valid():
+        try:
+            moved = services.customer_reassign(
+                customer_ids=[c.pk for c in form.cleaned_data["customers"]],
+                to_officer=form.cleaned_data["to_officer"], acting_user=request.user,
+                note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(n)d customers reassigned.") % {"n": moved})
+    else:
+        messages.error(request, _("Choose at least one customer and the new officer."))
+    return redirect(request.POST.get("next") or "customers:customer_list")
+
+
+@role_required(*ALL_ROLES)
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CustomerForm(request.POST or None,
+                              officers=services.officers_assignable_by(user=request.user),
+                              choose_officer=request.user.role != Role.OFFICER)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(acting_user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Customer created."))
+            return redirect("customers:customer_detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form})
+
+
+@role_required(*ALL_ROLES)
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    officers = services.officers_assignable_by(user=request.user)
+    form = forms.CustomerForm(request.POST or None, instance=customer, officers=officers,
+                              choose_officer=request.user.role != Role.OFFICER)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.customer_update(customer=customer, acting_user=request.user, data=data,
+                                     expected_version=form.cleaned_data.get("version"))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Customer saved."))
+            return redirect("customers:customer_detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+
+
+@role_required(*ALL_ROLES)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The post-loan management information sheet (客户贷后管理信息表)."""
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)
+    loans = list(customer.loans.all())
+    for loan in loans:
+        loan.ltv = selectors.loan_to_value(loan=loan)
+    circle = selectors.guarantee_circle_for_user(user=request.user, customer=customer)
+    shareholders_total = sum((r.stake_pct or 0) for r in customer.relations.all()
+                             if r.role == "shareholder")
+    return render(request, "customers/customer_detail.html", {
+        "customer": customer, "loans": loans, "circle": circle,
+        "circle_svg": diagram.circle_svg(circle=circle, centre_id=customer.pk),
+        "shareholders_total": shareholders_total,
+        "history": history_for(obj=customer, limit=50),
+        "relation_form": forms.RelationForm(),
+    })
+
+
+@role_required(*ALL_ROLES)
+def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    form = forms.RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_add(customer=customer, acting_user=request.user,
+                                  **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Related person added."))
+            return redirect("customers:customer_detail", pk=customer.pk)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": customer, "title": _("Add a related person")})
+
+
+@role_required(*ALL_ROLES)
+@require_POST
+def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    relation = selectors.relation_get_for_user(user=request.user, pk=pk)
+    services.relation_remove(relation=relation, acting_user=request.user)
+    messages.success(request, _("Related person removed."))
+    return redirect("customers:customer_detail", pk=relation.customer_id)
+
+
+@role_required(*ALL_ROLES)
+def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    form = forms.LoanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.loan_create(customer=customer, acting_user=request.user, data=data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Loan saved."))
+            return redirect("customers:customer_detail", pk=customer.pk)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": customer, "title": _("New loan")})
+
+
+@role_required(*ALL_ROLES)
+def loan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = selectors.loan_get_for_user(user=request.user, pk=pk)
+    form = forms.LoanForm(request.POST or None, instance=loan)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.loan_update(loan=loan, acting_user=request.user, data=data,
+                                 expected_version=form.cleaned_data.get("version"))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Loan saved."))
+            return redirect("customers:customer_detail", pk=loan.customer_id)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": loan.customer, "title": loan.contract_number})
+
+
+@role_required(*ALL_ROLES)
+def collateral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk)
+    form = forms.CollateralForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "loans")}
+        try:
+            services.collateral_create(customer=customer, acting_user=request.user, data=data,
+                                       loans=form.cleaned_data["loans"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Collateral saved."))
+            return redirect("customers:customer_detail", pk=customer.pk)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": customer, "title": _("New collateral")})
+
+
+@role_required(*ALL_ROLES)
+def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    collateral = selectors.collateral_get_for_user(user=request.user, pk=pk)
+    form = forms.ValuationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.valuation_add(collateral=collateral, acting_user=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Valuation recorded."))
+            return redirect("customers:customer_detail", pk=collateral.customer_id)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": collateral.customer,
+        "title": _("New valuation of %(item)s") % {"item": collateral}})
+
+
+@role_required(*ALL_ROLES)
+def guarantee_create(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = selectors.loan_get_for_user(user=request.user, pk=pk)
+    form = forms.GuaranteeForm(request.POST or None,
+                               guarantors=services.guarantor_choices(user=request.user, loan=loan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guarantee_create(loan=loan, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Guarantee saved."))
+            return redirect("customers:customer_detail", pk=loan.customer_id)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": loan.customer,
+        "title": _("New guarantee of loan %(number)s") % {"number": loan.contract_number}})
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+SESSION_IMPORT = "customers_import_rows"
+
+
+@role_required(*ALL_ROLES)
+def import_template(request: HttpRequest) -> HttpResponse:
+    return imports.template_response()
+
+
+@role_required(*ALL_ROLES)
+def customer_import(request: HttpRequest) -> HttpResponse:
+    """Upload → check every row → preview; confirm writes all rows or none."""
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "columns": imports.COLUMNS}
+    if request.method == "POST" and request.POST.get("confirm"):
+        rows = request.session.get(SESSION_IMPORT)
+        if not rows:
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("customers:customer_import")
+        try:
+            created = imports.import_rows(rows=rows, acting_user=request.user)
+        except imports.ImportRejected as rejected:
+            context["problems"] = rejected.problems
+        else:
+            request.session.pop(SESSION_IMPORT, None)
+            messages.success(request, _("%(customers)d customers and %(loans)d loans imported.")
+                             % created)
+            return redirect("customers:customer_list")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            rows = imports.read_file(form.cleaned_data["file"])
+            plan = imports.check_rows(rows=rows, acting_user=request.user)
+        except imports.ImportRejected as rejected:
+            context["problems"] = rejected.problems
+        else:
+            request.session[SESSION_IMPORT] = rows
+            context["plan"] = plan
+    return render(request, "customers/customer_import.html", context)

@@ -1,0 +1,221 @@
+"""Every customers view for each role: scope (404 outside it), role (403), sign-in, and fixed
+query counts on the list and the information sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers.models import Customer, CustomerAssignment
+from tests.factories import UserFactory
+
+from .factories import (
+    CollateralFactory,
+    CustomerFactory,
+    IndividualFactory,
+    LoanFactory,
+    ValuationFactory,
+    guarantees,
+    uscc,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anon", "officer", "officer_b", "supervisor", "supervisor_b", "admin")
+
+
+@pytest.fixture
+def people(officer, officer_b, supervisor, supervisor_b, admin_user):
+    return {"anon": None, "officer": officer, "officer_b": officer_b, "supervisor": supervisor,
+            "supervisor_b": supervisor_b, "admin": admin_user}
+
+
+@pytest.fixture
+def record(officer):
+    """A customer of team A's officer with a loan, collateral and a relation."""
+    customer = CustomerFactory(officer=officer)
+    loan = LoanFactory(customer=customer)
+    collateral = CollateralFactory(customer=customer)
+    collateral.loans.add(loan)
+    from customers.services import relation_add
+
+    relation = relation_add(customer=customer, acting_user=officer, name="张三",
+                            role="legal_representative")
+    return {"customer": customer, "loan": loan, "collateral": collateral, "relation": relation}
+
+
+def answers(people, url, method="get", data=None):
+    result = {}
+    for name in PERSONAS:
+        client = Client()
+        if people[name] is not None:
+            client.force_login(people[name])
+        response = getattr(client, method)(url, data or {})
+        if response.status_code == 302 and response["Location"].startswith(
+                reverse(settings.LOGIN_URL)):
+            result[name] = "login"
+        else:
+            result[name] = response.status_code
+    return result
+
+
+SCOPED = {"anon": "login", "officer": 200, "officer_b": 404, "supervisor": 200,
+          "supervisor_b": 404, "admin": 200}
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("customers:customer_detail", "customer"), ("customers:customer_edit", "customer"),
+    ("customers:relation_add", "customer"), ("customers:loan_create", "customer"),
+    ("customers:collateral_create", "customer"), ("customers:loan_edit", "loan"),
+    ("customers:guarantee_create", "loan"), ("customers:valuation_add", "collateral"),
+])
+def test_record_pages_are_scoped(people, record, name, key):
+    url = reverse(name, kwargs={"pk": record[key].pk})
+    assert answers(people, url) == SCOPED
+
+
+def test_relation_remove_is_scoped(people, record):
+    url = reverse("customers:relation_remove", kwargs={"pk": record["relation"].pk})
+    result = answers(people, url, method="post")
+    # The first allowed persona removes it; later ones find it gone (404), which is also fine.
+    assert result["anon"] == "login"
+    assert result["officer_b"] == 404 and result["supervisor_b"] == 404
+    assert result["officer"] == 302
+
+
+@pytest.mark.parametrize("name", ["customers:customer_list", "customers:customer_create",
+                                  "customers:customer_import", "customers:import_template",
+                                  "customers:customer_export"])
+def test_list_pages_open_for_every_role(people, name):
+    assert answers(people, reverse(name)) == {
+        "anon": "login", **{p: 200 for p in PERSONAS if p != "anon"}}
+
+
+def test_reassign_is_for_supervisors_and_admins(people):
+    assert answers(people, reverse("customers:customer_reassign"), method="post") == {
+        "anon": "login", "officer": 403, "officer_b": 403, "supervisor": 302,
+        "supervisor_b": 302, "admin": 302}
+
+
+def test_a_user_without_a_role_gets_403(team_a):
+    client = Client()
+    client.force_login(UserFactory(team=team_a, role=""))
+    assert client.get(reverse("customers:customer_list")).status_code == 403
+
+
+def test_list_shows_only_the_users_customers(officer_client, officer, officer_b):
+    CustomerFactory(officer=officer, name="我的客户")
+    CustomerFactory(officer=officer_b, name="别人的客户")
+    page = officer_client.get(reverse("customers:customer_list")).content.decode()
+    assert "我的客户" in page and "别人的客户" not in page
+
+
+def test_supervisor_reassigns_from_the_list(supervisor_client, officer):
+    colleague = UserFactory(team=officer.team, role="officer")
+    customers = CustomerFactory.create_batch(2, officer=officer)
+    response = supervisor_client.post(reverse("customers:customer_reassign"), {
+        "customers": [c.pk for c in customers], "to_officer": colleague.pk, "note": "休假"})
+    assert response.status_code == 302
+    assert Customer.objects.filter(officer=colleague).count() == 2
+    page = supervisor_client.get(reverse("customers:customer_detail",
+                                         kwargs={"pk": customers[0].pk})).content.decode()
+    assert "休假" in page
+    assert CustomerAssignment.objects.count() == 2
+
+
+def test_create_customer_shows_field_errors_in_the_users_language(officer_client):
+    from customers.models import RiskGroup
+
+    bad = uscc(5)[:17] + ("0" if uscc(5)[-1] != "0" else "1")
+    response = officer_client.post(reverse("customers:customer_create"), {
+        "kind": "corporate", "name": "坏代码公司", "identifier": bad,
+        "risk_group": RiskGroup.objects.get(code="normal").pk},
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "check character" in response.content.decode()
+    assert not Customer.objects.exists()
+
+
+def test_create_customer_and_loan_through_the_forms(officer_client, officer):
+    from customers.models import RiskGroup
+
+    response = officer_client.post(reverse("customers:customer_create"), {
+        "kind": "corporate", "name": "好代码公司", "identifier": uscc(6),
+        "risk_group": RiskGroup.objects.get(code="normal").pk, "officer": officer.pk})
+    customer = Customer.objects.get()
+    assert response.status_code == 302 and customer.officer == officer
+    response = officer_client.post(reverse("customers:loan_create", kwargs={"pk": customer.pk}), {
+        "contract_number": "HT-1", "amount": "100", "balance": "100",
+        "disbursed_on": "2025-01-01", "matures_on": "2026-01-01", "purpose": "周转",
+        "repayment_method": "bullet", "guarantee_types": ["unsecured"], "days_past_due": "120",
+        "classification": "special_mention"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "require at least" in response.content.decode()
+    assert not customer.loans.exists()
+
+
+def _grow(officer, size: int, first: Customer | None = None) -> Customer:
+    """Add `size` customers, each with a loan and valued collateral, all guaranteeing `first`
+    (the first one made when not given), which guarantees the second back."""
+    customers = [CustomerFactory(officer=officer) if i % 2 else IndividualFactory(officer=officer)
+                 for i in range(size)]
+    for customer in customers:
+        loan = LoanFactory(customer=customer, days_past_due=i if (i := customer.pk % 3) else 0,
+                           classification="special_mention" if customer.pk % 3 else "pass")
+        item = CollateralFactory(customer=customer)
+        item.loans.add(loan)
+        ValuationFactory(collateral=item)
+    if first is None:
+        first = customers.pop(0)
+        guarantees(first, customers[0])
+    for other in customers:
+        guarantees(other, first)
+    return first
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("persona", ["officer_client", "supervisor_client", "admin_client_"])
+def test_list_and_sheet_issue_a_fixed_number_of_queries(request, persona, officer):
+    client = request.getfixturevalue(persona)
+    first = _grow(officer, 5)
+    list_url = reverse("customers:customer_list")
+    sheet_url = reverse("customers:customer_detail", kwargs={"pk": first.pk})
+    small = (_count(client, list_url), _count(client, sheet_url))
+    _grow(officer, 195, first)
+    assert Customer.objects.count() == 200
+    large = (_count(client, list_url), _count(client, sheet_url))
+    assert small == large
+
+
+def test_sheet_shows_the_circle_and_marks_mutual_guarantee(officer_client, officer):
+    a, b = CustomerFactory.create_batch(2, officer=officer)
+    guarantees(a, b)
+    guarantees(b, a)
+    page = officer_client.get(reverse("customers:customer_detail", kwargs={"pk": a.pk}),
+                              HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "mutual guarantee" in page and b.name in page and "<svg" in page
+
+
+def test_export_contains_the_filtered_list(officer_client, officer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    LoanFactory(customer=CustomerFactory(officer=officer, name="逾期公司"), days_past_due=30,
+                classification="special_mention", balance=Decimal("10"))
+    CustomerFactory(officer=officer, name="正常公司")
+    response = officer_client.get(reverse("customers:customer_export") + "?overdue=1")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["逾期公司"]
