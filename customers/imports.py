@@ -367,7 +367,7 @@ def template_response() -> HttpResponse:
     sheet = book.active
     sheet.title = "customers"
     sheet.append([c.header for c in COLUMNS])
-    sheet.append(["法人", "示例机械制造有限公司", EXAMPLE_USCC, "C34",
+    sheet.append(["法人", "示例机械制造有限公司", EXAMPLE_USCC, "",
                   "北京市海淀区示例路1号", "010-12345678", "", "正常", "HT-2025-0001", "1000000",
                   "800000", "2025-01-15", "2027-01-15", "购买原材料", "interest_only",
                   "经营收入", "保证,抵押", "0", "正常"])

@@ -1,0 +1,123 @@
+"""Import of customers with loans: all or nothing, every bad row named."""
+
+from __future__ import annotations
+
+import csv
+import io
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from customers import imports
+from customers.models import Customer, Loan
+
+from .factories import CustomerFactory, resident_id, uscc
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [c.header for c in imports.COLUMNS]
+
+
+def row(n: int, **overrides) -> list[str]:
+    values = {"kind": "法人", "name": f"导入企业{n}", "identifier": uscc(1000 + n),
+              "industry": "", "address": "", "phone": "", "officer": "", "risk_group": "",
+              "contract_number": f"IMP-{n:04d}", "amount": "1,000,000", "balance": "500000",
+              "disbursed_on": "2025-01-15", "matures_on": "2027/01/15", "purpose": "流动资金",
+              "repayment_method": "bullet", "repayment_source": "经营收入",
+              "guarantee_types": "保证，抵押", "days_past_due": "0", "classification": "正常"}
+    values.update(overrides)
+    return [values[c.key] for c in imports.COLUMNS]
+
+
+def xlsx(rows: list[list[str]]) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for r in rows:
+        sheet.append(r)
+    buffer = BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("ledger.xlsx", buffer.getvalue())
+
+
+def csv_file(rows: list[list[str]], headers=HEADERS) -> SimpleUploadedFile:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return SimpleUploadedFile("ledger.csv", text.getvalue().encode("utf-8-sig"))
+
+
+def upload_and_confirm(client, upload):
+    preview = client.post(reverse("customers:customer_import"), {"file": upload},
+                          HTTP_ACCEPT_LANGUAGE="en")
+    confirm = client.post(reverse("customers:customer_import"), {"confirm": "1"},
+                          HTTP_ACCEPT_LANGUAGE="en")
+    return preview, confirm
+
+
+def test_a_valid_file_is_previewed_then_imported(officer_client, officer):
+    rows = [row(n) for n in range(30)]
+    rows.append(row(0, contract_number="IMP-EXTRA"))  # a second loan of the first customer
+    rows.append(row(99, kind="个人", name="王个体", identifier=resident_id(5),
+                    **{c.key: "" for c in imports.COLUMNS if c.loan}))  # no loan yet
+    preview, confirm = upload_and_confirm(officer_client, xlsx(rows))
+    assert "import-preview" in preview.content.decode()
+    assert confirm.status_code == 302
+    assert Customer.objects.filter(officer=officer).count() == 31
+    assert Loan.objects.count() == 31
+    assert Loan.objects.get(contract_number="IMP-EXTRA").customer.name == "导入企业0"
+    assert Loan.objects.get(contract_number="IMP-0001").guarantee_types == ["guaranteed",
+                                                                             "mortgage"]
+
+
+def test_one_bad_row_among_many_writes_nothing_and_names_it(officer_client):
+    rows = [row(n) for n in range(40)]
+    good = rows[17][2]
+    rows[17][2] = good[:17] + ("0" if good[-1] != "0" else "1")  # a typing error: row 19
+    preview = officer_client.post(reverse("customers:customer_import"), {"file": xlsx(rows)},
+                                  HTTP_ACCEPT_LANGUAGE="en")
+    page = preview.content.decode()
+    assert "import-problems" in page and "import-preview" not in page
+    assert "<td>19</td>" in page and "USCC or resident ID" in page and "check character" in page
+    assert officer_client.post(reverse("customers:customer_import"),
+                               {"confirm": "1"}).status_code == 302
+    assert not Customer.objects.exists() and not Loan.objects.exists()
+
+
+def test_every_problem_is_reported_with_row_and_column(officer):
+    CustomerFactory(officer=officer, identifier=uscc(1003))
+    rows = [row(1, balance="2000000"), row(2, days_past_due="100", classification="关注"),
+            row(3), row(4, disbursed_on="someday"), row(5, contract_number="IMP-0001")]
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.check_rows(rows=imports.read_file(csv_file(rows)), acting_user=officer)
+    found = {(p.row, p.column.split(" ", 1)[1]) for p in rejected.value.problems}
+    assert found == {(2, "balance"), (3, "classification"), (4, "USCC or resident ID"),
+                     (5, "disbursement date"), (6, "contract number")}
+
+
+def test_csv_with_english_headers(officer):
+    rows = [row(1)]
+    upload = csv_file(rows, headers=[c.en for c in imports.COLUMNS])
+    plan = imports.check_rows(rows=imports.read_file(upload), acting_user=officer)
+    assert [p.data["name"] for p in plan] == ["导入企业1"]
+
+
+def test_supervisor_must_name_an_officer_of_the_team(supervisor, officer, officer_b):
+    rows = [row(1, officer=officer.username), row(2, officer=officer_b.username)]
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.check_rows(rows=imports.read_file(xlsx(rows)), acting_user=supervisor)
+    assert [(p.row, p.column) for p in rejected.value.problems] == [
+        (3, imports.BY_KEY["officer"].header)]
+
+
+def test_the_template_has_both_languages_and_a_valid_example(officer_client, officer):
+    response = officer_client.get(reverse("customers:import_template"))
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert "客户名称 name" in headers and "合同编号 contract number" in headers
+    upload = SimpleUploadedFile("template.xlsx", response.content)
+    assert len(imports.check_rows(rows=imports.read_file(upload), acting_user=officer)) == 1
