@@ -237,3 +237,27 @@ def test_loan_to_value_uses_the_latest_valuation(officer):
     loan = selectors.customer_get_for_user(user=officer, pk=customer.pk,
                                            for_sheet=True).loans.all()[0]
     assert selectors.loan_to_value(loan=loan) == Decimal("50.0")
+
+
+# --- demo data --------------------------------------------------------------------------------
+
+
+def test_demo_data_is_valid_idempotent_and_has_a_mutual_guarantee():
+    from loanwatch.core import demo
+
+    users = demo.load()
+    counts = (Customer.objects.count(), Loan.objects.count())
+    demo.load()
+    assert (Customer.objects.count(), Loan.objects.count()) == counts
+    for customer in Customer.objects.all():
+        services.customer_validate(
+            data={"kind": customer.kind, "identifier": customer.identifier},
+            acting_user=users["admin"], instance=customer)
+    for loan in Loan.objects.all():
+        services.loan_validate(data={"days_past_due": loan.days_past_due,
+                                     "classification": loan.classification}, instance=loan)
+    for name in ("officer1", "officer2", "officer3", "officer4"):
+        kinds = set(Customer.objects.filter(officer=users[name]).values_list("kind", flat=True))
+        assert kinds == {"corporate", "individual"}
+    bj1 = Customer.objects.get(name="北京华信精密机械有限公司")
+    assert selectors.guarantee_circle_ids(customer_id=bj1.pk).has_mutual_guarantee
