@@ -1,0 +1,63 @@
+"""Rows of the project's access matrix (tests/access_matrix.py) for the customers app.
+
+tests/access_matrix.py is not this app's file; its owner adds them with
+    from .customers.access_rows import CUSTOMER_ROWS
+    ROWS += CUSTOMER_ROWS
+Until then tests/customers/test_access_rows.py walks them with the matrix's own test.
+"""
+
+from __future__ import annotations
+
+from tests.access_matrix import Row, every, only, scoped
+
+
+def _customer(p: dict) -> dict:
+    from .factories import CustomerFactory
+
+    return {"pk": CustomerFactory(officer=p["officer"]).pk}
+
+
+def _loan(p: dict) -> dict:
+    from .factories import CustomerFactory, LoanFactory
+
+    return {"pk": LoanFactory(customer=CustomerFactory(officer=p["officer"])).pk}
+
+
+def _collateral(p: dict) -> dict:
+    from .factories import CollateralFactory, CustomerFactory
+
+    return {"pk": CollateralFactory(customer=CustomerFactory(officer=p["officer"])).pk}
+
+
+def _relation(p: dict) -> dict:
+    from customers.services import relation_add
+
+    from .factories import CustomerFactory
+
+    customer = CustomerFactory(officer=p["officer"])
+    return {"pk": relation_add(customer=customer, acting_user=p["officer"], name="张三",
+                               role="legal_representative").pk}
+
+
+CUSTOMER_ROWS: list[Row] = [
+    Row("customers:customer_list", every(200)),
+    Row("customers:customer_export", every(200)),
+    Row("customers:customer_create", every(200)),
+    Row("customers:customer_import", every(200)),
+    Row("customers:import_template", every(200)),
+    # Without a selection the supervisor is sent back to the list with a message.
+    Row("customers:customer_reassign", only({"supervisor", "supervisor_b", "admin"}, status=302),
+        method="post"),
+    Row("customers:customer_detail", scoped(), build=_customer),
+    Row("customers:customer_edit", scoped(), build=_customer),
+    Row("customers:relation_add", scoped(), build=_customer),
+    Row("customers:loan_create", scoped(), build=_customer),
+    Row("customers:collateral_create", scoped(), build=_customer),
+    Row("customers:loan_edit", scoped(), build=_loan),
+    Row("customers:guarantee_create", scoped(), build=_loan),
+    Row("customers:valuation_add", scoped(), build=_collateral),
+    # The officer removes it; everyone after finds nothing (404), as outsiders always do.
+    Row("customers:relation_remove", {"anon": "login", "officer": 302, "officer_b": 404,
+                                      "supervisor": 404, "supervisor_b": 404, "admin": 404},
+        method="post", build=_relation),
+]
