@@ -155,3 +155,33 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Check the file")))
+
+
+class IndustryForm(forms.Form):
+    code = forms.CharField(label=_("code"), max_length=20)
+    name = forms.CharField(label=_("name"), max_length=100)
+    name_en = forms.CharField(label=_("English name"), max_length=100, required=False)
+    high_risk = forms.BooleanField(label=_("high-risk industry"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class FloorForm(forms.Form):
+    days_past_due_over = forms.IntegerField(
+        label=_("days past due over"), min_value=0, required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control"}))
+    minimum = forms.ChoiceField(label=_("minimum classification"),
+                                choices=[("", "—"), *Classification.choices], required=False,
+                                widget=forms.Select(attrs={"class": "form-select"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (data.get("days_past_due_over") is None) != (not data.get("minimum")):
+            raise forms.ValidationError(_("Give both the days and the minimum classification."))
+        return data
+
+
+FloorFormSet = forms.formset_factory(FloorForm, extra=1, can_delete=True)

@@ -313,3 +313,44 @@ def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
 def guarantor_choices(*, user, loan: Loan):
     return selectors.customer_scope(user=user).exclude(pk=loan.customer_id).filter(
         ~Q(pk=loan.customer_id)).order_by("name")
+
+
+# --- Reference data (administrators) ---------------------------------------------------------
+
+
+@transaction.atomic
+def industry_save(*, acting_user, data: dict[str, Any], industry=None):
+    from .models import Industry
+
+    code = (data.get("code") or "").strip().upper()
+    if Industry.objects.filter(code=code).exclude(pk=industry.pk if industry else None).exists():
+        raise ValidationError({"code": [_("An industry with this code already exists.")]})
+    if industry is None:
+        industry = Industry()
+    else:
+        industry = Industry.objects.select_for_update().get(pk=industry.pk)
+    industry.code = code
+    industry.name = data["name"]
+    industry.name_en = data.get("name_en") or ""
+    industry.high_risk = bool(data.get("high_risk"))
+    industry.save()
+    return industry
+
+
+@transaction.atomic
+def classification_floors_save(*, acting_user, floors: list[tuple[int, str]]) -> None:
+    """Replace the floors. More days past due may never allow a better classification."""
+    from .models import ClassificationFloor
+
+    floors = sorted(floors)
+    days = [d for d, _ in floors]
+    if len(set(days)) != len(days):
+        raise ValidationError(_("Each number of days may appear only once."))
+    ranks = [Classification.rank(c) for _, c in floors]
+    if ranks != sorted(ranks):
+        raise ValidationError(_("A longer overdue period cannot allow a better classification."))
+    list(ClassificationFloor.objects.select_for_update())
+    ClassificationFloor.objects.exclude(days_past_due_over__in=days).delete()
+    for day, minimum in floors:
+        ClassificationFloor.objects.update_or_create(days_past_due_over=day,
+                                                     defaults={"minimum": minimum})

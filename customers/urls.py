@@ -22,4 +22,7 @@ urlpatterns = [
     path("loans/<int:pk>/edit/", views.loan_edit, name="loan_edit"),
     path("loans/<int:pk>/guarantees/new/", views.guarantee_create, name="guarantee_create"),
     path("collateral/<int:pk>/valuations/new/", views.valuation_add, name="valuation_add"),
+    path("industries/", views.industry_list, name="industry_list"),
+    path("industries/<int:pk>/", views.industry_edit, name="industry_edit"),
+    path("classification-floors/", views.classification_floors, name="classification_floors"),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 
 from . import diagram, exports, forms, imports, selectors, services
-from .models import Classification, Customer, Industry, RiskGroup
+from .models import Classification, ClassificationFloor, Customer, Industry, RiskGroup
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
@@ -299,3 +299,62 @@ def customer_import(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_IMPORT] = rows
             context["plan"] = plan
     return render(request, "customers/customer_import.html", context)
+
+
+# --- Reference data (administrators) ---------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def industry_list(request: HttpRequest) -> HttpResponse:
+    form = forms.IndustryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.industry_save(acting_user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Industry saved."))
+            return redirect("customers:industry_list")
+    return render(request, "customers/industry_list.html", {
+        "industries": Industry.objects.all(), "form": form})
+
+
+@role_required(Role.ADMIN)
+def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    industry = Industry.objects.filter(pk=pk).first()  # reference data: admins see all of it
+    if industry is None:
+        raise Http404
+    initial = {"code": industry.code, "name": industry.name, "name_en": industry.name_en,
+               "high_risk": industry.high_risk}
+    form = forms.IndustryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.industry_save(acting_user=request.user, data=form.cleaned_data,
+                                   industry=industry)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Industry saved."))
+            return redirect("customers:industry_list")
+    return render(request, "customers/industry_form.html", {"form": form, "industry": industry,
+                                                            "history": history_for(obj=industry)})
+
+
+@role_required(Role.ADMIN)
+def classification_floors(request: HttpRequest) -> HttpResponse:
+    initial = list(ClassificationFloor.objects.values("days_past_due_over", "minimum"))
+    formset = forms.FloorFormSet(request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST" and formset.is_valid():
+        floors = [(f.cleaned_data["days_past_due_over"], f.cleaned_data["minimum"])
+                  for f in formset.forms
+                  if f.cleaned_data.get("minimum") and not f.cleaned_data.get("DELETE")]
+        try:
+            services.classification_floors_save(acting_user=request.user, floors=floors)
+        except ValidationError as err:
+            error = " ".join(err.messages)
+        else:
+            messages.success(request, _("Classification floors saved."))
+            return redirect("customers:classification_floors")
+    return render(request, "customers/classification_floors.html",
+                  {"formset": formset, "error": error})

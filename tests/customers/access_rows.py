@@ -39,7 +39,16 @@ def _relation(p: dict) -> dict:
                                role="legal_representative").pk}
 
 
+def _industry(p: dict) -> dict:
+    from .factories import IndustryFactory
+
+    return {"pk": IndustryFactory().pk}
+
+
 CUSTOMER_ROWS: list[Row] = [
+    Row("customers:industry_list", only({"admin"})),
+    Row("customers:industry_edit", only({"admin"}), build=_industry),
+    Row("customers:classification_floors", only({"admin"})),
     Row("customers:customer_list", every(200)),
     Row("customers:customer_export", every(200)),
     Row("customers:customer_create", every(200)),

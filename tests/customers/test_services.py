@@ -261,3 +261,38 @@ def test_demo_data_is_valid_idempotent_and_has_a_mutual_guarantee():
         assert kinds == {"corporate", "individual"}
     bj1 = Customer.objects.get(name="北京华信精密机械有限公司")
     assert selectors.guarantee_circle_ids(customer_id=bj1.pk).has_mutual_guarantee
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+def test_admin_edits_floors_through_the_page(admin_client_):
+    from django.urls import reverse
+
+    from customers.models import ClassificationFloor
+
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0",
+            "form-0-days_past_due_over": "30", "form-0-minimum": "special_mention",
+            "form-1-days_past_due_over": "60", "form-1-minimum": "pass",  # better: refused
+            "form-2-days_past_due_over": "", "form-2-minimum": ""}
+    response = admin_client_.post(reverse("customers:classification_floors"), data,
+                                  HTTP_ACCEPT_LANGUAGE="en")
+    assert "cannot allow a better classification" in response.content.decode()
+    assert ClassificationFloor.objects.count() == 4
+    data["form-1-minimum"] = "loss"
+    response = admin_client_.post(reverse("customers:classification_floors"), data)
+    assert response.status_code == 302
+    assert list(ClassificationFloor.objects.values_list("days_past_due_over", "minimum")) == [
+        (30, "special_mention"), (60, "loss")]
+    assert selectors.classification_floor(days_past_due=61) == "loss"
+
+
+def test_admin_adds_a_high_risk_industry(admin_client_):
+    from django.urls import reverse
+
+    from customers.models import Industry
+
+    admin_client_.post(reverse("customers:industry_list"),
+                       {"code": "k70", "name": "房地产业", "name_en": "Real estate",
+                        "high_risk": "on"})
+    assert Industry.objects.get(code="K70").high_risk

@@ -1,0 +1,38 @@
+"""Django's admin for staff troubleshooting; day-to-day work happens in the app's own pages."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import ClassificationFloor, Customer, Industry, Loan, RiskGroup
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "high_risk"]
+
+
+@admin.register(RiskGroup)
+class RiskGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "order", "default_interval_days"]
+
+
+@admin.register(ClassificationFloor)
+class ClassificationFloorAdmin(admin.ModelAdmin):
+    list_display = ["days_past_due_over", "minimum"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "identifier", "officer", "team", "risk_group", "status"]
+    list_select_related = ["officer", "team", "risk_group"]
+    search_fields = ["name", "identifier"]
+    readonly_fields = ["officer", "team"]  # reassignment goes through the service (recorded)
+
+
+@admin.register(Loan)
+class LoanAdmin(admin.ModelAdmin):
+    list_display = ["contract_number", "customer", "balance", "days_past_due", "classification"]
+    list_select_related = ["customer"]
+    search_fields = ["contract_number"]
+    raw_id_fields = ["customer"]
