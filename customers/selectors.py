@@ -112,7 +112,14 @@ def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer
     qs = customer_scope(user=user).select_related("officer", "team", "risk_group", "industry")
     if for_sheet:
         qs = qs.prefetch_related(
-            Prefetch("relations", queryset=CustomerRelation.objects.select_related("person")),
+            # Each person's other roles among the customers the user may see: the same
+            # controller behind two companies is worth seeing.
+            Prefetch("relations", queryset=CustomerRelation.objects.select_related(
+                "person").prefetch_related(Prefetch(
+                    "person__relations", to_attr="visible_relations",
+                    queryset=CustomerRelation.objects.filter(
+                        customer__in=customer_scope(user=user)).exclude(customer_id=pk)
+                    .select_related("customer")))),
             Prefetch("loans", queryset=Loan.objects.prefetch_related(
                 Prefetch("guarantees", queryset=Guarantee.objects.select_related(
                     "guarantor_customer")),
@@ -155,6 +162,14 @@ def relation_get_for_user(*, user, pk: int) -> CustomerRelation:
     if relation is None:
         raise Http404
     return relation
+
+
+def guarantee_get_for_user(*, user, pk: int) -> Guarantee:
+    guarantee = (Guarantee.objects.filter(loan__customer__in=customer_scope(user=user), pk=pk)
+                 .select_related("loan").first())
+    if guarantee is None:
+        raise Http404
+    return guarantee
 
 
 def classification_floor(*, days_past_due: int) -> str:
@@ -245,3 +260,22 @@ def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
         circle.visible_ids = set(customer_scope(user=user).filter(pk__in=circle.member_ids)
                                  .values_list("pk", flat=True))
     return circle
+
+
+def portfolio_summary(*, user) -> dict:
+    """The user's book in one aggregate query, for the home pages."""
+    from django.db.models import Count
+
+    loans = Loan.objects.filter(customer__in=customer_scope(user=user))
+    figures = loans.aggregate(
+        outstanding=Sum("balance"),
+        loan_count=Count("pk", filter=Q(balance__gt=0)),
+        overdue_loans=Count("pk", filter=Q(days_past_due__gt=0)),
+        non_performing=Count("pk", filter=Q(classification__in=[
+            Classification.SUBSTANDARD, Classification.DOUBTFUL, Classification.LOSS])),
+        customers=Count("customer", distinct=True),
+        high_risk_customers=Count("customer", distinct=True,
+                                  filter=Q(customer__risk_group__code="high")),
+    )
+    figures["outstanding"] = figures["outstanding"] or Decimal("0")
+    return figures

@@ -310,6 +310,11 @@ def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
                                     amount=amount)
 
 
+@transaction.atomic
+def guarantee_remove(*, guarantee: Guarantee, acting_user) -> None:
+    guarantee.delete()  # the audit trail keeps the removed row
+
+
 def guarantor_choices(*, user, loan: Loan):
     return selectors.customer_scope(user=user).exclude(pk=loan.customer_id).filter(
         ~Q(pk=loan.customer_id)).order_by("name")

@@ -260,6 +260,15 @@ def guarantee_create(request: HttpRequest, pk: int) -> HttpResponse:
         "title": _("New guarantee of loan %(number)s") % {"number": loan.contract_number}})
 
 
+@role_required(*ALL_ROLES)
+@require_POST
+def guarantee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    guarantee = selectors.guarantee_get_for_user(user=request.user, pk=pk)
+    services.guarantee_remove(guarantee=guarantee, acting_user=request.user)
+    messages.success(request, _("Guarantee removed."))
+    return redirect("customers:customer_detail", pk=guarantee.loan.customer_id)
+
+
 # --- Import -----------------------------------------------------------------------------------
 
 SESSION_IMPORT = "customers_import_rows"

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from django.db import connection
 
+from customers.selectors import portfolio_summary
+
 from .broker import broker_available, broker_client, broker_ping
 from .models import Heartbeat
 
@@ -58,7 +60,8 @@ def officer_home(*, user) -> dict:
         if user.team_id
         else User.objects.none()
     )
-    return {"team": user.team, "colleagues": colleagues, "supervisors": supervisors}
+    return {"team": user.team, "colleagues": colleagues, "supervisors": supervisors,
+            "portfolio": portfolio_summary(user=user)}
 
 
 def supervisor_home(*, user) -> dict:
@@ -70,7 +73,8 @@ def supervisor_home(*, user) -> dict:
         if user.team_id
         else User.objects.none()
     )
-    return {"team": user.team, "officers": officers}
+    return {"team": user.team, "officers": officers,
+            "portfolio": portfolio_summary(user=user)}
 
 
 def admin_home(*, user) -> dict:
@@ -90,6 +94,7 @@ def admin_home(*, user) -> dict:
         "last_beat": heartbeat_last(name="beat"),
         "broker_up": broker_available(),
         "queue_length": broker_queue_length(),
+        "portfolio": portfolio_summary(user=user),
     }
 
 

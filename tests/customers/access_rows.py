@@ -39,6 +39,14 @@ def _relation(p: dict) -> dict:
                                role="legal_representative").pk}
 
 
+def _guarantee(p: dict) -> dict:
+    from .factories import CustomerFactory, GuaranteeFactory, LoanFactory
+
+    loan = LoanFactory(customer=CustomerFactory(officer=p["officer"]))
+    return {"pk": GuaranteeFactory(loan=loan,
+                                   guarantor_customer=CustomerFactory(officer=p["officer"])).pk}
+
+
 def _industry(p: dict) -> dict:
     from .factories import IndustryFactory
 
@@ -69,4 +77,7 @@ CUSTOMER_ROWS: list[Row] = [
     Row("customers:relation_remove", {"anon": "login", "officer": 302, "officer_b": 404,
                                       "supervisor": 404, "supervisor_b": 404, "admin": 404},
         method="post", build=_relation),
+    Row("customers:guarantee_remove", {"anon": "login", "officer": 302, "officer_b": 404,
+                                       "supervisor": 404, "supervisor_b": 404, "admin": 404},
+        method="post", build=_guarantee),
 ]

@@ -219,3 +219,35 @@ def test_export_contains_the_filtered_list(officer_client, officer):
     response = officer_client.get(reverse("customers:customer_export") + "?overdue=1")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["逾期公司"]
+
+
+def test_home_pages_show_the_users_book_at_a_fixed_cost(officer_client, supervisor_b, officer,
+                                                       officer_b):
+    LoanFactory(customer=CustomerFactory(officer=officer), days_past_due=5,
+                classification="special_mention")
+    home = reverse("core:home")
+    small = _count(officer_client, home)
+    for _ in range(20):
+        LoanFactory(customer=CustomerFactory(officer=officer))
+        LoanFactory(customer=CustomerFactory(officer=officer_b))
+    assert _count(officer_client, home) == small
+    page = officer_client.get(home, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "portfolio-card" in page and "overdue loans" in page
+    client = Client()
+    client.force_login(supervisor_b)
+    assert client.get(home).context["portfolio"]["customers"] == 20
+
+
+def test_sheet_shows_a_controller_behind_another_company(officer_client, officer, officer_b):
+    from customers.services import relation_add
+
+    from .factories import resident_id
+
+    mine, also_mine = CustomerFactory.create_batch(2, officer=officer)
+    hidden = CustomerFactory(officer=officer_b, name="别组的公司")
+    for customer, user in ((mine, officer), (also_mine, officer), (hidden, officer_b)):
+        relation_add(customer=customer, acting_user=user, name="陈国华",
+                     id_number=resident_id(77), role="actual_controller")
+    page = officer_client.get(reverse("customers:customer_detail", kwargs={"pk": mine.pk}),
+                              HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert also_mine.name in page and "别组的公司" not in page
