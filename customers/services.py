@@ -85,6 +85,9 @@ def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer |
     officer = data.get("officer")
     if officer is not None and officer not in officers_assignable_by(user=acting_user):
         errors["officer"] = [_("You cannot assign customers to this officer.")]
+    elif officer is not None and officer.team_id is None:
+        errors["officer"] = [_("This officer is in no team yet; ask an administrator to add "
+                               "them to one.")]
     if errors:
         raise ValidationError(errors)
     return data

@@ -296,3 +296,10 @@ def test_admin_adds_a_high_risk_industry(admin_client_):
                        {"code": "k70", "name": "房地产业", "name_en": "Real estate",
                         "high_risk": "on"})
     assert Industry.objects.get(code="K70").high_risk
+
+
+def test_an_officer_without_a_team_cannot_hold_customers(db):
+    loner = UserFactory(team=None, role="officer")
+    with pytest.raises(ValidationError) as err:
+        services.customer_create(acting_user=loner, data=customer_data(loner))
+    assert "officer" in err.value.message_dict
