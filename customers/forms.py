@@ -115,6 +115,13 @@ class CollateralForm(_DataForm):
         self.fields["loans"].queryset = Loan.objects.filter(customer=customer)
 
 
+class CollateralEditForm(CollateralForm):
+    """The appraisal stays as recorded; a new value is a new valuation."""
+
+    class Meta(CollateralForm.Meta):
+        fields = ["kind", "description", "location", "area_m2", "certificate_number", "loans"]
+
+
 class ValuationForm(_DataForm):
     class Meta:
         model = CollateralValuation

@@ -279,6 +279,23 @@ def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
 
 
 @transaction.atomic
+def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, Any],
+                      loans: Iterable[Loan], expected_version: int | None = None) -> Collateral:
+    """Edit the description and the loans it secures; values change only by new valuations."""
+    locked = Collateral.objects.select_for_update().get(pk=collateral.pk)
+    check_and_bump(locked=locked, expected=expected_version)
+    loans = list(loans)
+    if any(loan.customer_id != locked.customer_id for loan in loans):
+        raise ValidationError({"loans": [_("Collateral can secure only this customer's loans.")]})
+    for key in ("kind", "description", "location", "area_m2", "certificate_number"):
+        if key in data:
+            setattr(locked, key, data[key] if data[key] is not None or key == "area_m2" else "")
+    locked.save()
+    locked.loans.set(loans)
+    return locked
+
+
+@transaction.atomic
 def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value: Decimal,
                   source: str, note: str = "") -> CollateralValuation:
     if value < 0:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("loans/<int:pk>/edit/", views.loan_edit, name="loan_edit"),
     path("loans/<int:pk>/guarantees/new/", views.guarantee_create, name="guarantee_create"),
     path("guarantees/<int:pk>/remove/", views.guarantee_remove, name="guarantee_remove"),
+    path("collateral/<int:pk>/edit/", views.collateral_edit, name="collateral_edit"),
     path("collateral/<int:pk>/valuations/new/", views.valuation_add, name="valuation_add"),
     path("industries/", views.industry_list, name="industry_list"),
     path("industries/<int:pk>/", views.industry_edit, name="industry_edit"),

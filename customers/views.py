@@ -225,6 +225,26 @@ def collateral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
+def collateral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    collateral = selectors.collateral_get_for_user(user=request.user, pk=pk)
+    form = forms.CollateralEditForm(request.POST or None, instance=collateral,
+                                    customer=collateral.customer)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "loans")}
+        try:
+            services.collateral_update(collateral=collateral, acting_user=request.user,
+                                       data=data, loans=form.cleaned_data["loans"],
+                                       expected_version=form.cleaned_data.get("version"))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Collateral saved."))
+            return redirect("customers:customer_detail", pk=collateral.customer_id)
+    return render(request, "customers/simple_form.html", {
+        "form": form, "customer": collateral.customer, "title": str(collateral)})
+
+
+@role_required(*ALL_ROLES)
 def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
     collateral = selectors.collateral_get_for_user(user=request.user, pk=pk)
     form = forms.ValuationForm(request.POST or None)

@@ -73,6 +73,7 @@ CUSTOMER_ROWS: list[Row] = [
     Row("customers:loan_edit", scoped(), build=_loan),
     Row("customers:guarantee_create", scoped(), build=_loan),
     Row("customers:valuation_add", scoped(), build=_collateral),
+    Row("customers:collateral_edit", scoped(), build=_collateral),
     # The officer removes it; everyone after finds nothing (404), as outsiders always do.
     Row("customers:relation_remove", {"anon": "login", "officer": 302, "officer_b": 404,
                                       "supervisor": 404, "supervisor_b": 404, "admin": 404},

@@ -251,3 +251,24 @@ def test_sheet_shows_a_controller_behind_another_company(officer_client, officer
     page = officer_client.get(reverse("customers:customer_detail", kwargs={"pk": mine.pk}),
                               HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert also_mine.name in page and "别组的公司" not in page
+
+
+def test_collateral_edit_links_loans_and_keeps_the_appraisal(officer_client, officer):
+    customer = CustomerFactory(officer=officer)
+    loan = LoanFactory(customer=customer)
+    other_loan = LoanFactory(customer=CustomerFactory(officer=officer))
+    item = CollateralFactory(customer=customer)
+    url = reverse("customers:collateral_edit", kwargs={"pk": item.pk})
+    response = officer_client.post(url, {"kind": "land", "description": "新描述",
+                                         "loans": [other_loan.pk], "version": item.version})
+    assert response.status_code == 200  # another customer's loan is not a choice
+    response = officer_client.post(url, {"kind": "land", "description": "新描述",
+                                         "loans": [loan.pk], "version": item.version})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.description == "新描述" and list(item.loans.all()) == [loan]
+    assert item.appraised_value == Decimal("2000000.00")
+    stale = officer_client.post(url, {"kind": "land", "description": "旧页面",
+                                      "loans": [loan.pk], "version": 0},
+                                HTTP_ACCEPT_LANGUAGE="en")
+    assert "Someone else changed this record" in stale.content.decode()
