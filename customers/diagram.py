@@ -11,6 +11,8 @@ from .selectors import Circle
 SIZE = 420
 RADIUS = 150
 NODE_RADIUS = 22
+# Beyond this many members a ring of circles is unreadable; the list alone is shown.
+MAX_NODES = 24
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Layout:
 
 
 def circle_svg(*, circle: Circle, centre_id: int) -> Layout | None:
-    if len(circle.members) < 2:
+    if not 2 <= len(circle.members) <= MAX_NODES:
         return None
     cycle = circle.cycle_ids
     # The customer whose page this is sits first (at the top), the others clockwise by name.

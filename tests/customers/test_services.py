@@ -303,3 +303,18 @@ def test_an_officer_without_a_team_cannot_hold_customers(db):
     with pytest.raises(ValidationError) as err:
         services.customer_create(acting_user=loner, data=customer_data(loner))
     assert "officer" in err.value.message_dict
+
+
+def test_circle_diagram_marks_the_cycle_and_gives_up_on_huge_circles(officer):
+    from customers import diagram
+
+    a, b, c = CustomerFactory.create_batch(3, officer=officer)
+    guarantees(a, b)
+    guarantees(b, a)
+    guarantees(c, a)
+    circle = selectors.guarantee_circle_for_user(user=officer, customer=a)
+    layout = diagram.circle_svg(circle=circle, centre_id=a.pk)
+    assert [n.centre for n in layout.nodes] == [True, False, False]
+    assert sorted(e.on_cycle for e in layout.edges) == [False, True, True]
+    circle.members = circle.members * 10  # 30 > MAX_NODES
+    assert diagram.circle_svg(circle=circle, centre_id=a.pk) is None
