@@ -33,6 +33,11 @@ def customers_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
             customer.max_days_past_due or 0,
             str(worst_classification_label(customer.worst_rank)),
         ])
+    # A name typed as "=..." must stay text: never let a customer's data become a formula.
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for column, width in zip("ABCDEFGHIJKL", (30, 10, 22, 16, 10, 10, 18, 8, 6, 18, 10, 12),
                              strict=True):
         sheet.column_dimensions[column].width = width

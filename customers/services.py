@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
@@ -101,7 +101,13 @@ def customer_create(*, acting_user, data: dict[str, Any]) -> Customer:
     customer = Customer(**{k: data.get(k) for k in CUSTOMER_FIELDS if k in data})
     customer.team_id = customer.officer.team_id
     _blank_strings(customer)
-    customer.save()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as error:
+        # Two people saved the same identifier at the same moment; the check above saw neither.
+        raise ValidationError({"identifier": [_("This identifier was just saved for another "
+                                                "customer.")]}) from error
     return customer
 
 

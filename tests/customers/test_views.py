@@ -272,3 +272,14 @@ def test_collateral_edit_links_loans_and_keeps_the_appraisal(officer_client, off
                                       "loans": [loan.pk], "version": 0},
                                 HTTP_ACCEPT_LANGUAGE="en")
     assert "Someone else changed this record" in stale.content.decode()
+
+
+def test_export_keeps_formula_like_names_as_text(officer_client, officer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    CustomerFactory(officer=officer, name='=HYPERLINK("http://evil.example","x")')
+    response = officer_client.get(reverse("customers:customer_export"))
+    cell = load_workbook(BytesIO(response.content)).active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
