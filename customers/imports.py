@@ -350,10 +350,16 @@ def import_rows(*, rows: list[dict], acting_user) -> dict[str, int]:
     plan = check_rows(rows=rows, acting_user=acting_user)
     loans = 0
     for planned in plan:
-        customer = services.customer_create(acting_user=acting_user, data=planned.data)
-        for loan in planned.loans:
-            services.loan_create(customer=customer, acting_user=acting_user, data=loan)
-            loans += 1
+        try:
+            customer = services.customer_create(acting_user=acting_user, data=planned.data)
+            for loan in planned.loans:
+                services.loan_create(customer=customer, acting_user=acting_user, data=loan)
+                loans += 1
+        except ValidationError as error:
+            # Someone saved a clashing record between the check and the write: nothing stays.
+            transaction.set_rollback(True)
+            raise ImportRejected([Problem(planned.row, "", message)
+                                  for message in error.messages]) from error
     return {"customers": len(plan), "loans": loans}
 
 

@@ -248,7 +248,13 @@ def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None
 def loan_create(*, customer: Customer, acting_user, data: dict[str, Any]) -> Loan:
     Customer.objects.select_for_update().get(pk=customer.pk)
     loan_validate(data=data)
-    loan = Loan.objects.create(customer=customer, **{k: data[k] for k in LOAN_FIELDS if k in data})
+    try:
+        with transaction.atomic():
+            loan = Loan.objects.create(customer=customer,
+                                       **{k: data[k] for k in LOAN_FIELDS if k in data})
+    except IntegrityError as error:
+        raise ValidationError({"contract_number": [
+            _("A loan with this contract number already exists.")]}) from error
     customer_refresh_status(customer=customer)
     return loan
 
