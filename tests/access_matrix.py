@@ -68,3 +68,8 @@ ROWS: list[Row] = [
     Row("accounts:team_create", only({"admin"})),
     Row("accounts:team_edit", only({"admin"}), build=lambda p: {"pk": p["officer"].team_id}),
 ]
+
+# Each app keeps its rows beside its tests; imported last because they build on Row above.
+from .customers.access_rows import CUSTOMER_ROWS  # noqa: E402
+
+ROWS += CUSTOMER_ROWS
