@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(PY) scripts/services.py
 
-.PHONY: run test install assets messages services-stop lint clean-data screenshots bench help
+.PHONY: run test install assets catalogs messages services-stop lint clean-data screenshots bench help
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
@@ -41,6 +41,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/.copied: node_modules/.package-lock.json scripts/vendor_assets.py
 	$(PY) scripts/vendor_assets.py
 	touch $@
+
+# Refresh the catalogues from the code (then translate the new entries; see README).
+catalogs: $(VENV)/.installed
+	bash scripts/catalogs.sh
 
 messages: $(VENV)/.installed
 	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.concurrency import Versioned
@@ -369,3 +370,63 @@ class Guarantee(models.Model):
 
     def __str__(self) -> str:
         return self.guarantor_customer.name if self.guarantor_customer else self.guarantor_name
+
+
+@pghistory.track()
+class RiskSignal(models.Model):
+    """风险信号: something a visit, a record check or a risk event found worth a look.
+
+    Signals come from several apps (visits, record checks, risk events) and are read by the
+    customer sheet and by risk reports, so they live here, beside the customer they concern.
+    `source` and `source_id` name the record that raised the signal without a foreign key, so
+    that the customers app does not depend on the apps that raise signals. What a signal says
+    is built from its rule's text (risk_signals.py) and `params`, in the reader's language.
+    """
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("visit")
+        RECORD_CHECK = "record_check", _("record check")
+        RISK_EVENT = "risk_event", _("risk event")
+        MANUAL = "manual", _("entered by hand")
+
+    class Severity(models.TextChoices):
+        NOTICE = "notice", _("notice")
+        WARNING = "warning", _("warning")
+        SERIOUS = "serious", _("serious")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="risk_signals")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField(_("source record"), null=True, blank=True)
+    rule = models.CharField(_("rule"), max_length=50)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices,
+                                default=Severity.WARNING)
+    # The figures the message shows (JSON-serialisable: numbers as strings for decimals).
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("risk signal")
+        verbose_name_plural = _("risk signals")
+        indexes = [models.Index(fields=["customer", "-raised_at"]),
+                   models.Index(fields=["source", "source_id"])]
+        constraints = [
+            # One record raises each rule once: scoring a visit or diffing a check twice
+            # (a retried task, a double submit) cannot double the signals.
+            models.UniqueConstraint(fields=["source", "source_id", "rule"],
+                                    condition=Q(source_id__isnull=False),
+                                    name="signal_once_per_source_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def message(self) -> str:
+        from .risk_signals import describe
+
+        return describe(self)

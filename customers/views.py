@@ -12,7 +12,7 @@ from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 
-from . import diagram, exports, forms, imports, selectors, services
+from . import diagram, exports, forms, imports, selectors, services, sheet
 from .models import Classification, ClassificationFloor, Customer, Industry, RiskGroup
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -142,6 +142,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shareholders_total": shareholders_total,
         "history": history_for(obj=customer, limit=50),
         "relation_form": forms.RelationForm(),
+        # Record checks, visits, reports and tasks: sections other apps register (sheet.py).
+        "sections": sheet.render_sections(request=request, customer=customer),
     })
 
 

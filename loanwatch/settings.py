@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "loanwatch.accounts",
     "loanwatch.core",
     "customers",
+    "customers.records",
     "visits",
+    "visits.schedule",
     "reports",
 ]
 
