@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count
-
 from loanwatch.core.generate import Context, copy_rows, next_id, reset_sequence
 
 from .models import (
@@ -238,13 +236,22 @@ def _collateral(ctx: Context, loans: list) -> None:
 
 
 def _guarantees(ctx: Context, customers: list, loans: list) -> None:
-    """A quarter of loans guaranteed by another customer of the same team; a tenth mutual."""
+    """A quarter of loans guaranteed by another customer of the same small cluster; a tenth of
+    those guaranteed back (互保). Clusters of two to eight customers of one team give circles of
+    the sizes a branch meets; guarantees drawn across a whole team would join it into one."""
     rng = ctx.rng
+    cluster_of: dict[int, list[int]] = {}
     by_team: dict[int, list[int]] = {}
-    team_of = {}
     for customer, team, _officer, _kind in customers:
         by_team.setdefault(team, []).append(customer)
-        team_of[customer] = team
+    for members in by_team.values():
+        start = 0
+        while start < len(members):
+            size = rng.randint(2, 8)
+            cluster = members[start:start + size]
+            for customer in cluster:
+                cluster_of[customer] = cluster
+            start += size
     first_loan = {}
     for loan, customer, *_rest in loans:
         first_loan.setdefault(customer, loan)
@@ -258,7 +265,7 @@ def _guarantees(ctx: Context, customers: list, loans: list) -> None:
             rows.append((guarantee_id, loan, None, ctx.person_name(), amount))
             guarantee_id += 1
             continue
-        guarantor = rng.choice(by_team[team_of[customer]])
+        guarantor = rng.choice(cluster_of[customer])
         if guarantor == customer:
             continue
         rows.append((guarantee_id, loan, guarantor, "", amount))
@@ -270,10 +277,3 @@ def _guarantees(ctx: Context, customers: list, loans: list) -> None:
               rows)
     reset_sequence(Guarantee)
     ctx.say(f"guarantees {len(rows)}")
-
-
-def summary() -> dict[str, int]:
-    """Row counts for the command's closing line."""
-    return {"customers": Customer.objects.count(), "loans": Loan.objects.count(),
-            "guarantors": Guarantee.objects.aggregate(n=Count("guarantor_customer",
-                                                               distinct=True))["n"]}

@@ -127,7 +127,12 @@ class Customer(Versioned):
         ordering = ["name"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        indexes = [models.Index(fields=["officer", "name"]), models.Index(fields=["team", "name"])]
+        indexes = [
+            models.Index(fields=["officer", "name"]), models.Index(fields=["team", "name"]),
+            # The whole bank's list, sorted by name, for administrators.
+            models.Index(fields=["name", "id"], name="customer_name_id"),
+            # Trigram indexes for search: migration 0004 (raw SQL, see there).
+        ]
 
     def __str__(self) -> str:
         return self.name

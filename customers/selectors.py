@@ -18,10 +18,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from loanwatch.accounts.roles import Role
@@ -46,7 +48,18 @@ SORTS = {
     "officer": "officer__full_name", "-officer": "-officer__full_name",
 }
 
-WORST_RANK = Max(Case(*[When(loans__classification=value, then=Value(rank))
+def _per_customer(aggregate) -> Subquery:
+    """One figure over a customer's loans, as a correlated subquery.
+
+    A subquery per row rather than a JOIN … GROUP BY over every loan: sorted by name, PostgreSQL
+    walks the name index, stops at the page's fifty rows and computes these for them alone,
+    where the grouped join aggregated the whole portfolio before it could sort and cut.
+    """
+    return Subquery(Loan.objects.filter(customer=OuterRef("pk")).order_by()
+                    .values("customer").annotate(figure=aggregate).values("figure"))
+
+
+WORST_RANK = Max(Case(*[When(classification=value, then=Value(rank))
                         for rank, value in enumerate(Classification.values)],
                       default=Value(-1), output_field=IntegerField()))
 
@@ -71,9 +84,11 @@ def customer_list_for_user(*, user, search: str = "", kind: str = "",
                            sort: str = "name") -> QuerySet[Customer]:
     qs = customer_scope(user=user)
     if search:
+        # The contract numbers are matched once (an IN over the trigram-indexed loans), not per
+        # customer row as a correlated EXISTS would be.
         qs = qs.filter(Q(name__icontains=search) | Q(identifier__icontains=search)
-                       | Q(Exists(Loan.objects.filter(customer=OuterRef("pk"),
-                                                      contract_number__icontains=search))))
+                       | Q(pk__in=Loan.objects.filter(contract_number__icontains=search)
+                           .values("customer_id")))
     if kind:
         qs = qs.filter(kind=kind)
     if industry_id:
@@ -89,10 +104,10 @@ def customer_list_for_user(*, user, search: str = "", kind: str = "",
         qs = qs.filter(Exists(Loan.objects.filter(customer=OuterRef("pk"),
                                                   days_past_due__gt=0)))
     qs = qs.select_related("officer", "team", "risk_group", "industry").annotate(
-        loan_count=Count("loans"),
-        total_balance=Sum("loans__balance"),
-        max_days_past_due=Max("loans__days_past_due"),
-        worst_rank=WORST_RANK,
+        loan_count=Coalesce(_per_customer(Count("pk")), 0),
+        total_balance=_per_customer(Sum("balance")),
+        max_days_past_due=_per_customer(Max("days_past_due")),
+        worst_rank=_per_customer(WORST_RANK),
     )
     order = SORTS.get(sort, "name")
     expression = F(order.lstrip("-"))

@@ -32,16 +32,35 @@ from django.test.utils import CaptureQueriesContext
 from loanwatch.accounts.models import User
 from loanwatch.core import demo
 
-# (label, user or None, path). Features add their key pages here.
+# (label, role or None, path). A path may name {customer}: one of the officer's customers.
+# Features add their key pages here.
 ITEMS: list[tuple[str, str | None, str]] = [
     ("floor: bare view", None, "/ping"),
     ("health check", None, "/healthz"),
-    ("officer home", "officer1", "/"),
-    ("supervisor home", "supervisor1", "/"),
+    ("officer home", "officer", "/"),
+    ("supervisor home", "supervisor", "/"),
     ("admin home", "admin", "/"),
+    ("officer: customer list", "officer", "/customers/"),
+    ("supervisor: customer list", "supervisor", "/customers/"),
+    ("admin: customer list", "admin", "/customers/"),
+    ("admin: list searched", "admin", "/customers/?q=%E8%B4%B8%E6%98%93"),
+    ("admin: list filtered", "admin", "/customers/?kind=corporate&overdue=1"),
+    ("officer: customer page", "officer", "/customers/{customer}/"),
     ("admin: user list", "admin", "/accounts/users/"),
-    ("officer: notifications", "officer1", "/notifications/"),
+    ("officer: notifications", "officer", "/notifications/"),
 ]
+
+
+def _bench_users() -> dict[str, str]:
+    """The user per role: on a generated portfolio a generated officer (fifty customers) and
+    supervisor (a team of ten officers) — the demo logins hold too little to measure."""
+    users = {"officer": "officer1", "supervisor": "supervisor1", "admin": "admin"}
+    for role, prefix in (("officer", "-o"), ("supervisor", "-s")):
+        found = (User.objects.filter(username__startswith="gen", username__contains=prefix)
+                 .order_by("pk").values_list("username", flat=True).first())
+        if found:
+            users[role] = found
+    return users
 
 
 @dataclass
@@ -110,9 +129,15 @@ class Command(BaseCommand):
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
                **options) -> None:
         demo.load()
-        cookies = self._sessions({user for _, user, _ in ITEMS if user})
+        users = _bench_users()
+        officer = User.objects.get(username=users["officer"])
+        customer = officer.customers.order_by("pk").values_list("pk", flat=True).first()
+        items = [(label, users.get(role), path.format(customer=customer))
+                 for label, role, path in ITEMS]
+        self.stdout.write(f"as: {', '.join(f'{r} {u}' for r, u in users.items())}")
+        cookies = self._sessions({user for _, user, _ in items if user})
         queries = {path_user: self._count_queries(*path_user)
-                   for path_user in {(p, u) for _, u, p in ITEMS}}
+                   for path_user in {(p, u) for _, u, p in items}}
         port = _free_port()
         env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1",
                "SECRET_KEY": settings.SECRET_KEY}
@@ -126,7 +151,7 @@ class Command(BaseCommand):
         try:
             self._wait_for(port)
             results = []
-            for label, user, path in ITEMS:
+            for label, user, path in items:
                 cookie = cookies.get(user, "")
                 asyncio.run(_load(port, path, cookie, min(50, requests), concurrency))  # warm
                 latencies, errors = asyncio.run(_load(port, path, cookie, requests, concurrency))
