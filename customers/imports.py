@@ -181,13 +181,22 @@ CLASSIFICATION_WORDS = {"正常": "pass", "关注": "special_mention", "次级":
 GUARANTEE_WORDS = {"信用": "unsecured", "保证": "guaranteed", "抵押": "mortgage", "质押": "pledge"}
 
 
+def _shown(text: str) -> str:
+    # A cell quoted in an error message: enough to find it, never a page of it.
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _decimal(text: str) -> Decimal:
     try:
         value = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation as error:
-        raise ValueError(_("“%(text)s” is not a number.") % {"text": text}) from error
+        raise ValueError(_("“%(text)s” is not a number.") % {"text": _shown(text)}) from error
     if not value.is_finite():
-        raise ValueError(_("“%(text)s” is not a number.") % {"text": text})
+        raise ValueError(_("“%(text)s” is not a number.") % {"text": _shown(text)})
+    # The columns hold 16 digits, two after the point; checked before rounding, which would
+    # fail on a number too long for the decimal context.
+    if value.adjusted() >= 14:
+        raise ValueError(_("“%(text)s” is too large.") % {"text": _shown(text)})
     return value.quantize(Decimal("0.01"))
 
 
@@ -197,7 +206,7 @@ def _date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(_("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": text})
+    raise ValueError(_("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": _shown(text)})
 
 
 class _Checker:

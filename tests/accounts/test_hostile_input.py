@@ -4,20 +4,11 @@ never a server error, never a half-written record."""
 from __future__ import annotations
 
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from loanwatch.accounts.models import Team, User
-
-HOSTILE_TEXT = st.one_of(
-    st.text(max_size=300),  # any Unicode, control characters and NUL included
-    st.text(alphabet="贷后管理客户abcДЖ😀\u202e\u200b<>'\"&;--", max_size=50),
-    st.just("x" * 100_000),
-    st.just("<script>alert(1)</script>"),
-    st.just("'; DROP TABLE accounts_team; --"),
-)
-HYPOTHESIS = settings(max_examples=40, deadline=None,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture])
+from tests.hostile import HOSTILE_TEXT, HYPOTHESIS
 
 
 @HYPOTHESIS

@@ -1,0 +1,29 @@
+"""Hypothesis strategies for hostile input, shared by every form's and import's tests."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=300),  # any Unicode, control characters and NUL included
+    st.text(alphabet="贷后管理客户abcДЖ😀\u202e\u200b<>'\"&;--", max_size=50),
+    st.just("x" * 100_000),
+    st.just("<script>alert(1)</script>"),
+    st.just("'; DROP TABLE accounts_team; --"),
+)
+HOSTILE_NUMBER = st.one_of(
+    st.sampled_from(["", "-1", "-0.01", "0", "1e400", "NaN", "Infinity", "-Infinity",
+                     "9" * 40, "1,000,000", "１２３", "0x1F", "1.005", "12.3.4", "五百万"]),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
+    st.integers(min_value=-10**20, max_value=10**20).map(str),
+    HOSTILE_TEXT,
+)
+HOSTILE_DATE = st.one_of(
+    st.sampled_from(["", "0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "1-1-1",
+                     "2026/11/28", "28.11.2026", "today", "２０２６-０１-０１"]),
+    st.dates().map(str),
+    HOSTILE_TEXT,
+)
+HYPOTHESIS = settings(max_examples=40, deadline=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture])
