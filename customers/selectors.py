@@ -207,20 +207,30 @@ def loan_to_value(*, loan: Loan) -> Decimal | None:
 
 # --- Guarantee circles (担保圈) ------------------------------------------------------------------
 
+# The walk starts at one customer and follows guarantees in both directions through the
+# indexes on customers_loan.customer_id and customers_guarantee.guarantor_customer_id, one step
+# of neighbours at a time (a LATERAL union, since the recursive term may name `member` once).
+# It never builds the bank-wide edge list: at 100,000 customers that took half a second.
 CIRCLE_SQL = """
-WITH RECURSIVE edges(src, dst) AS (
-    SELECT DISTINCT g.guarantor_customer_id, l.customer_id
-    FROM customers_guarantee g JOIN customers_loan l ON l.id = g.loan_id
-    WHERE g.guarantor_customer_id IS NOT NULL AND g.guarantor_customer_id <> l.customer_id
-),
-member(id) AS (
+WITH RECURSIVE member(id) AS (
     SELECT %s::bigint
     UNION
-    SELECT CASE WHEN e.src = m.id THEN e.dst ELSE e.src END
-    FROM member m JOIN edges e ON e.src = m.id OR e.dst = m.id
+    SELECT n.id FROM member m CROSS JOIN LATERAL (
+        SELECT g.guarantor_customer_id AS id
+        FROM customers_loan l JOIN customers_guarantee g ON g.loan_id = l.id
+        WHERE l.customer_id = m.id AND g.guarantor_customer_id IS NOT NULL
+        UNION ALL
+        SELECT l.customer_id
+        FROM customers_guarantee g JOIN customers_loan l ON l.id = g.loan_id
+        WHERE g.guarantor_customer_id = m.id
+    ) n
 ),
-circle_edges AS (
-    SELECT e.src, e.dst FROM edges e JOIN member m ON m.id = e.src
+circle_edges(src, dst) AS (
+    SELECT DISTINCT g.guarantor_customer_id, l.customer_id
+    FROM member m
+    JOIN customers_guarantee g ON g.guarantor_customer_id = m.id
+    JOIN customers_loan l ON l.id = g.loan_id
+    WHERE l.customer_id <> g.guarantor_customer_id
 ),
 reach(start, node) AS (
     SELECT src, dst FROM circle_edges
