@@ -169,6 +169,21 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "media/"
 
+# --- Visit evidence: files stored through the storage API, never served from MEDIA_URL -------
+# A local folder under MEDIA_ROOT by default; with EVIDENCE_STORAGE=s3, S3-compatible object
+# storage shared by several web nodes (needs `pip install -e '.[s3]'`; credentials come from
+# boto3's usual AWS_* environment variables).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+if env.str("EVIDENCE_STORAGE", default="local") == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": env.str("EVIDENCE_S3_BUCKET", default="loanwatch-evidence"),
+                    "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+                    "default_acl": "private", "file_overwrite": False},
+    }
+else:
+    STORAGES["evidence"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

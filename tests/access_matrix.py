@@ -73,3 +73,6 @@ ROWS: list[Row] = [
 from .customers.access_rows import CUSTOMER_ROWS  # noqa: E402
 
 ROWS += CUSTOMER_ROWS
+from .visits.access_rows import VISIT_ROWS  # noqa: E402
+
+ROWS += VISIT_ROWS

@@ -1,0 +1,299 @@
+"""The pages: logging a visit end to end through the form, the visit page, evidence serving,
+the customer's history and drafts, the customer sheet's sections, administration."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from customers.models import CollateralValuation, RiskSignal
+from tests.customers.factories import CollateralFactory, CustomerFactory, IndividualFactory
+from visits import services
+from visits.models import EvidenceFile, Interview, SignalThreshold, Visit, VisitCollateral
+from visits.schedule.services import task_raise
+
+from .factories import VisitFactory, ready_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _client(user, language: str = "en") -> Client:
+    client = Client(headers={"accept-language": language})
+    client.force_login(user)
+    return client
+
+
+EVERY_FIELD = {
+    "visited_on": "2026-05-20", "method": "on_site", "place": "客户办公室",
+    "address_changed": "true", "new_address": "北京市海淀区新址路9号",
+    "business_changed": "true", "new_business": "精密模具",
+    "employees_total": "48", "employees_on_site": "40", "monthly_wage": "7200.50",
+    "wages_on_time": "false", "office_area_m2": "1200.25", "monthly_rent": "36000.00",
+    "other_sites": "顺义仓库", "liquid_funds": "1500000.00", "receivables": "2600000.00",
+    "receivable_terms_days": "90", "payables": "1200000.00", "payable_terms_days": "60",
+    "inventory": "800000.00", "inventory_turnover_days": "45",
+    "receivables_makeup": "两家国企客户，账龄三个月内", "collection_cost": "15000.00",
+    "main_suppliers": "宝钢", "main_customers": "中车", "revenue_last_year": "9000000.00",
+    "revenue_ytd": "4000000.00", "revenue_change_reason": "订单减少", "peak_season": "三到六月",
+    "off_season": "春节前后", "gross_margin_pct": "18.75", "loan_use": "partly",
+    "loan_use_note": "部分用于装修", "total_assets": "20000000.00",
+    "total_liabilities": "15000000.00", "other_debts": "农商行300万", "investments": "无",
+    "guarantees_given": "2000000.00", "high_risk_investment": "false",
+    "repayment_source": "经营回款", "repayment_pressure": "high",
+    "customer_needs": "希望续贷", "summary": "经营基本稳定",
+}
+
+
+def _post_data(visit: Visit, items=(), interviews=(), **extra) -> dict:
+    data = dict(EVERY_FIELD, version=str(visit.version), **{
+        "iv-TOTAL_FORMS": str(len(interviews) or 1), "iv-INITIAL_FORMS": "0",
+        "iv-MIN_NUM_FORMS": "0", "iv-MAX_NUM_FORMS": "1000"})
+    for n, person in enumerate(interviews):
+        for key, value in person.items():
+            data[f"iv-{n}-{key}"] = value
+    for item, (condition, value, note) in items:
+        data.update({f"col-{item.pk}-condition": condition,
+                     f"col-{item.pk}-current_value": value, f"col-{item.pk}-note": note})
+    data.update(extra)
+    return data
+
+
+def test_a_visit_with_every_field_is_submitted_and_read_back(officer):
+    customer = CustomerFactory(officer=officer)
+    task, _created = task_raise(customer=customer, reason="manual", due_on=date(2026, 6, 30))
+    item = CollateralFactory(customer=customer, appraised_value=Decimal("3000000.00"))
+    client = _client(officer)
+    response = client.post(reverse("visits:visit_create", args=[customer.pk]),
+                           {"visited_on": "2026-05-20", "method": "on_site", "task": task.pk})
+    visit = Visit.objects.get(customer=customer)
+    assert response.status_code == 302
+    people = [{"role": "finance_head", "name": "王会计", "statement": "回款正常",
+               "topics": ["3", "5"]},
+              {"role": "employee", "name": "李工", "statement": "工资晚发半月", "topics": ["2"]}]
+    data = _post_data(visit, items=[(item, ("fair", "2500000.00", "外墙老化"))],
+                      interviews=people, action="submit", task=str(task.pk),
+                      evidence_kind="bank_statement",
+                      evidence_files=[SimpleUploadedFile("流水.pdf", b"%PDF-1.7\nstatement")])
+    response = client.post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    visit.refresh_from_db()
+    assert visit.status == "submitted" and visit.submitted_by == officer and visit.task == task
+    for name, raw in EVERY_FIELD.items():
+        value = getattr(visit, name)
+        if isinstance(value, bool):
+            assert value == (raw == "true"), name
+        elif isinstance(value, Decimal | int):
+            assert value == Decimal(raw), name
+        elif isinstance(value, date):
+            assert value.isoformat() == raw, name
+        else:
+            assert value == raw, name
+    stored = list(Interview.objects.filter(visit=visit).order_by("pk").values(
+        "role", "name", "statement", "topics"))
+    assert stored == [{"role": "finance_head", "name": "王会计", "statement": "回款正常",
+                       "topics": [3, 5]},
+                      {"role": "employee", "name": "李工", "statement": "工资晚发半月",
+                       "topics": [2]}]
+    check = VisitCollateral.objects.get(visit=visit)
+    assert (check.collateral, check.condition, check.current_value, check.note) == (
+        item, "fair", Decimal("2500000.00"), "外墙老化")
+    assert CollateralValuation.objects.get(collateral=item).value == Decimal("2500000.00")
+    evidence = EvidenceFile.objects.get(visit=visit)
+    assert (evidence.kind, evidence.original_name) == ("bank_statement", "流水.pdf")
+    rules = set(RiskSignal.objects.filter(source_id=visit.pk).values_list("rule", flat=True))
+    assert {"address_changed", "business_changed", "high_debt_ratio",
+            "repayment_pressure_high", "collateral_value_down"} <= rules
+
+
+def test_a_refused_submit_loses_nothing_typed(officer):
+    customer = CustomerFactory(officer=officer)
+    visit = VisitFactory(customer=customer)
+    data = {"version": "0", "visited_on": "2026-05-20", "method": "phone",
+            "employees_total": "33", "other_sites": "无", "action": "submit",
+            "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
+            "iv-MAX_NUM_FORMS": "1000"}
+    response = _client(officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Required to submit the visit." in body and 'value="33"' in body
+    visit.refresh_from_db()
+    assert (visit.status, visit.employees_total, visit.other_sites, visit.method) == (
+        "draft", 33, "无", "phone")
+    # The page shown again carries the saved version, so saving from it works.
+    data["action"] = "save"
+    data["version"] = str(visit.version)
+    again = _client(officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    assert again.status_code == 302
+
+
+def test_a_refused_file_is_named_and_the_draft_kept(officer, media):
+    visit = VisitFactory(customer=CustomerFactory(officer=officer))
+    data = {"version": "0", "visited_on": "2026-05-20", "method": "on_site",
+            "employees_total": "12", "action": "save", "evidence_kind": "other",
+            "evidence_files": [SimpleUploadedFile("photo.png", b"<html><body>hi</body></html>")],
+            "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
+            "iv-MAX_NUM_FORMS": "1000"}
+    response = _client(officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    assert response.status_code == 400
+    assert "“photo.png” is not a PDF, JPEG, PNG or Office document" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.employees_total == 12 and not EvidenceFile.objects.exists()
+    assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_a_submitted_visit_is_not_editable_but_amendable(officer):
+    visit = ready_visit(customer=CustomerFactory(officer=officer))
+    services.visit_submit(visit=visit, acting_user=officer)
+    client = _client(officer)
+    assert client.get(reverse("visits:visit_edit", args=[visit.pk])).status_code == 302
+    response = client.post(reverse("visits:visit_amend", args=[visit.pk]))
+    amendment = Visit.objects.get(amends=visit)
+    assert response["Location"] == reverse("visits:visit_edit", args=[amendment.pk])
+
+
+def test_evidence_is_served_as_an_attachment_in_scope_only(officer, officer_b, supervisor):
+    visit = VisitFactory(customer=CustomerFactory(officer=officer))
+    evidence = services.evidence_add(visit=visit, acting_user=officer, kind="other",
+                                     upload=SimpleUploadedFile("a<b>.pdf", b"%PDF-1.4\nx"))
+    url = reverse("visits:evidence_download", args=[evidence.pk])
+    response = _client(officer).get(url)
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\nx"
+    assert _client(supervisor).get(url).status_code == 200
+    assert _client(officer_b).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_form_and_page_render_in_both_languages(officer, language):
+    from django.utils import translation
+
+    customer = CustomerFactory(officer=officer)
+    services.contact_preference_save(customer=customer, acting_user=officer, data={
+        "preferred_method": "phone", "avoid_frequent_on_site": True, "best_time": "上午",
+        "wechat": "hx_boss", "note": ""})
+    previous = ready_visit(customer=customer, visited_on=date(2026, 1, 10),
+                           total_liabilities=Decimal("18000000"))
+    services.visit_submit(visit=previous, acting_user=officer)
+    CollateralFactory(customer=customer)
+    draft = ready_visit(customer=customer, visited_on=date(2026, 5, 10), employees_total=30)
+    client = _client(officer, language)
+    for url in (reverse("visits:visit_edit", args=[draft.pk]),
+                reverse("visits:visit_detail", args=[previous.pk]),
+                reverse("visits:customer_visits", args=[customer.pk]),
+                reverse("customers:customer_detail", args=[customer.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        if "edit" in url or "customer/" in url:
+            assert "hx_boss" in body  # the contact preferences
+        if language == "zh-hans":
+            with translation.override("en"):
+                english = [str(f.verbose_name) for f in Visit._meta.get_fields()
+                           if hasattr(f, "verbose_name") and str(f.verbose_name)[:1].islower()
+                           and " " in str(f.verbose_name)]
+            leaked = [text for text in english + ["Save draft", "Submit", "People interviewed",
+                                                  "Risk signals", "Evidence", "previous"]
+                      if f">{text}<" in body or f"{text}</label>" in body]
+            assert not leaked, (url, leaked)
+            assert "回访" in body
+
+
+def test_the_form_shows_guidance_previous_values_and_only_the_kinds_fields(officer):
+    person = IndividualFactory(officer=officer)
+    before = ready_visit(customer=person, visited_on=date(2026, 1, 5),
+                         monthly_income=Decimal("20000"))
+    services.visit_submit(visit=before, acting_user=officer)
+    draft = ready_visit(customer=person, visited_on=date(2026, 4, 5),
+                        monthly_income=Decimal("15000"))
+    body = _client(officer).get(reverse("visits:visit_edit", args=[draft.pk])).content.decode()
+    assert 'name="monthly_income"' in body and 'name="employees_total"' not in body
+    assert "2. Income and its stability" in body
+    assert "-25.0 %" in body  # monthly income against the previous visit
+    assert "Whom to ask" in body and "finance head" in body
+
+
+def test_customer_sheet_lists_visits_and_signals(officer):
+    customer = CustomerFactory(officer=officer)
+    visit = ready_visit(customer=customer, total_liabilities=Decimal("19000000"))
+    services.visit_submit(visit=visit, acting_user=officer)
+    body = _client(officer).get(reverse("customers:customer_detail",
+                                        args=[customer.pk])).content.decode()
+    assert 'id="visits"' in body and 'id="risk-signals"' in body
+    assert "The debt ratio is 95.0 %." in body
+
+
+@pytest.mark.parametrize("view", ["visits:customer_visits", "visits:draft_list"])
+def test_list_pages_keep_their_query_count(officer, django_assert_num_queries, view):
+    customer = CustomerFactory(officer=officer)
+    url = (reverse(view, args=[customer.pk]) if view == "visits:customer_visits"
+           else reverse(view))
+    client = _client(officer)
+    counts = []
+    for size in (2, 12):
+        while Visit.objects.filter(customer=customer).count() < size:
+            VisitFactory(customer=customer)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_num_queries(counts[0]):
+        client.get(url)
+
+
+def test_admin_edits_a_threshold(admin_user, officer):
+    client = _client(admin_user)
+    from visits.rules import RULES
+
+    data = {}
+    for rule in RULES:
+        data[f"{rule.code}-threshold"] = "45" if rule.code == "high_debt_ratio" else "0"
+        data[f"{rule.code}-enabled"] = "on"
+    response = client.post(reverse("visits:threshold_list"), data)
+    assert response.status_code == 302
+    assert SignalThreshold.objects.get(rule="high_debt_ratio").threshold == Decimal("45")
+    visit = ready_visit(customer=CustomerFactory(officer=officer))  # debt ratio 45 %
+    services.visit_submit(visit=visit, acting_user=officer)
+    assert RiskSignal.objects.filter(source_id=visit.pk, rule="high_debt_ratio").exists()
+    assert _client(officer).get(reverse("visits:threshold_list")).status_code == 403
+
+
+def test_an_officer_proposes_and_an_admin_accepts_guidance(officer, admin_user):
+    from visits.models import GuidanceProposal, QuestionGuidance
+
+    response = _client(officer).post(reverse("visits:proposal_create", args=[5]),
+                                     {"language": "zh", "text": "先问旺季，再问营收。"})
+    assert response.status_code == 302
+    proposal = GuidanceProposal.objects.get()
+    assert _client(officer).post(reverse("visits:proposal_decide", args=[proposal.pk]),
+                                 {"decision": "accept"}).status_code == 403
+    body = _client(admin_user).get(reverse("visits:guidance_list")).content.decode()
+    assert "先问旺季，再问营收。" in body
+    _client(admin_user).post(reverse("visits:proposal_decide", args=[proposal.pk]),
+                             {"decision": "accept"})
+    assert QuestionGuidance.objects.get(question=5).how_zh == "先问旺季，再问营收。"
+
+
+def test_supervisors_read_visits_but_do_not_log_them(officer, supervisor):
+    customer = CustomerFactory(officer=officer)
+    visit = VisitFactory(customer=customer)
+    client = _client(supervisor)
+    assert client.get(reverse("visits:visit_detail", args=[visit.pk])).status_code == 200
+    assert client.get(reverse("visits:visit_edit", args=[visit.pk])).status_code == 403
+    assert client.get(reverse("visits:visit_create", args=[customer.pk])).status_code == 403

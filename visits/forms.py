@@ -1,0 +1,193 @@
+"""Forms parse input only; services.py validates what a submitted visit needs and saves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loanwatch.accounts.models import User
+from visits.schedule.models import RevisitTask
+
+from .models import (
+    ContactPreference,
+    EvidenceFile,
+    GuidanceProposal,
+    Interview,
+    Question,
+    QuestionGuidance,
+    Visit,
+    VisitCollateral,
+)
+from .services import CHECKLIST_FIELDS, HEADER_FIELDS, checklist_fields
+
+# The checklist's fields under each of the ten points, in the order the form shows them.
+QUESTION_FIELDS: dict[int, list[str]] = {
+    1: ["address_changed", "new_address", "business_changed", "new_business"],
+    2: ["employees_total", "employees_on_site", "monthly_wage", "wages_on_time",
+        "office_area_m2", "monthly_rent", "other_sites", "monthly_income", "income_stable",
+        "income_source"],
+    3: ["liquid_funds", "receivables", "receivable_terms_days", "payables",
+        "payable_terms_days", "inventory", "inventory_turnover_days", "receivables_makeup",
+        "collection_cost", "household_assets", "household_assets_note"],
+    4: ["main_suppliers", "main_customers"],
+    5: ["revenue_last_year", "revenue_ytd", "revenue_change_reason", "peak_season",
+        "off_season", "gross_margin_pct"],
+    6: ["loan_use", "loan_use_note"],
+    7: ["total_assets", "total_liabilities", "other_debts", "investments", "guarantees_given",
+        "high_risk_investment"],
+    8: [],
+    9: ["repayment_source", "repayment_pressure"],
+    10: ["customer_needs", "summary"],
+}
+assert sorted(sum(QUESTION_FIELDS.values(), [])) == sorted(CHECKLIST_FIELDS)
+
+# Individuals answer topics 2 and 3 in a person's terms (SPEC.md); the points are renamed.
+INDIVIDUAL_TITLES = {2: _("2. Income and its stability"),
+                     3: _("3. Funds and household assets")}
+
+
+class YesNoRadio(forms.RadioSelect):
+    """Yes / no / not answered as three large radio buttons (a select is fiddly on a phone)."""
+
+    def format_value(self, value) -> list[str]:
+        mapping = {True: "true", False: "false", "True": "true", "False": "false",
+                   "true": "true", "false": "false"}
+        return [mapping.get(value, "unknown")]
+
+
+YES_NO_CHOICES = [("unknown", _("not answered")), ("true", _("yes")), ("false", _("no"))]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def _decorate(field: forms.Field, model_field) -> None:
+    """Phone keyboards: numbers for counts, decimals for money and rates."""
+    if isinstance(field, forms.DecimalField):
+        field.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+    elif isinstance(field, forms.IntegerField):
+        field.widget.attrs.update({"inputmode": "numeric"})
+    if isinstance(field.widget, forms.Textarea):
+        field.widget.attrs["rows"] = 2
+
+
+class VisitForm(forms.ModelForm):
+    """The header and the checklist fields that apply to the customer's kind."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    evidence_kind = forms.ChoiceField(label=_("kind of document"),
+                                      choices=EvidenceFile.Kind.choices, required=False)
+    evidence_files = MultipleFileField(
+        label=_("files"), required=False,
+        help_text=_("PDF, JPEG, PNG or Office documents; several at once."))
+
+    class Meta:
+        model = Visit
+        fields = HEADER_FIELDS + CHECKLIST_FIELDS
+        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, customer, officer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        keep = set(HEADER_FIELDS) | set(checklist_fields(kind=customer.kind))
+        for name in list(self.fields):
+            if name in CHECKLIST_FIELDS and name not in keep:
+                del self.fields[name]
+        self.fields["companion"].queryset = (
+            User.objects.filter(team_id=officer.team_id, is_active=True)
+            .exclude(pk=officer.pk) if officer.team_id else User.objects.none())
+        self.fields["task"].queryset = RevisitTask.objects.filter(
+            customer=customer, status=RevisitTask.Status.OPEN)
+        for name, field in self.fields.items():
+            model_field = Visit._meta.get_field(name) if name in keep else None
+            if isinstance(field, forms.NullBooleanField):
+                field.widget = YesNoRadio(choices=YES_NO_CHOICES)
+            elif model_field is not None:
+                _decorate(field, model_field)
+            if name in ("loan_use", "repayment_pressure"):
+                field.widget = forms.RadioSelect(choices=field.choices)
+
+    def _post_clean(self) -> None:
+        pass  # the service decides what is valid (see the module docstring)
+
+    def checklist_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items()
+                if name in HEADER_FIELDS or name in CHECKLIST_FIELDS}
+
+
+class InterviewForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Interview.Role.choices)
+    name = forms.CharField(label=_("name"), max_length=100)
+    statement = forms.CharField(label=_("what they said"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    topics = forms.TypedMultipleChoiceField(
+        label=_("confirmed checklist points"), choices=Question.choices, coerce=int,
+        required=False, widget=forms.CheckboxSelectMultiple)
+
+
+InterviewFormSet = forms.formset_factory(InterviewForm, extra=1, can_delete=True)
+
+
+class CollateralCheckForm(forms.ModelForm):
+    class Meta:
+        model = VisitCollateral
+        fields = ["condition", "current_value", "note"]
+        widgets = {"current_value": forms.NumberInput(attrs={"inputmode": "decimal",
+                                                             "step": "0.01"})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class VisitStartForm(forms.Form):
+    visited_on = forms.DateField(label=_("visit date"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("method"), choices=Visit.Method.choices,
+                               widget=forms.RadioSelect)
+    task = forms.ModelChoiceField(label=_("task fulfilled"), queryset=RevisitTask.objects.none(),
+                                  required=False)
+
+    def __init__(self, *args, customer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = RevisitTask.objects.filter(
+            customer=customer, status=RevisitTask.Status.OPEN)
+
+
+class ThresholdForm(forms.Form):
+    threshold = forms.DecimalField(label=_("threshold"), max_digits=8, decimal_places=2,
+                                   min_value=0)
+    enabled = forms.BooleanField(label=_("enabled"), required=False)
+
+
+class GuidanceForm(forms.ModelForm):
+    class Meta:
+        model = QuestionGuidance
+        fields = ["how_zh", "how_en", "whom_zh", "whom_en"]
+        widgets = {"how_zh": forms.Textarea(attrs={"rows": 3}),
+                   "how_en": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = GuidanceProposal
+        fields = ["language", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContactPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ContactPreference
+        fields = ["preferred_method", "avoid_frequent_on_site", "best_time", "wechat", "note"]

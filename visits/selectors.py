@@ -1,0 +1,104 @@
+"""Reads. Every visit and evidence lookup goes through the customer scope (404 outside it)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from customers.models import Collateral, CollateralValuation, RiskSignal
+from customers.selectors import customer_scope
+
+from .models import (
+    ContactPreference,
+    EvidenceFile,
+    GuidanceProposal,
+    Interview,
+    QuestionGuidance,
+    Visit,
+    VisitCollateral,
+)
+
+
+def visit_scope(*, user) -> QuerySet[Visit]:
+    return Visit.objects.filter(customer__in=customer_scope(user=user))
+
+
+def visit_get_for_user(*, user, pk: int, full: bool = False) -> Visit:
+    qs = visit_scope(user=user).select_related("customer", "officer", "companion",
+                                               "submitted_by", "task", "amends")
+    if full:
+        qs = qs.prefetch_related(
+            Prefetch("interviews", queryset=Interview.objects.all()),
+            Prefetch("collateral_checks",
+                     queryset=VisitCollateral.objects.select_related("collateral")),
+            Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by")),
+            Prefetch("amendments", queryset=Visit.objects.only("pk", "status", "amends_id")),
+        )
+    visit = qs.filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
+    found = (EvidenceFile.objects.filter(visit__in=visit_scope(user=user), pk=pk)
+             .select_related("visit").first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def _superseded() -> Exists:
+    """A submitted visit replaced by a submitted amendment no longer counts as the last word."""
+    return Exists(Visit.objects.filter(amends=OuterRef("pk"), status=Visit.Status.SUBMITTED))
+
+
+def previous_visit(*, visit: Visit) -> Visit | None:
+    """The customer's last submitted visit before this one (an amendment looks past the visit it
+    corrects)."""
+    qs = (Visit.objects.filter(customer_id=visit.customer_id, status=Visit.Status.SUBMITTED)
+          .exclude(pk__in=[visit.pk or 0, visit.amends_id or 0]).exclude(_superseded()))
+    if visit.visited_on:
+        qs = qs.filter(Q(visited_on__lt=visit.visited_on)
+                       | Q(visited_on=visit.visited_on, pk__lt=visit.pk or 0))
+    return qs.order_by("-visited_on", "-pk").first()
+
+
+def customer_visits_for_user(*, user, customer) -> QuerySet[Visit]:
+    """A customer's visits (the customer already checked against the user's scope)."""
+    return (Visit.objects.filter(customer=customer).select_related("officer", "companion")
+            .order_by("-visited_on", "-pk"))
+
+
+def visit_signal_counts(*, visit_ids: list[int]) -> dict[int, int]:
+    rows = (RiskSignal.objects.filter(source=RiskSignal.Source.VISIT, source_id__in=visit_ids)
+            .values("source_id").annotate(n=Count("pk")))
+    return {row["source_id"]: row["n"] for row in rows}
+
+
+def drafts_for_user(*, user) -> QuerySet[Visit]:
+    return (visit_scope(user=user).filter(status=Visit.Status.DRAFT, officer=user)
+            .select_related("customer").order_by("-visited_on", "-pk"))
+
+
+def visit_signals(*, visit: Visit) -> list[RiskSignal]:
+    return list(RiskSignal.objects.filter(source=RiskSignal.Source.VISIT, source_id=visit.pk)
+                .order_by("severity", "rule"))
+
+
+def customer_collateral(*, customer) -> list[Collateral]:
+    return list(Collateral.objects.filter(customer=customer).prefetch_related(
+        Prefetch("valuations", queryset=CollateralValuation.objects.all())))
+
+
+def guidance_by_question() -> dict[int, QuestionGuidance]:
+    return {g.question: g for g in QuestionGuidance.objects.all()}
+
+
+def contact_preference(*, customer) -> ContactPreference | None:
+    return ContactPreference.objects.filter(customer=customer).first()
+
+
+def pending_proposals() -> QuerySet[GuidanceProposal]:
+    return (GuidanceProposal.objects.filter(status=GuidanceProposal.Status.PENDING)
+            .select_related("proposed_by"))

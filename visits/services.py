@@ -1,0 +1,325 @@
+"""Writes for visits: drafts, submission (with scoring and the schedule), amendments, evidence,
+signal thresholds, interview guidance and contact preferences."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Collateral, CollateralValuation, Customer, Loan, RiskSignal
+from loanwatch.core.concurrency import check_and_bump
+
+from . import rules, uploads
+from .models import (
+    ContactPreference,
+    EvidenceFile,
+    GuidanceProposal,
+    Interview,
+    QuestionGuidance,
+    SignalThreshold,
+    Visit,
+    VisitCollateral,
+)
+from .selectors import previous_visit
+
+# Checklist fields by customer kind: a field that does not apply to a kind is neither shown
+# nor stored for it.
+CORPORATE_ONLY = {
+    "employees_total", "employees_on_site", "monthly_wage", "wages_on_time", "office_area_m2",
+    "monthly_rent", "other_sites", "receivables", "receivable_terms_days", "payables",
+    "payable_terms_days", "inventory", "inventory_turnover_days", "receivables_makeup",
+    "collection_cost", "gross_margin_pct",
+}
+INDIVIDUAL_ONLY = {"monthly_income", "income_stable", "income_source", "household_assets",
+                   "household_assets_note"}
+CHECKLIST_FIELDS = [
+    "address_changed", "new_address", "business_changed", "new_business",
+    "employees_total", "employees_on_site", "monthly_wage", "wages_on_time", "office_area_m2",
+    "monthly_rent", "other_sites", "monthly_income", "income_stable", "income_source",
+    "liquid_funds", "receivables", "receivable_terms_days", "payables", "payable_terms_days",
+    "inventory", "inventory_turnover_days", "receivables_makeup", "collection_cost",
+    "household_assets", "household_assets_note", "main_suppliers", "main_customers",
+    "revenue_last_year", "revenue_ytd", "revenue_change_reason", "peak_season", "off_season",
+    "gross_margin_pct", "loan_use", "loan_use_note", "total_assets", "total_liabilities",
+    "other_debts", "investments", "guarantees_given", "high_risk_investment",
+    "repayment_source", "repayment_pressure", "customer_needs", "summary",
+]
+HEADER_FIELDS = ["visited_on", "method", "place", "companion", "task"]
+
+# What a submitted visit must answer, by kind (the rest may stay empty when it did not come up).
+SUBMIT_REQUIRED_COMMON = ["address_changed", "business_changed", "liquid_funds",
+                          "revenue_last_year", "revenue_ytd", "loan_use", "total_assets",
+                          "total_liabilities", "repayment_source", "repayment_pressure"]
+SUBMIT_REQUIRED = {
+    Customer.Kind.CORPORATE: SUBMIT_REQUIRED_COMMON + [
+        "employees_total", "employees_on_site", "wages_on_time", "receivables", "payables",
+        "inventory", "gross_margin_pct"],
+    Customer.Kind.INDIVIDUAL: SUBMIT_REQUIRED_COMMON + [
+        "monthly_income", "income_stable", "household_assets"],
+}
+
+
+def checklist_fields(*, kind: str) -> list[str]:
+    hidden = INDIVIDUAL_ONLY if kind == Customer.Kind.CORPORATE else CORPORATE_ONLY
+    return [name for name in CHECKLIST_FIELDS if name not in hidden]
+
+
+def _own_draft(visit: Visit, acting_user) -> None:
+    if visit.officer_id != acting_user.pk:
+        raise PermissionDenied
+    if visit.status != Visit.Status.DRAFT:
+        raise ValidationError(_("This visit is submitted and locked; correct it with an "
+                                "amendment."), code="locked")
+
+
+def visit_create(*, customer: Customer, acting_user, visited_on, method: str = "on_site",
+                 task=None) -> Visit:
+    if acting_user.pk != customer.officer_id:
+        raise PermissionDenied
+    visit = Visit(customer=customer, officer=acting_user, visited_on=visited_on, method=method,
+                  task=task)
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def visit_save(*, visit: Visit, acting_user, data: dict, interviews: list[dict] | None = None,
+               collateral: list[dict] | None = None, expected_version: int | None = None
+               ) -> Visit:
+    """Save a draft as it stands, half-filled or not. Interviews are replaced by the list given;
+    collateral rows are keyed by collateral item (each must be the customer's own)."""
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    _own_draft(locked, acting_user)
+    check_and_bump(locked=locked, expected=expected_version)
+    allowed = set(HEADER_FIELDS) | set(checklist_fields(kind=visit.customer.kind))
+    for name, value in data.items():
+        if name in allowed:
+            setattr(locked, name, value)
+    if locked.task_id and locked.task.customer_id != locked.customer_id:
+        raise ValidationError({"task": _("That task belongs to another customer.")})
+    locked.save()
+    if interviews is not None:
+        locked.interviews.all().delete()
+        Interview.objects.bulk_create([
+            Interview(visit=locked, role=row["role"], name=row["name"],
+                      statement=row.get("statement", ""), topics=row.get("topics") or [])
+            for row in interviews if row.get("name")])
+    if collateral is not None:
+        own = set(Collateral.objects.filter(customer_id=locked.customer_id)
+                  .values_list("pk", flat=True))
+        for row in collateral:
+            item_id = row["collateral_id"]
+            if item_id not in own:
+                raise ValidationError(_("That collateral belongs to another customer."))
+            VisitCollateral.objects.update_or_create(
+                visit=locked, collateral_id=item_id,
+                defaults={"condition": row.get("condition", ""),
+                          "current_value": row.get("current_value"),
+                          "note": row.get("note", "")})
+    visit.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked
+
+
+def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
+    """Everything a submitted visit still lacks, by field."""
+    problems: dict[str, list[str]] = {}
+    required = _("Required to submit the visit.")
+    for name in SUBMIT_REQUIRED[visit.customer.kind]:
+        if getattr(visit, name) in (None, ""):
+            problems.setdefault(name, []).append(required)
+    if visit.address_changed and not visit.new_address:
+        problems.setdefault("new_address", []).append(_("Give the new address."))
+    if visit.business_changed and not visit.new_business:
+        problems.setdefault("new_business", []).append(_("Give the new main business."))
+    revenue = rules.annualised_revenue(visit)
+    if (visit.customer.is_corporate and visit.receivables is not None and revenue
+            and visit.receivables > revenue / 2 and not visit.receivables_makeup):
+        problems.setdefault("receivables_makeup", []).append(
+            _("Receivables are large: say what they are made of and what collecting them "
+              "costs."))
+    if visit.loan_use in (Visit.LoanUse.PARTLY, Visit.LoanUse.DIVERTED) and not visit.loan_use_note:
+        problems.setdefault("loan_use_note", []).append(_("Say where the money went."))
+    if visit.visited_on and visit.visited_on > timezone.localdate():
+        problems.setdefault("visited_on", []).append(_("A visit cannot be dated in the future."))
+    if not visit.interviews.exists():
+        problems.setdefault("__all__", []).append(_("Record at least one person interviewed."))
+    missing_values = [str(c.collateral) for c in visit.collateral_checks.select_related(
+        "collateral") if c.current_value is None]
+    checked = set(visit.collateral_checks.values_list("collateral_id", flat=True))
+    unchecked = Collateral.objects.filter(customer_id=visit.customer_id).exclude(pk__in=checked)
+    missing_values += [str(c) for c in unchecked]
+    if missing_values:
+        problems.setdefault("__all__", []).append(
+            _("Give a current value for each collateral item: %(items)s.")
+            % {"items": ", ".join(missing_values)})
+    return problems
+
+
+@transaction.atomic
+def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = None
+                 ) -> list[RiskSignal]:
+    """Validate everything, lock the visit, record who and when, feed each collateral's value
+    history, store the signals the visit raises, and let the schedule close what it fulfils."""
+    from visits.schedule.services import visit_submitted
+
+    locked = (Visit.objects.select_for_update(of=("self",)).select_related("customer")
+              .get(pk=visit.pk))
+    _own_draft(locked, acting_user)
+    check_and_bump(locked=locked, expected=expected_version)
+    problems = submit_problems(visit=locked)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    locked.status = Visit.Status.SUBMITTED
+    locked.submitted_at = now
+    locked.submitted_by = acting_user
+    locked.save()
+
+    checks = list(locked.collateral_checks.select_related("collateral"))
+    items = Collateral.objects.filter(customer_id=locked.customer_id).prefetch_related(
+        Prefetch("valuations", queryset=CollateralValuation.objects.all()))
+    prior = {c.pk: c.current_value() for c in items}
+    loans = list(Loan.objects.filter(customer_id=locked.customer_id, balance__gt=0)
+                 .prefetch_related("collaterals"))
+    findings = rules.score(visit=locked, previous=previous_visit(visit=locked),
+                           collateral_checks=checks, loans=loans, prior_values=prior)
+    CollateralValuation.objects.bulk_create([
+        CollateralValuation(collateral_id=c.collateral_id, valued_on=locked.visited_on,
+                            value=c.current_value, source=CollateralValuation.Source.VISIT,
+                            note=_("Visit of %(date)s") % {"date": locked.visited_on.isoformat()},
+                            recorded_by=acting_user)
+        for c in checks if c.current_value is not None])
+    signals = RiskSignal.objects.bulk_create([
+        RiskSignal(customer_id=locked.customer_id, source=RiskSignal.Source.VISIT,
+                   source_id=locked.pk, rule=f.rule, severity=f.severity,
+                   params={k: str(v) for k, v in f.params.items()}, raised_at=now,
+                   raised_by=acting_user)
+        for f in findings])
+    visit_submitted(visit=locked)
+    visit.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return signals
+
+
+@transaction.atomic
+def visit_amend(*, visit: Visit, acting_user) -> Visit:
+    """Start the correction of a submitted visit: a draft copy that `amends` it. The original
+    stays as it was; an open correction is reused rather than doubled."""
+    original = Visit.objects.select_for_update().get(pk=visit.pk)
+    if original.officer_id != acting_user.pk and original.customer.officer_id != acting_user.pk:
+        raise PermissionDenied
+    if original.status != Visit.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted visit is amended; edit the draft instead."))
+    existing = original.amendments.filter(status=Visit.Status.DRAFT).first()
+    if existing:
+        return existing
+    copy = Visit(customer_id=original.customer_id, officer=acting_user,
+                 amends=original, status=Visit.Status.DRAFT,
+                 **{name: getattr(original, name) for name in HEADER_FIELDS + CHECKLIST_FIELDS})
+    copy.save()
+    Interview.objects.bulk_create([
+        Interview(visit=copy, role=i.role, name=i.name, statement=i.statement, topics=i.topics)
+        for i in original.interviews.all()])
+    VisitCollateral.objects.bulk_create([
+        VisitCollateral(visit=copy, collateral_id=c.collateral_id, condition=c.condition,
+                        current_value=c.current_value, note=c.note)
+        for c in original.collateral_checks.all()])
+    # The same stored files: an amendment corrects answers, it does not re-collect evidence.
+    EvidenceFile.objects.bulk_create([
+        EvidenceFile(visit=copy, kind=e.kind, file=e.file.name, original_name=e.original_name,
+                     content_type=e.content_type, size=e.size, sha256=e.sha256,
+                     uploaded_by=e.uploaded_by)
+        for e in original.evidence.all()])
+    return copy
+
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+def evidence_add(*, visit: Visit, acting_user, upload, kind: str, name: str | None = None
+                 ) -> EvidenceFile:
+    """Check the file by its content, store it under a random name, keep its SHA-256."""
+    _own_draft(visit, acting_user)
+    if kind not in EvidenceFile.Kind.values:
+        raise ValidationError(_("Choose the kind of document."))
+    name = upload.name if name is None else name
+    file_type, digest = uploads.check_file(upload, name=name,
+                                           max_bytes=settings.EVIDENCE_MAX_BYTES)
+    evidence = EvidenceFile(visit=visit, kind=kind, original_name=name,
+                            content_type=file_type.content_type, size=upload.size,
+                            sha256=digest, uploaded_by=acting_user)
+    evidence.file.save("evidence", upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
+    _own_draft(evidence.visit, acting_user)
+    name = evidence.file.name
+    storage = evidence.file.storage
+    evidence.delete()
+    # An amendment shares its original's stored files; delete the file only when unused.
+    if not EvidenceFile.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Thresholds, guidance, contact preferences -----------------------------------------------
+
+@transaction.atomic
+def thresholds_save(*, acting_user, values: dict[str, tuple[Decimal, bool]]) -> None:
+    for code, (threshold, enabled) in values.items():
+        if code not in rules.RULES_BY_CODE:
+            continue
+        if threshold is None or threshold < 0:
+            raise ValidationError(_("A threshold cannot be negative."))
+        SignalThreshold.objects.update_or_create(
+            rule=code, defaults={"threshold": threshold, "enabled": enabled})
+
+
+def guidance_save(*, acting_user, question: int, data: dict) -> QuestionGuidance:
+    guidance, _created = QuestionGuidance.objects.update_or_create(question=question,
+                                                                   defaults=data)
+    return guidance
+
+
+def proposal_create(*, acting_user, question: int, language: str, text: str
+                    ) -> GuidanceProposal:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the guidance you propose.")})
+    return GuidanceProposal.objects.create(question=question, language=language, text=text,
+                                           proposed_by=acting_user)
+
+
+@transaction.atomic
+def proposal_decide(*, proposal: GuidanceProposal, acting_user, accept: bool
+                    ) -> GuidanceProposal:
+    locked = GuidanceProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != GuidanceProposal.Status.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    locked.status = (GuidanceProposal.Status.ACCEPTED if accept
+                     else GuidanceProposal.Status.DECLINED)
+    locked.decided_by = acting_user
+    locked.decided_at = timezone.now()
+    locked.save()
+    if accept:
+        field = "how_en" if locked.language == GuidanceProposal.Language.EN else "how_zh"
+        QuestionGuidance.objects.update_or_create(question=locked.question,
+                                                  defaults={field: locked.text})
+    return locked
+
+
+def contact_preference_save(*, customer: Customer, acting_user, data: dict
+                            ) -> ContactPreference:
+    preference, _created = ContactPreference.objects.update_or_create(customer=customer,
+                                                                      defaults=data)
+    return preference

@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.selectors import customer_get_for_user
+from loanwatch.accounts.access import role_required
+from loanwatch.accounts.roles import Role
+from loanwatch.core.audit import history_for
+
+from . import forms, rules, selectors, services
+from .models import EvidenceFile, GuidanceProposal, Question, QuestionGuidance, Visit
+
+ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _apply_errors(form, error: ValidationError) -> list[str]:
+    """Put field errors on the form; return the errors that belong to no field."""
+    general: list[str] = []
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            if field in form.fields:
+                form.add_error(field, field_messages)
+            else:
+                general.extend(field_messages)
+    else:
+        general.extend(error.messages)
+    return general
+
+
+# --- Logging a visit --------------------------------------------------------------------------
+
+@role_required(Role.OFFICER)
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    form = forms.VisitStartForm(request.POST or None, customer=customer,
+                                initial={"visited_on": timezone.localdate(),
+                                         "method": Visit.Method.ON_SITE})
+    if request.method == "POST" and form.is_valid():
+        visit = services.visit_create(customer=customer, acting_user=request.user,
+                                      **form.cleaned_data)
+        return redirect("visits:visit_edit", pk=visit.pk)
+    return render(request, "visits/visit_start.html", {
+        "form": form, "customer": customer,
+        "preference": selectors.contact_preference(customer=customer)})
+
+
+def _collateral_forms(request: HttpRequest, visit: Visit, items: list) -> list:
+    checks = {c.collateral_id: c for c in visit.collateral_checks.all()}
+    rows = []
+    for item in items:
+        form = forms.CollateralCheckForm(request.POST or None, prefix=f"col-{item.pk}",
+                                         instance=checks.get(item.pk))
+        rows.append((item, form))
+    return rows
+
+
+def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: str) -> list:
+    changes = {c.name: c for c in rules.comparison(visit, previous)}
+    titles = dict(Question.choices)
+    if kind == "individual":
+        titles.update(forms.INDIVIDUAL_TITLES)
+    sections = []
+    for number, names in forms.QUESTION_FIELDS.items():
+        rows = [(form[name], changes.get(name)) for name in names if name in form.fields]
+        sections.append({"number": number, "title": titles[number], "rows": rows,
+                         "guidance": guidance.get(number),
+                         "has_errors": any(field.errors for field, _change in rows)})
+    return sections
+
+
+@role_required(Role.OFFICER)
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit form. "Save draft" keeps whatever is typed; "Submit" saves the draft first, so
+    a refused submission loses nothing, then validates everything and locks the visit."""
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, full=True)
+    if visit.officer_id != request.user.pk:
+        raise Http404
+    if visit.status != Visit.Status.DRAFT:
+        return redirect("visits:visit_detail", pk=visit.pk)
+    customer = visit.customer
+    items = selectors.customer_collateral(customer=customer)
+    post = request.POST if request.method == "POST" else None
+    form = forms.VisitForm(post, request.FILES or None, instance=visit, customer=customer,
+                           officer=request.user)
+    initial = [{"role": i.role, "name": i.name, "statement": i.statement, "topics": i.topics}
+               for i in visit.interviews.all()]
+    interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
+    collateral_rows = _collateral_forms(request, visit, items)
+    general_errors: list[str] = []
+    if request.method == "POST":
+        valid = (form.is_valid() and interviews.is_valid()
+                 and all(f.is_valid() for _item, f in collateral_rows))
+        if valid:
+            try:
+                saved = _save(request, visit, form, interviews, collateral_rows)
+            except ValidationError as error:
+                general_errors = _apply_errors(form, error)
+                saved = False
+            # The page may be shown again: its hidden version must be the one just saved.
+            form.data = form.data.copy()
+            form.data["version"] = str(visit.version)
+            if saved and request.POST.get("action") == "submit":
+                try:
+                    signals = services.visit_submit(visit=visit, acting_user=request.user)
+                except ValidationError as error:
+                    general_errors = _apply_errors(form, error)
+                    messages.warning(request, _("The draft is saved, but the visit cannot be "
+                                                "submitted yet: see the marked answers."))
+                else:
+                    messages.success(request, _("Visit submitted and locked; %(n)d risk "
+                                                "signals raised.") % {"n": len(signals)})
+                    return redirect("visits:visit_detail", pk=visit.pk)
+            elif saved:
+                messages.success(request, _("Draft saved."))
+                return redirect("visits:visit_edit", pk=visit.pk)
+    previous = selectors.previous_visit(visit=visit)
+    return render(request, "visits/visit_form.html", {
+        "visit": visit, "customer": customer, "form": form, "interviews": interviews,
+        "collateral_rows": collateral_rows, "general_errors": general_errors,
+        "previous": previous,
+        "sections": _sections(form, visit, previous, selectors.guidance_by_question(),
+                              customer.kind),
+        "derived": _derived(visit),
+        "preference": selectors.contact_preference(customer=customer),
+        "proposal_form": forms.ProposalForm(),
+        "evidence": list(EvidenceFile.objects.filter(visit=visit)),
+    }, status=400 if general_errors or form.errors else 200)
+
+
+def _save(request: HttpRequest, visit: Visit, form, interviews, collateral_rows) -> bool:
+    """Save the draft and any attached files; False (with errors on the form) when a file is
+    refused — the rest of the draft is saved all the same."""
+    rows = [f.cleaned_data for f in interviews.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    collateral = [{"collateral_id": item.pk, **f.cleaned_data} for item, f in collateral_rows]
+    services.visit_save(visit=visit, acting_user=request.user, data=form.checklist_data(),
+                        interviews=rows, collateral=collateral,
+                        expected_version=form.cleaned_data.get("version"))
+    files = form.cleaned_data.get("evidence_files") or []
+    kind = form.cleaned_data.get("evidence_kind") or "other"
+    ok = True
+    for upload in files:
+        try:
+            with transaction.atomic():
+                services.evidence_add(visit=visit, acting_user=request.user, upload=upload,
+                                      kind=kind)
+        except ValidationError as error:
+            form.add_error("evidence_files", error.messages)
+            ok = False
+    if not ok:
+        messages.warning(request, _("The draft is saved; some files were refused."))
+    return ok
+
+
+def _derived(visit: Visit) -> list[tuple[str, Decimal | None, str]]:
+    return [(_("debt ratio"), rules.debt_ratio(visit), "%"),
+            (_("annualised revenue (CNY)"), rules.annualised_revenue(visit), ""),
+            (_("receivable days"), rules.receivable_days(visit), "")]
+
+
+@role_required(*ALL_ROLES)
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, full=True)
+    previous = selectors.previous_visit(visit=visit)
+    titles = dict(Question.choices)
+    if visit.customer.kind == "individual":
+        titles.update(forms.INDIVIDUAL_TITLES)
+    fields = set(services.checklist_fields(kind=visit.customer.kind))
+    answers = []
+    for number, names in forms.QUESTION_FIELDS.items():
+        rows = []
+        for name in names:
+            if name not in fields:
+                continue
+            field = Visit._meta.get_field(name)
+            value = getattr(visit, name)
+            if field.choices and value:
+                value = getattr(visit, f"get_{name}_display")()
+            elif value is True:
+                value = _("yes")
+            elif value is False:
+                value = _("no")
+            rows.append((field.verbose_name, value))
+        answers.append((number, titles[number], rows))
+    return render(request, "visits/visit_detail.html", {
+        "visit": visit, "customer": visit.customer, "previous": previous,
+        "changes": rules.comparison(visit, previous, fields | {"annualised_revenue",
+                                                               "receivable_days",
+                                                               "debt_ratio"}),
+        "answers": answers, "derived": _derived(visit),
+        "signals": selectors.visit_signals(visit=visit),
+        "can_amend": visit.is_locked and request.user.pk in (visit.officer_id,
+                                                             visit.customer.officer_id)
+        and request.user.role == Role.OFFICER,
+        "can_edit": not visit.is_locked and request.user.pk == visit.officer_id,
+        "history": history_for(obj=visit, limit=50),
+    })
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk)
+    try:
+        amendment = services.visit_amend(visit=visit, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("visits:visit_detail", pk=visit.pk)
+    messages.info(request, _("Correct the copy and submit it; the original visit stays as it "
+                             "was."))
+    return redirect("visits:visit_edit", pk=amendment.pk)
+
+
+@role_required(*ALL_ROLES)
+def customer_visits(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    visits = list(selectors.customer_visits_for_user(user=request.user, customer=customer))
+    counts = selectors.visit_signal_counts(visit_ids=[v.pk for v in visits])
+    for visit in visits:
+        visit.signal_count = counts.get(visit.pk, 0)
+    return render(request, "visits/customer_visits.html", {
+        "customer": customer, "visits": visits,
+        "preference": selectors.contact_preference(customer=customer),
+        "can_log": request.user.pk == customer.officer_id})
+
+
+@role_required(Role.OFFICER)
+def draft_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "visits/draft_list.html",
+                  {"drafts": selectors.drafts_for_user(user=request.user)})
+
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+@role_required(*ALL_ROLES)
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    if evidence.visit.officer_id != request.user.pk:
+        raise Http404
+    try:
+        services.evidence_remove(evidence=evidence, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("visits:visit_detail", pk=evidence.visit_id)
+    messages.success(request, _("File removed."))
+    return redirect("visits:visit_edit", pk=evidence.visit_id)
+
+
+# --- Contact preferences ------------------------------------------------------------------------
+
+@role_required(*ALL_ROLES)
+def contact_preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    form = forms.ContactPreferenceForm(request.POST or None,
+                                       instance=selectors.contact_preference(customer=customer))
+    if request.method == "POST" and form.is_valid():
+        services.contact_preference_save(customer=customer, acting_user=request.user,
+                                         data=form.cleaned_data)
+        messages.success(request, _("Contact preferences saved."))
+        return redirect("visits:customer_visits", pk=customer.pk)
+    return render(request, "visits/simple_form.html", {
+        "form": form, "customer": customer, "title": _("Contact preferences")})
+
+
+# --- Administration: thresholds and guidance ---------------------------------------------------
+
+@role_required(Role.ADMIN)
+def threshold_list(request: HttpRequest) -> HttpResponse:
+    current = rules.thresholds()
+    rows = []
+    for rule in rules.RULES:
+        threshold, enabled = current[rule.code]
+        form = forms.ThresholdForm(request.POST or None, prefix=rule.code,
+                                   initial={"threshold": threshold, "enabled": enabled})
+        rows.append((rule, form))
+    if request.method == "POST" and all(f.is_valid() for _rule, f in rows):
+        services.thresholds_save(acting_user=request.user, values={
+            rule.code: (f.cleaned_data["threshold"], f.cleaned_data["enabled"])
+            for rule, f in rows})
+        messages.success(request, _("Signal thresholds saved."))
+        return redirect("visits:threshold_list")
+    return render(request, "visits/threshold_list.html", {"rows": rows})
+
+
+@role_required(Role.ADMIN)
+def guidance_list(request: HttpRequest) -> HttpResponse:
+    guidance = selectors.guidance_by_question()
+    return render(request, "visits/guidance_list.html", {
+        "questions": [(number, label, guidance.get(number)) for number, label in Question.choices],
+        "proposals": selectors.pending_proposals()})
+
+
+@role_required(Role.ADMIN)
+def guidance_edit(request: HttpRequest, question: int) -> HttpResponse:
+    if question not in Question.values:
+        raise Http404
+    instance = QuestionGuidance.objects.filter(question=question).first()
+    form = forms.GuidanceForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.guidance_save(acting_user=request.user, question=question,
+                               data=form.cleaned_data)
+        messages.success(request, _("Guidance saved."))
+        return redirect("visits:guidance_list")
+    return render(request, "visits/simple_form.html", {
+        "form": form, "title": Question(question).label,
+        "history": history_for(obj=instance, limit=50) if instance else []})
+
+
+@role_required(Role.OFFICER, Role.SUPERVISOR)
+@require_POST
+def proposal_create(request: HttpRequest, question: int) -> HttpResponse:
+    if question not in Question.values:
+        raise Http404
+    form = forms.ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_create(acting_user=request.user, question=question,
+                                     **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you: an administrator will review your "
+                                        "proposal."))
+    else:
+        messages.error(request, _("Write the guidance you propose and choose its language."))
+    back = request.POST.get("next", "")
+    if back.startswith("/visits/") and "//" not in back:
+        return redirect(back)
+    return redirect("visits:draft_list")
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = GuidanceProposal.objects.filter(pk=pk).first()  # admins see every proposal
+    if proposal is None:
+        raise Http404
+    try:
+        services.proposal_decide(proposal=proposal, acting_user=request.user,
+                                 accept=request.POST.get("decision") == "accept")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proposal decided."))
+    return redirect("visits:guidance_list")
