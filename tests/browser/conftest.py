@@ -7,8 +7,10 @@ Where no Chromium is installed these tests are skipped, and the run says so loud
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,10 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
 }
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "allow_console(*texts): console errors the test expects")
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -77,8 +83,33 @@ def language(request) -> str:
     return request.param
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so that fixtures can see a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+# Where a failing browser test leaves its screenshot and the page's HTML.
+FAILURES = Path(__file__).resolve().parents[2] / ".data" / "browser-failures"
+
+
+def _keep_failure(request, page) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    stem = FAILURES / re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+    try:
+        page.screenshot(path=f"{stem}.png", full_page=True)
+        Path(f"{stem}.html").write_text(page.content(), encoding="utf-8")
+    except Exception as error:  # a crashed page still lets the test report its own failure
+        Path(f"{stem}.txt").write_text(f"could not keep the page: {error}", encoding="utf-8")
+
+
 @pytest.fixture
-def page(browser, viewport, language, live_server):
+def page(request, browser, viewport, language, live_server):
     context = browser.new_context(
         viewport=VIEWPORTS[viewport], locale=LANGUAGES[language],
         extra_http_headers={"Accept-Language": LANGUAGES[language]},
@@ -90,8 +121,12 @@ def page(browser, viewport, language, live_server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield page
+    _keep_failure(request, page)
     context.close()
-    # A CSP violation or a script error is a defect the user would meet.
+    # A CSP violation or a script error is a defect the user would meet. A test that asks for
+    # an error page on purpose names the console line it expects with @allow_console(...).
+    allowed = [text for mark in request.node.iter_markers("allow_console") for text in mark.args]
+    errors = [e for e in errors if not any(text in e for text in allowed)]
     assert not errors, errors
 
 
