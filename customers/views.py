@@ -12,7 +12,7 @@ from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 
-from . import diagram, exports, forms, imports, selectors, services, sheet
+from . import diagram, exports, forms, imports, ledger, selectors, services, sheet
 from .models import Classification, ClassificationFloor, Customer, Industry, RiskGroup
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -69,6 +69,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def customer_export(request: HttpRequest) -> HttpResponse:
     customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
     return exports.customers_xlsx_response(customers=customers)
+
+
+@role_required(*ALL_ROLES)
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The portfolio ledger (贷后检查台账): one row per loan of the customers the list shows."""
+    customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
+    return ledger.portfolio_xlsx_response(customers=customers)
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
@@ -145,6 +152,13 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Record checks, visits, reports and tasks: sections other apps register (sheet.py).
         "sections": sheet.render_sections(request=request, customer=customer),
     })
+
+
+@role_required(*ALL_ROLES)
+def customer_sheet_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The information sheet as an Excel workbook, one sheet per section."""
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)
+    return ledger.customer_xlsx_response(customer=customer, user=request.user)
 
 
 @role_required(*ALL_ROLES)
