@@ -129,7 +129,9 @@ class VisitForm(forms.ModelForm):
 
 
 class InterviewForm(forms.Form):
-    role = forms.ChoiceField(label=_("role"), choices=Interview.Role.choices)
+    # A blank first choice keeps the spare empty row unchanged, so it is skipped, not refused.
+    role = forms.ChoiceField(label=_("role"),
+                             choices=[("", "---------"), *Interview.Role.choices])
     name = forms.CharField(label=_("name"), max_length=100)
     statement = forms.CharField(label=_("what they said"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))

@@ -99,7 +99,9 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         valid = (form.is_valid() and interviews.is_valid()
                  and all(f.is_valid() for _item, f in collateral_rows))
-        if valid:
+        if not valid:
+            messages.error(request, _("Nothing was saved: correct the marked answers."))
+        else:
             try:
                 saved = _save(request, visit, form, interviews, collateral_rows)
             except ValidationError as error:
@@ -125,6 +127,8 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     previous = selectors.previous_visit(visit=visit)
     return render(request, "visits/visit_form.html", {
         "visit": visit, "customer": customer, "form": form, "interviews": interviews,
+        "interview_errors": any(f.errors for f in interviews) or bool(
+            interviews.non_form_errors()),
         "collateral_rows": collateral_rows, "general_errors": general_errors,
         "previous": previous,
         "sections": _sections(form, visit, previous, selectors.guidance_by_question(),
@@ -133,7 +137,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "preference": selectors.contact_preference(customer=customer),
         "proposal_form": forms.ProposalForm(),
         "evidence": list(EvidenceFile.objects.filter(visit=visit)),
-    }, status=400 if general_errors or form.errors else 200)
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _save(request: HttpRequest, visit: Visit, form, interviews, collateral_rows) -> bool:
