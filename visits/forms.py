@@ -41,6 +41,13 @@ QUESTION_FIELDS: dict[int, list[str]] = {
 }
 assert sorted(sum(QUESTION_FIELDS.values(), [])) == sorted(CHECKLIST_FIELDS)
 
+# Follow-up questions, shown only when the answer they follow calls for them.
+FOLLOW_UPS: dict[str, tuple[str, str]] = {
+    "new_address": ("address_changed", "true"),
+    "new_business": ("business_changed", "true"),
+    "loan_use_note": ("loan_use", "partly,diverted"),
+}
+
 # Individuals answer topics 2 and 3 in a person's terms (SPEC.md); the points are renamed.
 INDIVIDUAL_TITLES = {2: _("2. Income and its stability"),
                      3: _("3. Funds and household assets")}

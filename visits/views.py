@@ -70,10 +70,11 @@ def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: 
         titles.update(forms.INDIVIDUAL_TITLES)
     sections = []
     for number, names in forms.QUESTION_FIELDS.items():
-        rows = [(form[name], changes.get(name)) for name in names if name in form.fields]
+        rows = [(form[name], changes.get(name), forms.FOLLOW_UPS.get(name))
+                for name in names if name in form.fields]
         sections.append({"number": number, "title": titles[number], "rows": rows,
                          "guidance": guidance.get(number),
-                         "has_errors": any(field.errors for field, _change in rows)})
+                         "has_errors": any(row[0].errors for row in rows)})
     return sections
 
 

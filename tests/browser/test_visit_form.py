@@ -24,6 +24,12 @@ def test_officer_fills_and_saves_a_draft(page, officer, viewport, language):
     width = VIEWPORTS[viewport]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
+    page.click("button[data-bs-target='#sec-q1']")
+    new_address = page.locator("input[name=new_address]")
+    page.locator("input[name=address_changed][value=false]").wait_for(state="visible")
+    assert not new_address.is_visible()
+    page.check("input[name=address_changed][value=true]")
+    new_address.fill("北京市昌平区回龙观1号")
     page.click("button[data-bs-target='#sec-q2']")
     field = page.locator("input[name=employees_total]")
     field.wait_for(state="visible")
@@ -51,5 +57,6 @@ def test_officer_fills_and_saves_a_draft(page, officer, viewport, language):
     assert SAVED[language] in page.locator("main").inner_text()
     visit = Visit.objects.get(pk=visit.pk)
     assert visit.employees_total == 37
+    assert (visit.address_changed, visit.new_address) == (True, "北京市昌平区回龙观1号")
     assert visit.collateral_checks.get().current_value == Decimal("1750000.50")
     assert sorted(visit.interviews.values_list("name", flat=True)) == ["李工", "王会计"]

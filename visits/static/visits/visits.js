@@ -1,5 +1,5 @@
-// The visit form: more people interviewed without a round trip, and the proposal form posting
-// to the chosen checklist point's address.
+// The visit form: more people interviewed without a round trip, follow-up questions shown
+// when they apply, and the proposal form posting to the chosen checklist point's address.
 (function () {
   "use strict";
 
@@ -15,12 +15,37 @@
     });
   }
 
+  // Follow-up questions (the new address, where the money went) appear when they apply.
+  var form = document.getElementById("visit-form");
+  if (form) {
+    form.querySelectorAll("[data-follows]").forEach(function (block) {
+      var name = block.getAttribute("data-follows");
+      var wanted = block.getAttribute("data-show-when").split(",");
+      var inputs = form.querySelectorAll("input[name='" + name + "']");
+      var toggle = function () {
+        var chosen = form.querySelector("input[name='" + name + "']:checked");
+        var filled = block.querySelector("input, textarea");
+        var keep = filled && filled.value !== "";
+        block.classList.toggle("d-none", !keep && !(chosen && wanted.indexOf(chosen.value) >= 0));
+      };
+      inputs.forEach(function (input) { input.addEventListener("change", toggle); });
+      toggle();
+    });
+  }
+
   var select = document.getElementById("propose-question");
   if (select) {
-    var form = select.closest("form");
+    var proposal = select.closest("form");
     var template = select.getAttribute("data-action-template");
-    var update = function () { form.action = template.replace("999", select.value); };
+    var update = function () { proposal.action = template.replace("999", select.value); };
     select.addEventListener("change", update);
     update();
+    // "Propose better guidance" beside a question picks that question.
+    document.querySelectorAll(".propose-link").forEach(function (link) {
+      link.addEventListener("click", function () {
+        select.value = link.getAttribute("data-question");
+        update();
+      });
+    });
   }
 })();
