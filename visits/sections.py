@@ -20,6 +20,10 @@ def visits_section(*, customer, user) -> dict:
 
 
 def signals_section(*, customer, user) -> dict:
+    # A visit corrected by a submitted amendment speaks through the amendment's signals.
+    superseded = Visit.objects.filter(customer=customer,
+                                      amendments__status=Visit.Status.SUBMITTED).values("pk")
     signals = list(RiskSignal.objects.filter(customer=customer)
+                   .exclude(source=RiskSignal.Source.VISIT, source_id__in=superseded)
                    .order_by("-raised_at", "-pk")[:SIGNALS_SHOWN + 1])
     return {"signals": signals[:SIGNALS_SHOWN], "more_signals": len(signals) > SIGNALS_SHOWN}

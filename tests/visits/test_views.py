@@ -335,3 +335,16 @@ def test_admin_pages_and_the_sheet_are_all_chinese(admin_user, officer):
     sheet = _visible_text(_client(officer, "zh-hans").get(
         reverse("customers:customer_detail", args=[customer.pk])).content.decode())
     assert "风险信号" in sheet and "资产负债率为 90.0 %。" in sheet
+
+
+def test_the_sheet_lists_an_amendments_signals_not_the_corrected_visits(officer):
+    customer = CustomerFactory(officer=officer)
+    visit = ready_visit(customer=customer, total_liabilities=Decimal("19000000"))
+    services.visit_submit(visit=visit, acting_user=officer)
+    amendment = services.visit_amend(visit=visit, acting_user=officer)
+    services.visit_save(visit=amendment, acting_user=officer,
+                        data={"total_liabilities": Decimal("15000000")})
+    services.visit_submit(visit=amendment, acting_user=officer)
+    body = _client(officer).get(reverse("customers:customer_detail",
+                                        args=[customer.pk])).content.decode()
+    assert "The debt ratio is 75.0 %." in body and "The debt ratio is 95.0 %." not in body
