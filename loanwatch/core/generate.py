@@ -125,6 +125,38 @@ def copy_rows(model_or_table, columns: Sequence[str], rows: Iterable[Sequence],
     return count
 
 
+def _blank_for(field) -> object:
+    """What a NOT NULL column the generator does not set holds: what a blank form saves."""
+    if field.has_default():
+        value = field.get_default()
+        return value() if callable(value) else value
+    internal = field.get_internal_type()
+    if internal in ("CharField", "TextField", "EmailField", "SlugField", "URLField",
+                    "FileField"):
+        return ""
+    if internal == "BooleanField":
+        return False
+    if internal == "ArrayField":
+        return []
+    if internal == "JSONField":
+        return "{}"
+    return 0
+
+
+def copy_dicts(model, rows: list[dict]) -> int:
+    """COPY rows given as {column attname: value}; NOT NULL columns a row leaves out get what
+    a blank form would save, so a field added to the model later does not break the load."""
+    if not rows:
+        return 0
+    fields = list(model._meta.concrete_fields)
+    given = set().union(*(row.keys() for row in rows))
+    # Every NOT NULL column gets its blank where a row leaves it out (rows may differ).
+    fill = {f.attname: _blank_for(f) for f in fields if not f.null and not f.primary_key}
+    chosen = [f for f in fields if f.attname in given or f.attname in fill]
+    return copy_rows(model, [f.column for f in chosen],
+                     ([row.get(f.attname, fill.get(f.attname)) for f in chosen] for row in rows))
+
+
 def _ignore_history_triggers() -> None:
     """Switch pgtrigger-managed triggers (the audit history) off for this transaction only."""
     pgids = []

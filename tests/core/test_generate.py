@@ -7,11 +7,13 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from customers import selectors
 from customers.models import Classification, Customer, Guarantee, Loan
 from customers.validators import validate_resident_id, validate_uscc
 from loanwatch.core.generate import generate
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +61,14 @@ def test_the_same_seed_gives_the_same_portfolio_and_the_app_carries_on_after_it(
 def test_a_generated_customer_opens_for_its_officer_and_only_for_them(client):
     generate(customers=120, seed=5, out=io.StringIO())  # two officers
     customer = _generated().first()
+    visits = Visit.objects.filter(customer=customer, status=Visit.Status.SUBMITTED)
+    assert visits.count() == 10
+    latest = visits.order_by("-visited_on").first()
+    assert latest.revenue_ytd is not None and latest.interviews.count() == 2
     client.force_login(customer.officer)
     assert client.get(f"/customers/{customer.pk}/").status_code == 200
+    assert client.get(reverse("visits:visit_detail", args=[latest.pk])).status_code == 200
     other = _generated().exclude(officer=customer.officer).first().officer
     client.force_login(other)
     assert client.get(f"/customers/{customer.pk}/").status_code == 404
+    assert client.get(reverse("visits:visit_detail", args=[latest.pk])).status_code == 404
