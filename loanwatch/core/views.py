@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,9 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 
-from . import selectors, services
+from . import charts, selectors, services
 
 
 @require_GET
@@ -76,3 +79,40 @@ def notification_read(request: HttpRequest) -> HttpResponse:
                                                   require_https=request.is_secure()):
         return redirect(target)
     return redirect("core:notification_list")
+
+
+# --- Charts ----------------------------------------------------------------------------------
+
+DASHBOARD_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every chart of the user's scope; the browser fetches each one's figures as JSON."""
+    return render(request, "core/dashboard.html", {"charts": charts.charts()})
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def chart_json(request: HttpRequest, key: str) -> JsonResponse:
+    chart = charts.chart(key)
+    return JsonResponse({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
+                         **charts.data(key=key, user=request.user,
+                                       params=request.GET).as_json()})
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """The chart's numbers for a spreadsheet: one row per series, one column per label."""
+    chart = charts.chart(key)
+    figures = charts.data(key=key, user=request.user, params=request.GET).as_json()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 Chinese only with the byte-order mark
+    writer = csv.writer(response)
+    writer.writerow(["", *figures["labels"]])
+    for series in figures["series"]:
+        writer.writerow([series["label"], *series["values"]])
+    return response

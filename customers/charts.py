@@ -1,0 +1,106 @@
+"""The book's charts (loanwatch/core/charts.py finds this module by name): customers and
+balance by risk group and by classification, and the classification migration between two
+dates read from the loans' audit trail."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from loanwatch.core.charts import Chart, ChartData, Series
+
+from .models import Classification, Loan, RiskGroup
+from .selectors import customer_scope
+
+
+def _by_risk_group(*, user, params) -> ChartData:
+    groups = list(RiskGroup.objects.order_by("order"))
+    scope = customer_scope(user=user)
+    counts = dict(scope.values_list("risk_group").annotate(n=Count("pk")).order_by())
+    balances = dict(Loan.objects.filter(customer__in=scope).values_list("customer__risk_group")
+                    .annotate(total=Sum("balance")).order_by())
+    return ChartData(labels=[str(g) for g in groups], series=[
+        Series(label=_("customers"), values=[counts.get(g.pk, 0) for g in groups]),
+        Series(label=_("outstanding balance (CNY 10,000)"),
+               values=[round(float(balances.get(g.pk) or 0) / 10_000, 2) for g in groups]),
+    ])
+
+
+def _by_classification(*, user, params) -> ChartData:
+    loans = Loan.objects.filter(customer__in=customer_scope(user=user))
+    figures = loans.aggregate(**{
+        f"n_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values
+    }, **{f"b_{c}": Sum("balance", filter=Q(classification=c)) for c in Classification.values})
+    return ChartData(labels=[str(label) for label in Classification.labels], series=[
+        Series(label=_("loans"), values=[figures[f"n_{c}"] for c in Classification.values]),
+        Series(label=_("outstanding balance (CNY 10,000)"),
+               values=[round(float(figures[f"b_{c}"] or 0) / 10_000, 2)
+                       for c in Classification.values]),
+    ])
+
+
+# The classification of each loan at the end of a day is the last version of the loan the audit
+# trail holds from before that moment.
+MIGRATION_SQL = """
+WITH scoped AS ({scope}),
+at_start AS (
+    SELECT DISTINCT ON (e.pgh_obj_id) e.pgh_obj_id AS loan_id, e.classification
+    FROM customers_loanevent e JOIN scoped s ON s.id = e.pgh_obj_id
+    WHERE e.pgh_created_at < %s
+    ORDER BY e.pgh_obj_id, e.pgh_created_at DESC, e.pgh_id DESC
+),
+at_end AS (
+    SELECT DISTINCT ON (e.pgh_obj_id) e.pgh_obj_id AS loan_id, e.classification
+    FROM customers_loanevent e JOIN scoped s ON s.id = e.pgh_obj_id
+    WHERE e.pgh_created_at < %s
+    ORDER BY e.pgh_obj_id, e.pgh_created_at DESC, e.pgh_id DESC
+)
+SELECT a.classification, b.classification, COUNT(*)
+FROM at_start a JOIN at_end b USING (loan_id)
+GROUP BY 1, 2
+"""
+
+
+def _day_end(value: str | None, default: datetime.date) -> tuple[datetime.date, datetime.datetime]:
+    day = parse_date(value or "") if value else None
+    day = day or default
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return day, timezone.make_aware(end)
+
+
+def _migration(*, user, params) -> ChartData:
+    today = timezone.localdate()
+    start_day, start = _day_end(params.get("from"), today - datetime.timedelta(days=90))
+    end_day, end = _day_end(params.get("to"), today)
+    scope_sql, scope_params = (Loan.objects.filter(customer__in=customer_scope(user=user))
+                               .values("id").query.sql_with_params())
+    with connection.cursor() as cursor:
+        cursor.execute(MIGRATION_SQL.format(scope=scope_sql), [*scope_params, start, end])
+        counts = {(a, b): n for a, b, n in cursor.fetchall()}
+    classes = list(Classification.values)
+    labels = [str(label) for label in Classification.labels]
+    return ChartData(
+        labels=labels,
+        series=[Series(label=label, values=[counts.get((row, column), 0) for column in classes])
+                for row, label in zip(classes, labels, strict=True)],
+        note=_("Rows: classification on %(start)s; columns: on %(end)s. Loans counted were "
+               "on the books on both days.") % {"start": start_day.isoformat(),
+                                                "end": end_day.isoformat()})
+
+
+CHARTS = [
+    Chart(key="risk-groups", title=gettext_lazy("Customers and balance by risk group"),
+          kind="bar", build=_by_risk_group, order=10),
+    Chart(key="classifications", title=gettext_lazy("Loans and balance by classification"),
+          kind="bar", build=_by_classification, order=20),
+    Chart(key="classification-migration",
+          title=gettext_lazy("Classification migration between two dates"), kind="matrix",
+          build=_migration, order=90,
+          params=(("from", gettext_lazy("from"), "date"), ("to", gettext_lazy("to"), "date"))),
+]

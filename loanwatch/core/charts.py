@@ -1,0 +1,78 @@
+"""Portfolio charts: figures computed in SQL for the user's scope, served as JSON that the
+browser draws with Chart.js, and offered as a table and a CSV download too.
+
+Each app that owns figures may have a `charts` module with a CHARTS list; they are found here
+by name, so that core imports none of them (the customer sheet's sections work alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.http import Http404, QueryDict
+from django.utils.functional import Promise
+
+CHART_APPS = ("customers", "customers.records", "visits", "visits.schedule", "reports")
+
+
+@dataclass
+class Series:
+    label: str
+    values: list[float | int | None]
+
+
+@dataclass
+class ChartData:
+    """What one chart shows: a label per column and one or more series of numbers.
+
+    A `matrix` chart (the classification migration) reads its series as rows."""
+
+    labels: list[str]
+    series: list[Series]
+    note: str = ""
+
+    def as_json(self) -> dict:
+        return {"labels": self.labels, "note": self.note,
+                "series": [{"label": s.label, "values": [_number(v) for v in s.values]}
+                           for s in self.series]}
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: Promise | str
+    kind: str  # "bar", "line" or "matrix"
+    build: Callable[..., ChartData]  # build(user=, params=QueryDict) -> ChartData
+    order: int = 100
+    # The GET parameters the chart understands, as (name, label, input type).
+    params: tuple[tuple[str, Promise | str, str], ...] = field(default_factory=tuple)
+    unit: Promise | str = ""
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def charts() -> list[Chart]:
+    found = []
+    for app in CHART_APPS:
+        if find_spec(f"{app}.charts") is not None:
+            found += import_module(f"{app}.charts").CHARTS
+    return sorted(found, key=lambda c: (c.order, c.key))
+
+
+def chart(key: str) -> Chart:
+    for candidate in charts():
+        if candidate.key == key:
+            return candidate
+    raise Http404(key)
+
+
+def data(*, key: str, user, params: QueryDict) -> ChartData:
+    return chart(key).build(user=user, params=params)

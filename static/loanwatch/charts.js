@@ -1,0 +1,91 @@
+// Draws each chart card of the dashboard from the JSON its data-url serves, and writes the
+// same numbers into the card's table (the table is what a screen reader and a printout get).
+(function () {
+  "use strict";
+  var COLOURS = ["#0d6efd", "#fd7e14", "#198754", "#dc3545", "#6f42c1", "#20c997"];
+
+  function cell(tag, text) {
+    var element = document.createElement(tag);
+    element.textContent = text === null || text === undefined ? "" : String(text);
+    return element;
+  }
+
+  function fillTable(card, figures) {
+    var head = card.querySelector(".chart-table thead");
+    var body = card.querySelector(".chart-table tbody");
+    head.replaceChildren();
+    body.replaceChildren();
+    var headRow = document.createElement("tr");
+    headRow.appendChild(cell("th", ""));
+    figures.labels.forEach(function (label) { headRow.appendChild(cell("th", label)); });
+    head.appendChild(headRow);
+    figures.series.forEach(function (series) {
+      var row = document.createElement("tr");
+      row.appendChild(cell("th", series.label));
+      series.values.forEach(function (value) {
+        var td = cell("td", typeof value === "number" ? value.toLocaleString() : value);
+        td.className = "text-end";
+        row.appendChild(td);
+      });
+      body.appendChild(row);
+    });
+    card.querySelector(".chart-note").textContent = figures.note || "";
+  }
+
+  function draw(card, figures) {
+    var canvas = card.querySelector("canvas");
+    if (!canvas || typeof Chart === "undefined") { return; }
+    if (canvas.chart) { canvas.chart.destroy(); }
+    canvas.chart = new Chart(canvas, {
+      type: card.dataset.kind === "line" ? "line" : "bar",
+      data: {
+        labels: figures.labels,
+        datasets: figures.series.map(function (series, index) {
+          return { label: series.label, data: series.values,
+                   backgroundColor: COLOURS[index % COLOURS.length],
+                   borderColor: COLOURS[index % COLOURS.length],
+                   // Each series on its own axis: counts and money differ by orders of size.
+                   yAxisID: index === 0 ? "y" : "y" + index };
+        })
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        scales: figures.series.reduce(function (scales, series, index) {
+          scales[index === 0 ? "y" : "y" + index] = {
+            beginAtZero: true, position: index === 0 ? "left" : "right",
+            grid: { drawOnChartArea: index === 0 }
+          };
+          return scales;
+        }, {})
+      }
+    });
+  }
+
+  function load(card, query) {
+    var url = card.dataset.url + (query ? "?" + query : "");
+    var csv = card.querySelector(".chart-csv");
+    csv.href = csv.href.split("?")[0] + (query ? "?" + query : "");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (figures) {
+        fillTable(card, figures);
+        draw(card, figures);
+        card.classList.add("chart-loaded");
+      })
+      .catch(function () { card.querySelector(".chart-error").classList.remove("d-none"); });
+  }
+
+  document.querySelectorAll(".chart-card").forEach(function (card) {
+    var form = card.querySelector(".chart-params");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        load(card, new URLSearchParams(new FormData(form)).toString());
+      });
+    }
+    load(card, "");
+  });
+})();

@@ -1,0 +1,112 @@
+"""Portfolio charts: each figure equals the same figure counted here from known data, in the
+user's scope; the table and the CSV carry the same numbers."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Loan
+from tests.customers.factories import CustomerFactory, LoanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _json(client, key: str, **params) -> dict:
+    response = client.get(reverse("core:chart_json", args=[key]), params,
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _series(figures: dict, label: str) -> dict:
+    (series,) = [s for s in figures["series"] if s["label"] == label]
+    return dict(zip(figures["labels"], series["values"], strict=True))
+
+
+@pytest.fixture
+def book(officer, officer_b):
+    """Officer A: two normal customers, one high-risk; officer B (other team): one normal."""
+    from customers.models import RiskGroup
+
+    high = RiskGroup.objects.get(code="high")
+    for n, group in enumerate([None, None, high]):
+        customer = CustomerFactory(officer=officer, **({"risk_group": group} if group else {}))
+        LoanFactory(customer=customer, balance=Decimal("100000.00") * (n + 1),
+                    classification="special_mention" if n == 2 else "pass",
+                    days_past_due=5 if n == 2 else 0)
+    LoanFactory(customer=CustomerFactory(officer=officer_b), balance=Decimal("999999.00"))
+
+
+def test_risk_group_figures_count_only_the_users_customers(officer_client, book):
+    figures = _json(officer_client, "risk-groups")
+    customers = _series(figures, "customers")
+    balance = _series(figures, "outstanding balance (CNY 10,000)")
+    assert sum(customers.values()) == 3
+    high = next(label for label in figures["labels"] if "High" in label or "high" in label)
+    assert customers[high] == 1 and balance[high] == 30.0
+    assert sum(balance.values()) == 60.0  # 10 + 20 + 30 (×10,000); officer B's loan is not here
+
+
+def test_supervisor_and_admin_see_their_scopes(supervisor_client, admin_client_, book):
+    assert sum(_series(_json(supervisor_client, "classifications"), "loans").values()) == 3
+    loans = _series(_json(admin_client_, "classifications"), "loans")
+    assert sum(loans.values()) == Loan.objects.count() == 4
+    assert loans["special mention"] == 1
+
+
+def test_classification_migration_reads_the_audit_trail(officer_client, officer):
+    loan = LoanFactory(customer=CustomerFactory(officer=officer), classification="pass")
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    with connection.cursor() as cursor:  # the loan was created ten days ago
+        cursor.execute("UPDATE customers_loanevent SET pgh_created_at = %s WHERE pgh_obj_id = %s",
+                       [ten_days_ago, loan.pk])
+    loan.classification, loan.days_past_due = "substandard", 95
+    loan.save()
+    today = timezone.localdate()
+    figures = _json(officer_client, "classification-migration",
+                    **{"from": (today - datetime.timedelta(days=5)).isoformat(),
+                       "to": today.isoformat()})
+    matrix = {s["label"]: dict(zip(figures["labels"], s["values"], strict=True))
+              for s in figures["series"]}
+    assert matrix["pass"]["substandard"] == 1
+    assert sum(sum(row.values()) for row in matrix.values()) == 1
+
+
+def test_csv_holds_the_same_numbers_for_a_spreadsheet(officer_client, book):
+    response = officer_client.get(reverse("core:chart_csv", args=["classifications"]),
+                                  HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0].split(",")[1:] == ["正常", "关注", "次级", "可疑", "损失"]
+    assert lines[1].split(",")[1:3] == ["2", "1"]
+
+
+def test_dashboard_lists_every_chart_and_an_unknown_one_is_not_found(officer_client):
+    page = officer_client.get(reverse("core:dashboard")).content.decode()
+    for key in ("risk-groups", "classifications", "classification-migration"):
+        assert f'id="chart-{key}"' in page
+    assert officer_client.get(reverse("core:chart_json", args=["nothing"])).status_code == 404
+
+
+def test_chart_queries_do_not_grow_with_the_book(officer_client, officer,
+                                                 django_assert_max_num_queries):
+    from django.test.utils import CaptureQueriesContext
+
+    def count(key: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            officer_client.get(reverse("core:chart_json", args=[key]))
+        return len(captured)
+
+    LoanFactory(customer=CustomerFactory(officer=officer))
+    small = {key: count(key) for key in ("risk-groups", "classifications",
+                                         "classification-migration")}
+    for _ in range(20):
+        LoanFactory(customer=CustomerFactory(officer=officer))
+    assert {key: count(key) for key in small} == small
