@@ -79,6 +79,10 @@ COMPARED_AMOUNTS = [
     "total_liabilities", "guarantees_given",
 ]
 COMPARED_RATES = ["gross_margin_pct", "debt_ratio"]
+MONEY_FIGURES = {"monthly_wage", "monthly_rent", "monthly_income", "liquid_funds", "receivables",
+                 "payables", "inventory", "household_assets", "revenue_last_year",
+                 "revenue_ytd", "annualised_revenue", "total_assets", "total_liabilities",
+                 "guarantees_given"}
 
 # The typed answers a copied checklist would repeat (prose too: a pasted paragraph is a sign).
 COPY_CHECKED = [
@@ -139,6 +143,11 @@ class Change:
     before: Decimal | int | None
     delta: Decimal | None  # per cent for amounts, points for rates
     unit: str
+
+    @property
+    def is_money(self) -> bool:
+        """Amounts in CNY are shown with two decimals and thousands separators."""
+        return self.name in MONEY_FIGURES
 
     @property
     def direction(self) -> str:

@@ -64,7 +64,8 @@ def _collateral_forms(request: HttpRequest, visit: Visit, items: list) -> list:
 
 
 def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: str) -> list:
-    changes = {c.name: c for c in rules.comparison(visit, previous)}
+    # Without a previous visit there is nothing to set beside the answers.
+    changes = {c.name: c for c in rules.comparison(visit, previous)} if previous else {}
     titles = dict(Question.choices)
     if kind == "individual":
         titles.update(forms.INDIVIDUAL_TITLES)
