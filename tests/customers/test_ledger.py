@@ -62,7 +62,7 @@ def test_ledger_headers_follow_the_users_language(officer_client, officer):
     _book(officer, 1)
     header = _rows(officer_client.get(reverse("customers:ledger_export"),
                                       HTTP_ACCEPT_LANGUAGE="zh-hans"))[0]
-    assert "合同编号" in header and "上次回访" in header
+    assert "合同编号" in header and "最近回访" in header and "下次回访到期日" in header
 
 
 def test_ledger_follows_the_list_filters(supervisor_client, officer):
