@@ -99,6 +99,12 @@ def contact_preference(*, customer) -> ContactPreference | None:
     return ContactPreference.objects.filter(customer=customer).first()
 
 
+def contact_preferences_by_customer(*, customer_ids) -> dict[int, ContactPreference]:
+    """For pages that list many customers (the revisit plan): one query for all of them."""
+    return {p.customer_id: p for p in ContactPreference.objects.filter(
+        customer_id__in=list(customer_ids))}
+
+
 def pending_proposals() -> QuerySet[GuidanceProposal]:
     return (GuidanceProposal.objects.filter(status=GuidanceProposal.Status.PENDING)
             .select_related("proposed_by"))

@@ -196,7 +196,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif value is False:
                 value = _("no")
             rows.append((field.verbose_name, value))
-        answers.append((number, titles[number], rows))
+        sources = [i for i in visit.interviews.all() if number in i.topics]
+        answers.append((number, titles[number], rows, sources))
     return render(request, "visits/visit_detail.html", {
         "visit": visit, "customer": visit.customer, "previous": previous,
         "changes": rules.comparison(visit, previous, fields | {"annualised_revenue",

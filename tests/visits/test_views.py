@@ -348,3 +348,21 @@ def test_the_sheet_lists_an_amendments_signals_not_the_corrected_visits(officer)
     body = _client(officer).get(reverse("customers:customer_detail",
                                         args=[customer.pk])).content.decode()
     assert "The debt ratio is 75.0 %." in body and "The debt ratio is 95.0 %." not in body
+
+
+def test_the_visit_page_says_who_confirmed_each_point(officer):
+    visit = ready_visit(customer=CustomerFactory(officer=officer))  # 王会计 confirmed 3 and 5
+    services.visit_submit(visit=visit, acting_user=officer)
+    body = _client(officer).get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    assert body.count("confirmed by: 王会计 (finance head)") == 2
+
+
+def test_contact_preferences_for_a_plan_in_one_query(officer, django_assert_num_queries):
+    from visits.selectors import contact_preferences_by_customer
+
+    customers = [CustomerFactory(officer=officer) for _ in range(3)]
+    services.contact_preference_save(customer=customers[0], acting_user=officer,
+                                     data={"best_time": "上午"})
+    with django_assert_num_queries(1):
+        found = contact_preferences_by_customer(customer_ids=[c.pk for c in customers])
+    assert list(found) == [customers[0].pk] and found[customers[0].pk].best_time == "上午"
