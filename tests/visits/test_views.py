@@ -366,3 +366,42 @@ def test_contact_preferences_for_a_plan_in_one_query(officer, django_assert_num_
     with django_assert_num_queries(1):
         found = contact_preferences_by_customer(customer_ids=[c.pk for c in customers])
     assert list(found) == [customers[0].pk] and found[customers[0].pk].best_time == "上午"
+
+
+INDIVIDUAL_FIELDS = {
+    "visited_on": "2026-04-08", "method": "phone", "place": "电话",
+    "address_changed": "false", "business_changed": "false", "monthly_income": "28000.00",
+    "income_stable": "true", "income_source": "门店经营", "liquid_funds": "300000.00",
+    "household_assets": "5600000.00", "household_assets_note": "住宅一套",
+    "main_suppliers": "批发市场", "main_customers": "周边居民",
+    "revenue_last_year": "700000.00", "revenue_ytd": "200000.00",
+    "revenue_change_reason": "淡季", "peak_season": "暑期", "off_season": "冬季",
+    "loan_use": "as_declared", "loan_use_note": "装修门店", "total_assets": "6000000.00",
+    "total_liabilities": "480000.00", "other_debts": "信用卡5万", "investments": "无",
+    "guarantees_given": "0.00", "high_risk_investment": "false", "repayment_source": "经营收入",
+    "repayment_pressure": "medium", "customer_needs": "无", "summary": "稳定",
+}
+
+
+def test_an_individuals_visit_with_every_field_is_read_back(officer):
+    person = IndividualFactory(officer=officer)
+    visit = VisitFactory(customer=person)
+    data = dict(INDIVIDUAL_FIELDS, version="0", action="submit", **{
+        "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
+        "iv-MAX_NUM_FORMS": "1000", "iv-0-role": "borrower", "iv-0-name": "本人",
+        "iv-0-statement": "收入稳定", "iv-0-topics": ["2", "9"]})
+    response = _client(officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    visit.refresh_from_db()
+    assert visit.status == "submitted"
+    for name, raw in INDIVIDUAL_FIELDS.items():
+        value = getattr(visit, name)
+        if isinstance(value, bool):
+            assert value == (raw == "true"), name
+        elif isinstance(value, Decimal | int):
+            assert value == Decimal(raw), name
+        elif isinstance(value, date):
+            assert value.isoformat() == raw, name
+        else:
+            assert value == raw, name
+    assert list(visit.interviews.values_list("name", "topics")) == [("本人", [2, 9])]
