@@ -46,6 +46,12 @@ ITEMS: list[tuple[str, str | None, str]] = [
     ("admin: list searched", "admin", "/customers/?q=%E8%B4%B8%E6%98%93"),
     ("admin: list filtered", "admin", "/customers/?kind=corporate&overdue=1"),
     ("officer: customer page", "officer", "/customers/{customer}/"),
+    ("officer: customer's visits", "officer", "/visits/customer/{customer}/"),
+    ("officer: visit page", "officer", "/visits/{visit}/"),
+    ("officer: visit form (draft)", "officer", "/visits/{draft}/edit/"),
+    ("officer: ledger export", "officer", "/customers/ledger.xlsx"),
+    ("supervisor: ledger export", "supervisor", "/customers/ledger.xlsx"),
+    ("supervisor: charts data", "supervisor", "/dashboard/risk-groups.json"),
     ("admin: user list", "admin", "/accounts/users/"),
     ("officer: notifications", "officer", "/notifications/"),
 ]
@@ -130,10 +136,11 @@ class Command(BaseCommand):
                **options) -> None:
         demo.load()
         users = _bench_users()
-        officer = User.objects.get(username=users["officer"])
-        customer = officer.customers.order_by("pk").values_list("pk", flat=True).first()
-        items = [(label, users.get(role), path.format(customer=customer))
-                 for label, role, path in ITEMS]
+        places = self._places(User.objects.get(username=users["officer"]))
+        items = [(label, users.get(role), path.format(**places))
+                 for label, role, path in ITEMS
+                 if all(places.get(name) for name in ("customer", "visit", "draft")
+                        if "{" + name + "}" in path)]
         self.stdout.write(f"as: {', '.join(f'{r} {u}' for r, u in users.items())}")
         cookies = self._sessions({user for _, user, _ in items if user})
         queries = {path_user: self._count_queries(*path_user)
@@ -175,6 +182,19 @@ class Command(BaseCommand):
             "results": [asdict(r) for r in results],
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
+
+    def _places(self, officer) -> dict:
+        """Records of the benchmarked officer that the paths name: a customer with a submitted
+        visit, that visit, and one of the officer's drafts."""
+        from visits.models import Visit
+
+        visit = (Visit.objects.filter(officer=officer, status=Visit.Status.SUBMITTED)
+                 .order_by("customer_id", "-visited_on").first())
+        draft = Visit.objects.filter(officer=officer, status=Visit.Status.DRAFT).first()
+        customer = visit.customer_id if visit else officer.customers.values_list(
+            "pk", flat=True).first()
+        return {"customer": customer, "visit": visit.pk if visit else None,
+                "draft": draft.pk if draft else None}
 
     def _sessions(self, usernames: set[str]) -> dict[str, str]:
         cookies = {}
