@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
@@ -116,8 +117,10 @@ class VisitForm(forms.ModelForm):
         self.fields["companion"].queryset = (
             User.objects.filter(team_id=officer.team_id, is_active=True)
             .exclude(pk=officer.pk) if officer.team_id else User.objects.none())
+        # The draft's own task stays choosable even if it was closed meanwhile.
         self.fields["task"].queryset = RevisitTask.objects.filter(
-            customer=customer, status=RevisitTask.Status.OPEN)
+            Q(status=RevisitTask.Status.OPEN) | Q(pk=self.instance.task_id or 0),
+            customer=customer)
         for name, field in self.fields.items():
             model_field = Visit._meta.get_field(name) if name in keep else None
             if isinstance(field, forms.NullBooleanField):

@@ -50,6 +50,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("visits:visit_edit", pk=visit.pk)
     return render(request, "visits/visit_start.html", {
         "form": form, "customer": customer,
+        "drafts": selectors.drafts_for_user(user=request.user).filter(customer=customer),
         "preference": selectors.contact_preference(customer=customer)})
 
 

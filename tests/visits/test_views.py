@@ -405,3 +405,23 @@ def test_an_individuals_visit_with_every_field_is_read_back(officer):
         else:
             assert value == raw, name
     assert list(visit.interviews.values_list("name", "topics")) == [("本人", [2, 9])]
+
+
+def test_starting_a_visit_offers_the_open_draft(officer):
+    customer = CustomerFactory(officer=officer)
+    draft = VisitFactory(customer=customer)
+    body = _client(officer).get(reverse("visits:visit_create", args=[customer.pk])).content.decode()
+    assert reverse("visits:visit_edit", args=[draft.pk]) in body
+
+
+def test_a_drafts_task_closed_meanwhile_still_saves(officer):
+    customer = CustomerFactory(officer=officer)
+    task, _created = task_raise(customer=customer, reason="manual", due_on=date(2026, 7, 1))
+    visit = VisitFactory(customer=customer, task=task)
+    task.status = "done"
+    task.save()
+    data = {"version": "0", "visited_on": "2026-05-20", "method": "on_site",
+            "task": str(task.pk), "action": "save", "iv-TOTAL_FORMS": "1",
+            "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0", "iv-MAX_NUM_FORMS": "1000"}
+    response = _client(officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    assert response.status_code == 302
