@@ -1,0 +1,183 @@
+"""The revisit planner: a few set-based statements over the whole portfolio (or some customers).
+
+For every active customer with an outstanding loan it keeps one open periodic task due at the
+last qualifying visit + the policy's interval (or, before any visit, the earliest outstanding
+disbursement + the first-check days); raises a first check for each recent loan that no visit
+has followed yet; cancels the periodic and first-check tasks of customers with nothing
+outstanding; and marks the open tasks that fell overdue.
+
+Why it is safe to run twice, or twice at once: every statement changes only rows that differ from
+their target (so a second run changes nothing), new tasks go in with INSERT … ON CONFLICT against
+the partial unique indexes (so a racing run cannot double them), and a whole-portfolio run holds
+a transaction-level advisory lock, so a second one waits and then finds the work done. A run is
+one transaction: a worker that dies halfway leaves nothing half-done, and the next run does all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import PlannerRun, ScheduleSettings
+
+# pg_advisory_xact_lock key of whole-portfolio runs ("revisit" in ASCII, as a bigint).
+PLANNER_LOCK = 0x7265766973697400
+# Loans older than this get no first-check task of their own: the periodic task, already
+# overdue, stands for them.
+FIRST_CHECK_LOOKBACK_DAYS = 180
+QUALIFYING = """
+    v.status = 'submitted'
+    AND (v.method = 'on_site' OR (v.method IN ('phone', 'video') AND {remote}))
+"""
+
+
+@dataclass
+class PlanResult:
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    first_checks: int = 0
+    overdue: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.moved + self.cancelled + self.first_checks + self.overdue
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+TARGET_SQL = """
+CREATE TEMP TABLE schedule_plan_target ON COMMIT DROP AS
+SELECT c.id AS customer_id, c.officer_id, iv.remote_counts,
+       CASE WHEN lv.last_on IS NOT NULL THEN lv.last_on + iv.days
+            ELSE fl.first_on + %(first_check_days)s END AS due_on
+FROM customers_customer c
+JOIN customers_riskgroup rg ON rg.id = c.risk_group_id
+LEFT JOIN customers_industry ind ON ind.id = c.industry_id
+LEFT JOIN schedule_revisitpolicy p
+       ON p.risk_group_id = c.risk_group_id AND p.customer_kind = c.kind
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN COALESCE(ind.high_risk, FALSE) AND %(cap)s::int IS NOT NULL
+                THEN LEAST(COALESCE(p.interval_days, rg.default_interval_days), %(cap)s::int)
+                ELSE COALESCE(p.interval_days, rg.default_interval_days) END AS days,
+           COALESCE(p.remote_counts, FALSE) AS remote_counts
+) iv
+CROSS JOIN LATERAL (
+    SELECT max(v.visited_on) AS last_on FROM visits_visit v
+    WHERE v.customer_id = c.id AND {qualifying}
+) lv
+CROSS JOIN LATERAL (
+    SELECT min(l.disbursed_on) AS first_on FROM customers_loan l
+    WHERE l.customer_id = c.id AND l.balance > 0
+) fl
+WHERE c.status = 'active' AND fl.first_on IS NOT NULL {scope_c}
+""".format(qualifying=QUALIFYING.format(remote="iv.remote_counts"),  # noqa: S608 (constants)
+           scope_c="{scope_c}")
+
+MOVE_SQL = """
+UPDATE schedule_revisittask t
+SET due_on = pt.due_on, officer_id = pt.officer_id,
+    overdue_since = CASE WHEN t.due_on = pt.due_on THEN t.overdue_since END,
+    reminded_at = CASE WHEN t.due_on = pt.due_on THEN t.reminded_at END,
+    overdue_notified_at = CASE WHEN t.due_on = pt.due_on THEN t.overdue_notified_at END
+FROM schedule_plan_target pt
+WHERE t.customer_id = pt.customer_id AND t.status = 'open' AND t.reason = 'periodic'
+  AND (t.due_on, t.officer_id) IS DISTINCT FROM (pt.due_on, pt.officer_id)
+"""
+
+CREATE_SQL = """
+INSERT INTO schedule_revisittask
+    (customer_id, officer_id, reason, note, source_key, due_on, status, created_at)
+SELECT pt.customer_id, pt.officer_id, 'periodic', '', '', pt.due_on, 'open', now()
+FROM schedule_plan_target pt
+WHERE NOT EXISTS (SELECT 1 FROM schedule_revisittask t WHERE t.customer_id = pt.customer_id
+                  AND t.status = 'open' AND t.reason = 'periodic')
+ON CONFLICT (customer_id) WHERE status = 'open' AND reason = 'periodic' DO NOTHING
+"""
+
+FIRST_CHECK_SQL = """
+INSERT INTO schedule_revisittask
+    (customer_id, officer_id, reason, note, source_key, due_on, status, created_at)
+SELECT pt.customer_id, pt.officer_id, 'first_check', l.contract_number,
+       'first_check:loan:' || l.id, l.disbursed_on + %(first_check_days)s, 'open', now()
+FROM schedule_plan_target pt
+JOIN customers_loan l ON l.customer_id = pt.customer_id
+WHERE l.balance > 0 AND l.disbursed_on >= %(lookback)s
+  AND NOT EXISTS (SELECT 1 FROM visits_visit v WHERE v.customer_id = pt.customer_id
+                  AND v.visited_on >= l.disbursed_on AND {qualifying})
+ON CONFLICT (customer_id, source_key) WHERE NOT (source_key = '') DO NOTHING
+""".format(qualifying=QUALIFYING.format(remote="pt.remote_counts"))  # noqa: S608 (constants)
+
+CANCEL_SQL = """
+UPDATE schedule_revisittask t SET status = 'cancelled', closed_at = now()
+WHERE t.status = 'open' AND t.reason IN ('periodic', 'first_check') {scope_t}
+  AND NOT EXISTS (SELECT 1 FROM schedule_plan_target pt WHERE pt.customer_id = t.customer_id)
+"""
+
+OVERDUE_SQL = """
+UPDATE schedule_revisittask t SET overdue_since = %(today)s
+WHERE t.status = 'open' AND t.due_on < %(today)s AND t.overdue_since IS NULL {scope_t}
+"""
+
+
+def plan(customer_ids: list[int] | None = None, today: datetime.date | None = None,
+         trigger: str = "") -> PlanResult:
+    """Bring the open tasks of `customer_ids` (all customers when None) in line with the policy.
+
+    Call it inside the transaction of a change that moves a customer's schedule (a visit
+    submitted, a risk group changed): the tasks follow in the same commit. A whole-portfolio run
+    records itself as a PlannerRun.
+    """
+    today = today or timezone.localdate()
+    if customer_ids is not None:
+        customer_ids = sorted({int(pk) for pk in customer_ids})
+        if not customer_ids:
+            return PlanResult()
+        with transaction.atomic():
+            return _plan(customer_ids=customer_ids, today=today)
+
+    run = PlannerRun.objects.create(started_at=timezone.now(), planned_for=today,
+                                    trigger=trigger[:40])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLANNER_LOCK])
+        result = _plan(customer_ids=None, today=today)
+        PlannerRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(),
+                                                    **result.as_dict())
+    return result
+
+
+def _plan(*, customer_ids: list[int] | None, today: datetime.date) -> PlanResult:
+    rules = ScheduleSettings.load()
+    params = {
+        "first_check_days": rules.first_check_days,
+        "cap": rules.high_risk_industry_cap_days,
+        "today": today,
+        "lookback": today - datetime.timedelta(days=FIRST_CHECK_LOOKBACK_DAYS),
+        "ids": customer_ids,
+    }
+    scope_c = "AND c.id = ANY(%(ids)s)" if customer_ids is not None else ""
+    scope_t = "AND t.customer_id = ANY(%(ids)s)" if customer_ids is not None else ""
+    result = PlanResult()
+    with connection.cursor() as cursor:
+        # A second call in the same transaction (a visit submitted, then a report approved)
+        # builds its own target.
+        cursor.execute("DROP TABLE IF EXISTS schedule_plan_target")
+        cursor.execute(TARGET_SQL.format(scope_c=scope_c), params)
+        cursor.execute("CREATE INDEX ON schedule_plan_target (customer_id)")
+        cursor.execute(MOVE_SQL, params)
+        result.moved = cursor.rowcount
+        cursor.execute(CREATE_SQL, params)
+        result.created = cursor.rowcount
+        cursor.execute(FIRST_CHECK_SQL, params)
+        result.first_checks = cursor.rowcount
+        cursor.execute(CANCEL_SQL.format(scope_t=scope_t), params)
+        result.cancelled = cursor.rowcount
+        cursor.execute(OVERDUE_SQL.format(scope_t=scope_t), params)
+        result.overdue = cursor.rowcount
+        cursor.execute("DROP TABLE schedule_plan_target")
+    return result
