@@ -261,6 +261,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
     },
 }
+# Record checks: officers hear each morning which of their subjects are due for a check.
+CELERY_BEAT_SCHEDULE["record-checks-remind"] = {
+    "task": "customers.records.tasks.record_checks_remind",
+    "schedule": crontab(hour=7, minute=40),
+}
+# Where automatic record checks come from: a class with RecordProvider's `fetch`
+# (customers/records/providers.py); the bundled one reads data-feed files.
+RECORDS_PROVIDER = env.str("RECORDS_PROVIDER",
+                           default="customers.records.providers.FileFeedProvider")
 
 # --- Audit trail (django-pghistory) -----------------------------------------------------------
 # Triggers record inserts, updates (only when a value changed) and deletes of every tracked model,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("loanwatch.core.urls")),
     path("accounts/", include("loanwatch.accounts.urls")),
     path("customers/", include("customers.urls")),
+    path("records/", include("customers.records.urls")),
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
     # The language switcher works before sign-in too (the login page has it).

@@ -79,3 +79,6 @@ ROWS += CUSTOMER_ROWS
 from .visits.access_rows import VISIT_ROWS  # noqa: E402
 
 ROWS += VISIT_ROWS
+from .records.access_rows import RECORD_ROWS  # noqa: E402
+
+ROWS += RECORD_ROWS

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import LicenceStatus, RecordEntry
+from .providers import CheckData, EntryData
+
+ENTRY_ROWS_EXTRA = 2
+
+
+class CheckForm(forms.Form):
+    checked_on = forms.DateField(label=_("checked on"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    licence_status = forms.ChoiceField(label=_("business licence"), required=False,
+                                       choices=[("", "—"), *LicenceStatus.choices])
+    annual_report_year = forms.IntegerField(label=_("latest annual report filed for year"),
+                                            required=False, min_value=1980, max_value=2100)
+    abnormal_listed = forms.BooleanField(label=_("on the abnormal-operation list"),
+                                         required=False)
+
+    def __init__(self, *args, is_company: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_company:
+            # A person has no business licence or annual report.
+            for name in ("licence_status", "annual_report_year", "abnormal_listed"):
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_checked_on(self) -> datetime.date:
+        value = self.cleaned_data["checked_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A check cannot be dated in the future."))
+        return value
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("type"), choices=RecordEntry.Kind.choices)
+    case_number = forms.CharField(label=_("case number"), max_length=60)
+    court = forms.CharField(label=_("court"), max_length=100, required=False)
+    amount = forms.DecimalField(label=_("amount (CNY)"), max_digits=16, decimal_places=2,
+                                min_value=0, required=False)
+    filed_on = forms.DateField(label=_("filing date"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    closed = forms.BooleanField(label=_("closed"), required=False)
+
+
+class _EntryFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            key = (data["kind"], data["case_number"].strip())
+            if key in seen:
+                form.add_error("case_number", _("Listed twice."))
+            seen.add(key)
+
+
+EntryFormSet = forms.formset_factory(EntryForm, formset=_EntryFormSet, extra=ENTRY_ROWS_EXTRA,
+                                     can_delete=True)
+
+
+def reading_from(form: CheckForm, formset) -> CheckData:
+    data = form.cleaned_data
+    entries = tuple(
+        EntryData(kind=e["kind"], case_number=e["case_number"].strip(), court=e["court"].strip(),
+                  amount=e["amount"], filed_on=e["filed_on"], closed=e["closed"])
+        for e in formset.cleaned_data if e and not e.get("DELETE"))
+    return CheckData(checked_on=data["checked_on"],
+                     licence_status=data.get("licence_status", ""),
+                     annual_report_year=data.get("annual_report_year"),
+                     abnormal_listed=data.get("abnormal_listed", False), entries=entries)
+
+
+class FeedForm(forms.Form):
+    file = forms.FileField(label=_("data-feed file (.csv or .json)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Check the file")))
+
+
+class PolicyForm(forms.Form):
+    interval_days = forms.IntegerField(label=_("check every (days)"), min_value=1,
+                                       max_value=366)
+    task_due_days = forms.IntegerField(label=_("visit a serious finding within (days)"),
+                                       min_value=1, max_value=90)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))

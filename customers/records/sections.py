@@ -1,0 +1,12 @@
+"""The customer sheet's "Record checks" section (registered in apps.py): the latest check of
+each subject with its findings, in three queries whatever the customer holds."""
+
+from __future__ import annotations
+
+from .selectors import latest_checks
+
+
+def record_checks_section(*, customer, user) -> dict:
+    checks = latest_checks(customer=customer)
+    return {"record_checks": checks,
+            "record_findings": sum(len(c.findings.all()) for c in checks)}

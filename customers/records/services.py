@@ -1,0 +1,149 @@
+"""Writes for record checks: record a reading, compare it, raise signals and revisit tasks."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from customers.models import Customer, RiskSignal
+from loanwatch.core.services import notification_create
+from visits.schedule.services import task_raise
+
+from . import diff
+from .models import Finding, RecordCheck, RecordEntry, RecordPolicy
+from .providers import CheckData, EntryData, RecordProvider, Subject
+
+RULE_PREFIX = "record_"
+
+
+def reading_of(check: RecordCheck) -> CheckData:
+    """A stored check as a reading (entries must be prefetched or are read here)."""
+    return CheckData(
+        checked_on=check.checked_on, licence_status=check.licence_status,
+        annual_report_year=check.annual_report_year, abnormal_listed=check.abnormal_listed,
+        entries=tuple(EntryData(kind=e.kind, case_number=e.case_number, court=e.court,
+                                amount=e.amount, filed_on=e.filed_on, closed=e.closed)
+                      for e in check.entries.all()))
+
+
+def check_previous(*, subject: Subject, on: datetime.date) -> RecordCheck | None:
+    """The subject's latest check on or before `on`."""
+    return (RecordCheck.objects.filter(customer=subject.customer, person=subject.person,
+                                       checked_on__lte=on)
+            .prefetch_related("entries").order_by("-checked_on", "-pk").first())
+
+
+def _same(a: CheckData, b: CheckData) -> bool:
+    key = lambda e: (e.kind, e.case_number)  # noqa: E731
+    return (a.checked_on == b.checked_on and a.licence_status == b.licence_status
+            and a.annual_report_year == b.annual_report_year
+            and a.abnormal_listed == b.abnormal_listed
+            and sorted(a.entries, key=key) == sorted(b.entries, key=key))
+
+
+@transaction.atomic
+def check_record(*, subject: Subject, data: CheckData, source: str, acting_user,
+                 skip_repeat: bool = False) -> RecordCheck | None:
+    """Store a reading as a check, compare it with the subject's previous check, store the
+    findings, raise a risk signal per kind of finding and a revisit task per serious finding.
+
+    With `skip_repeat`, a reading identical to the subject's latest check of the same date is
+    not stored again (the same feed imported twice); returns None then.
+    """
+    # Checks of one customer are recorded one at a time, so that each compares with the last.
+    Customer.objects.select_for_update().filter(pk=subject.customer.pk).first()
+    previous = check_previous(subject=subject, on=data.checked_on)
+    previous_data = reading_of(previous) if previous else None
+    if skip_repeat and previous_data is not None and _same(previous_data, data):
+        return None
+    check = RecordCheck.objects.create(
+        customer=subject.customer, person=subject.person, checked_on=data.checked_on,
+        checked_by=acting_user, source=source, licence_status=data.licence_status,
+        annual_report_year=data.annual_report_year, abnormal_listed=data.abnormal_listed)
+    RecordEntry.objects.bulk_create([
+        RecordEntry(record_check=check, kind=e.kind, case_number=e.case_number, court=e.court,
+                    amount=e.amount, filed_on=e.filed_on, closed=e.closed)
+        for e in data.entries])
+    found = diff.compare(previous=previous_data, current=data, is_company=subject.is_company)
+    Finding.objects.bulk_create([Finding(record_check=check, kind=f.kind, serious=f.serious,
+                                         params=f.params) for f in found])
+    _signals_raise(check=check, subject=subject, findings=found, acting_user=acting_user)
+    _tasks_raise(subject=subject, findings=found)
+    return check
+
+
+def _signals_raise(*, check: RecordCheck, subject: Subject, findings: list[diff.FindingData],
+                   acting_user) -> None:
+    by_kind: dict[str, list[diff.FindingData]] = defaultdict(list)
+    for finding in findings:
+        by_kind[finding.kind].append(finding)
+    signals = []
+    for kind, items in by_kind.items():
+        serious = any(f.serious for f in items)
+        severity = (RiskSignal.Severity.SERIOUS if serious
+                    else RiskSignal.Severity.NOTICE if kind == "case_closed"
+                    else RiskSignal.Severity.WARNING)
+        params = {"subject": subject.name, "count": len(items),
+                  "cases": ", ".join(f.params.get("case", "") for f in items
+                                     if f.params.get("case")),
+                  "year": items[0].params.get("year", ""),
+                  "new": items[0].params.get("new", "")}
+        signals.append(RiskSignal(customer=subject.customer, source=RiskSignal.Source.RECORD_CHECK,
+                                  source_id=check.pk, rule=RULE_PREFIX + kind, severity=severity,
+                                  params=params, raised_by=acting_user))
+    # The database keeps one signal per (check, rule), whoever calls twice.
+    RiskSignal.objects.bulk_create(signals, ignore_conflicts=True)
+
+
+def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData]) -> None:
+    serious = [f for f in findings if f.serious]
+    if not serious:
+        return
+    due_on = timezone.localdate() + datetime.timedelta(days=RecordPolicy.current().task_due_days)
+    # The note is read in the bank's language, whoever's browser the import came from.
+    with translation.override(settings.LANGUAGE_CODE):
+        for finding in serious:
+            note = f"{subject.name}: {diff.finding_message(finding.kind, finding.params)}"
+            task_raise(customer=subject.customer, reason="record_finding", due_on=due_on,
+                       note=note, source_key=finding.source_key(subject.key))
+
+
+def check_from_provider(*, subject: Subject, acting_user,
+                        provider: RecordProvider) -> RecordCheck | None:
+    """Ask the provider about a subject and record what it says (call outside a transaction)."""
+    data = provider.fetch(subject=subject)
+    if data is None:
+        return None
+    return check_record(subject=subject, data=data, source=provider.source,
+                        acting_user=acting_user, skip_repeat=True)
+
+
+@transaction.atomic
+def policy_save(*, acting_user, data: dict) -> RecordPolicy:
+    policy = RecordPolicy.objects.select_for_update().order_by("pk").first() or RecordPolicy()
+    policy.interval_days = data["interval_days"]
+    policy.task_due_days = data["task_due_days"]
+    policy.save()
+    return policy
+
+
+def reminders_send() -> int:
+    """Tell each officer how many of their subjects are due for a check; returns how many
+    officers were told. Run daily by beat."""
+    from django.urls import reverse
+
+    from loanwatch.accounts.models import User
+
+    from .selectors import due_counts_by_officer
+
+    counts = due_counts_by_officer()
+    url = reverse("records:due_list")
+    with transaction.atomic():
+        for officer in User.objects.filter(pk__in=counts, is_active=True):
+            notification_create(recipient=officer, kind="records.due",
+                                params={"n": counts[officer.pk]}, url=url)
+    return len(counts)

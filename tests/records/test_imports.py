@@ -1,0 +1,113 @@
+"""The data-feed import: every bad row named, nothing written unless all is valid, and the
+same feed twice raises one revisit task."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from customers.imports import ImportRejected
+from customers.models import RiskSignal
+from customers.records import imports
+from customers.records.models import RecordCheck
+from visits.schedule.models import RevisitTask
+
+from .helpers import company_with_controller
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(["客户证件号 customer", "关联人身份证号 person_id", "检查日期 checked_on",
+                   "登记状态 licence_status", "最近年报年度 annual_report_year",
+                   "经营异常 abnormal_listed", "记录类型 entry_kind", "案号 case_number",
+                   "法院 court", "金额 amount", "立案日期 filed_on", "已结案 closed"])
+
+
+def _csv(*lines: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("feed.csv", "\n".join((HEADER, *lines)).encode("utf-8-sig"))
+
+
+def _import(upload, user):
+    return imports.import_feed(rows=imports.read_feed(upload), acting_user=user)
+
+
+def test_a_good_feed_records_each_subject_once(officer):
+    customer, person = company_with_controller(officer)
+    c = customer.identifier
+    result = _import(_csv(
+        f"{c},,2026-10-01,存续,2025,否,被执行人,（2026）京0108执1号,海淀法院,125000,2026-09-20,否",
+        f"{c},,2026-10-01,存续,2025,否,限高,（2026）京0108执2号,海淀法院,,,否",
+        f"{c},{person.id_number},2026-10-01,,,否,,,,,,"), officer)
+    assert result == {"checks": 2, "unchanged": 0, "findings": 2}
+    company = RecordCheck.objects.get(customer=customer, person=None)
+    assert company.source == "feed" and company.entries.count() == 2
+    assert sorted(company.findings.values_list("kind", flat=True)) == ["new_case",
+                                                                     "new_restriction"]
+
+
+def test_every_bad_row_is_named_and_nothing_is_written(officer, officer_b):
+    customer, _person = company_with_controller(officer)
+    other, _ = company_with_controller(officer_b, n=2)
+    c = customer.identifier
+    with pytest.raises(ImportRejected) as rejected:
+        _import(_csv(
+            f"{c},,2026-10-01,存续,2025,否,被执行人,K-1,海淀法院,12x,2026-09-20,否",
+            f"{c},,2026-10-01,存续,2025,否,奇怪,K-2,海淀法院,,,否",
+            f"{other.identifier},,2026-10-01,存续,2025,否,,,,,,",
+            f"{c},110101199001011234,2026-10-01,,,否,,,,,,",
+            f"{c},,2026-13-01,存续,2025,也许,,,,,,"), officer)
+    problems = {(p.row, p.column.split()[-1]) for p in rejected.value.problems}
+    assert problems == {(2, "amount"), (3, "entry_kind"), (4, "customer"), (5, "person_id"),
+                        (6, "checked_on"), (6, "abnormal_listed")}
+    assert not RecordCheck.objects.exists()
+
+
+def test_a_missing_column_or_an_unreadable_file(officer):
+    with pytest.raises(ImportRejected) as rejected:
+        imports.read_feed(SimpleUploadedFile("feed.csv", "案号 case_number\nX\n".encode()))
+    assert len(rejected.value.problems) == 2
+    with pytest.raises(ImportRejected):
+        imports.read_feed(SimpleUploadedFile("feed.xls", b"nope"))
+    with pytest.raises(ImportRejected):
+        imports.read_feed(SimpleUploadedFile("feed.json", b"{not json"))
+
+
+def test_the_json_feed(officer):
+    customer, person = company_with_controller(officer)
+    feed = {"checks": [
+        {"customer": customer.identifier, "checked_on": "2026-10-01", "licence_status": "吊销",
+         "annual_report_year": 2025, "abnormal_listed": True,
+         "entries": [{"kind": "失信", "case_number": "S-1"}]},
+        {"customer": customer.identifier, "person_id": person.id_number,
+         "checked_on": "2026-10-01", "entries": [{"kind": "bad", "case_number": "S-2"}]},
+    ]}
+    upload = SimpleUploadedFile("feed.json", json.dumps(feed, ensure_ascii=False).encode())
+    with pytest.raises(ImportRejected) as rejected:
+        _import(upload, officer)
+    assert [(p.row, p.column.split()[-1]) for p in rejected.value.problems] == [
+        (2, "entry_kind")]
+    feed["checks"][1]["entries"] = []
+    upload = SimpleUploadedFile("feed.json", json.dumps(feed, ensure_ascii=False).encode())
+    assert _import(upload, officer)["checks"] == 2
+    kinds = set(RecordCheck.objects.get(person=None).findings.values_list("kind", flat=True))
+    assert kinds == {"licence_changed", "abnormal_listed", "newly_dishonest"}
+
+
+def test_the_same_feed_twice_raises_one_task(officer):
+    customer, _person = company_with_controller(officer)
+    line = f"{customer.identifier},,2026-10-01,存续,2025,否,被执行人,K-9,海淀法院,5000,,否"
+    assert _import(_csv(line), officer)["checks"] == 1
+    assert _import(_csv(line), officer) == {"checks": 0, "unchanged": 1, "findings": 0}
+    # A later feed with the same facts compares equal: no finding, still one task.
+    assert _import(_csv(line.replace("2026-10-01", "2026-11-01")), officer)["findings"] == 0
+    assert RevisitTask.objects.filter(customer=customer).count() == 1
+    assert RiskSignal.objects.filter(customer=customer).count() == 1
+
+
+def test_a_supervisor_imports_for_the_team_but_not_beyond(supervisor, supervisor_b, officer):
+    customer, _person = company_with_controller(officer)
+    line = f"{customer.identifier},,2026-10-01,存续,2025,否,,,,,,"
+    with pytest.raises(ImportRejected):
+        _import(_csv(line), supervisor_b)
+    assert _import(_csv(line), supervisor)["checks"] == 1
