@@ -41,13 +41,16 @@ LEDGER_APPS = ("customers.records", "visits", "visits.schedule", "reports")
 @dataclass(frozen=True)
 class LedgerColumn:
     """One column of the portfolio ledger: `expression` is annotated on the loan query under
-    `key`; `show` turns the annotated value into the cell (a label for a code, say)."""
+    `key`; `show` turns the annotated value into the cell (a label for a code, say). A column
+    without an expression shows the value another column annotated under `source`, so that one
+    subquery can feed two columns."""
 
     key: str
     header: Promise | str
-    expression: Expression
+    expression: Expression | None = None
     show: Callable[[Any], Any] | None = None
     width: int = 14
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def portfolio_loans(*, customers: QuerySet[Customer]) -> QuerySet[Loan]:
              .order_by("customer__name", "customer_id", "contract_number"))
     columns = extra_columns()
     if columns:
-        loans = loans.annotate(**{c.key: c.expression for c in columns})
+        loans = loans.annotate(**{c.key: c.expression for c in columns if c.expression})
     return loans
 
 
@@ -141,7 +144,7 @@ def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
             base = [value(loan) for _h, value, _w in BASE_COLUMNS]
             extra = []
             for column in columns:
-                value = getattr(loan, column.key)
+                value = getattr(loan, column.source or column.key)
                 extra.append(column.show(value) if column.show else value)
             yield base + ["" if v is None else v for v in extra]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,8 +11,11 @@ from customers.ledger import LedgerColumn, SheetTable
 
 from .models import Visit
 
+# A visit corrected by a submitted amendment is read through the amendment, as everywhere.
 _last_submitted = (Visit.objects.filter(customer=OuterRef("customer_id"),
                                         status=Visit.Status.SUBMITTED)
+                   .exclude(Exists(Visit.objects.filter(amends=OuterRef("pk"),
+                                                        status=Visit.Status.SUBMITTED)))
                    .order_by("-visited_on", "-pk"))
 
 LOAN_COLUMNS = [

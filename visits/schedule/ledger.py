@@ -29,7 +29,7 @@ LOAN_COLUMNS = [
     LedgerColumn(key="ledger_next_due", header=gettext_lazy("next visit due"),
                  expression=_next_due, width=12),
     LedgerColumn(key="ledger_days_overdue", header=gettext_lazy("days overdue"),
-                 expression=_next_due, show=_days_overdue, width=8),
+                 source="ledger_next_due", show=_days_overdue, width=8),
 ]
 
 
