@@ -41,11 +41,13 @@ OCCUPATIONS = ["个体工商户", "餐馆经营", "货运司机", "教师", "医
 
 
 def _uscc(k: int, region: str) -> str:
+    # "G" first in the organisation code keeps generated codes apart from any other source of
+    # test codes; the other eight characters count k in base 31.
     body = ""
-    for _ in range(9):
+    for _ in range(8):
         k, r = divmod(k, 31)
         body = USCC_ALPHABET[r] + body
-    first17 = f"91{region}{body}"
+    first17 = f"91{region}G{body}"
     return first17 + uscc_check_character(first17)
 
 
