@@ -200,3 +200,6 @@ def load(users: dict[str, User]) -> None:
         CustomerRelation.objects.get_or_create(
             customer=customers[key], person=person, role=role,
             defaults={"stake_pct": Decimal(stake) if stake else None})
+    from .records.demo import load as load_record_checks  # needs the people above
+
+    load_record_checks(users)

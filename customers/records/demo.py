@@ -1,0 +1,41 @@
+"""Demo record checks: two checks of each demo company, the steel trader's second with a new
+enforcement case (a finding, a serious signal and a revisit task); one controller checked.
+
+Idempotent: a customer that already has a check is left alone, so a second load adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from customers.models import Customer
+
+from . import services
+from .providers import CheckData, EntryData, Subject
+from .selectors import subjects_for
+
+NEW_CASE = EntryData(kind="enforcement", case_number="（2026）京0108执4417号",
+                     court="北京市海淀区人民法院", amount=Decimal("386500.00"))
+
+
+def load(users) -> None:
+    today = timezone.localdate()
+    earlier, later = today - timedelta(days=45), today - timedelta(days=9)
+    report_year = today.year - 1 if today.month > 6 else today.year - 2
+    for customer in (Customer.objects.filter(kind=Customer.Kind.CORPORATE,
+                                             officer__in=list(users.values()))
+                     .exclude(record_checks__isnull=False).select_related("officer")):
+        subject = Subject(customer=customer)
+        for on in (earlier, later):
+            entries = (NEW_CASE,) if on == later and "钢材" in customer.name else ()
+            services.check_record(
+                subject=subject, acting_user=customer.officer, source="feed",
+                data=CheckData(checked_on=on, licence_status="in_business",
+                               annual_report_year=report_year, entries=entries))
+        people = subjects_for(customer=customer)[1:2]
+        for person_subject in people:
+            services.check_record(subject=person_subject, acting_user=customer.officer,
+                                  source="manual", data=CheckData(checked_on=later))
