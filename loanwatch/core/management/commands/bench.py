@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from loanwatch.accounts.models import User
 from loanwatch.core import demo
@@ -131,9 +132,12 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=4)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--output", default=".data/bench/results.json")
+        parser.add_argument("--writers", type=int, default=4,
+                            help="officers submitting visits at once (0: no write load)")
+        parser.add_argument("--write-seconds", type=float, default=20)
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
-               **options) -> None:
+               writers: int, write_seconds: float, **options) -> None:
         demo.load()
         users = _bench_users()
         places = self._places(User.objects.get(username=users["officer"]))
@@ -167,6 +171,7 @@ class Command(BaseCommand):
                     errors=errors, p50_ms=round(statistics.median(latencies), 2),
                     p95_ms=round(_percentile(latencies, 0.95), 2),
                 ))
+            writes = self._write_load(port, writers, write_seconds) if writers else None
         finally:
             server.terminate()
             server.wait()
@@ -174,14 +179,53 @@ class Command(BaseCommand):
         for result in results:
             result.ratio_to_floor = round(result.p50_ms / floor, 2)
         self._print(results)
+        if writes:
+            self._print_writes(writes, floor)
         target = Path(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
             "requests": requests, "concurrency": concurrency, "workers": workers,
             "results": [asdict(r) for r in results],
+            "visit_submissions": writes,
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
+
+    def _write_load(self, port: int, writers: int, seconds: float) -> dict:
+        """Officers submitting whole visits at once for a fixed time; then the database must
+        hold exactly the visits the server acknowledged."""
+        from customers.models import Customer
+        from loanwatch.core import bench_visits
+        from visits.models import Visit
+
+        officers = list(User.objects.filter(role="officer", customers__kind="corporate")
+                        .distinct().order_by("-username")[:writers])
+        cookies = self._sessions({o.username for o in officers})
+        plan = [(cookies[o.username],
+                 list(Customer.objects.filter(officer=o, kind="corporate")
+                      .values_list("pk", flat=True)[:20])) for o in officers]
+        started = timezone.now()
+        result = bench_visits.run(base=f"http://127.0.0.1:{port}", officers=plan,
+                                  seconds=seconds)
+        stored = Visit.objects.filter(officer__in=officers, status=Visit.Status.SUBMITTED,
+                                      submitted_at__gte=started).count()
+        return {"officers": len(officers), "seconds": seconds, "submitted": result.submitted,
+                "stored": stored, "errors": result.errors, "error_samples": result.error_samples,
+                "p50_ms": round(result.p50, 2), "p95_ms": round(result.p(0.95), 2),
+                "per_second": round(result.submitted / seconds, 2)}
+
+    def _print_writes(self, writes: dict, floor: float) -> None:
+        self.stdout.write(
+            f"\n{writes['officers']} officers submitting visits for {writes['seconds']:.0f} s "
+            f"(4 requests each: start, create, form, submit): {writes['submitted']} submitted, "
+            f"{writes['stored']} stored, {writes['errors']} errors, "
+            f"{writes['per_second']} visits/s, p50 {writes['p50_ms']:.1f} ms, "
+            f"p95 {writes['p95_ms']:.1f} ms ({writes['p50_ms'] / 4 / floor:.1f} × floor per "
+            f"request)")
+        if writes["error_samples"]:
+            self.stdout.write(f"errors, for example: {writes['error_samples']}")
+        if writes["stored"] != writes["submitted"]:
+            self.stdout.write(self.style.ERROR("visits lost or doubled: the counts differ"))
 
     def _places(self, officer) -> dict:
         """Records of the benchmarked officer that the paths name: a customer with a submitted
