@@ -266,6 +266,19 @@ CELERY_BEAT_SCHEDULE["record-checks-remind"] = {
     "task": "customers.records.tasks.record_checks_remind",
     "schedule": crontab(hour=7, minute=40),
 }
+# Revisit schedule: the planner (then the officers' reminders) each morning, and the
+# supervisors' overdue digest later, once the day's visits are planned. Times are HH:MM in
+# TIME_ZONE.
+_PLANNER_H, _PLANNER_M = env.str("REVISIT_PLANNER_TIME", default="06:15").split(":")
+_DIGEST_H, _DIGEST_M = env.str("REVISIT_DIGEST_TIME", default="08:30").split(":")
+CELERY_BEAT_SCHEDULE["revisit-planner"] = {
+    "task": "visits.schedule.tasks.plan_revisits",
+    "schedule": crontab(hour=int(_PLANNER_H), minute=int(_PLANNER_M)),
+}
+CELERY_BEAT_SCHEDULE["revisit-overdue-digest"] = {
+    "task": "visits.schedule.tasks.overdue_digest",
+    "schedule": crontab(hour=int(_DIGEST_H), minute=int(_DIGEST_M)),
+}
 # Where automatic record checks come from: a class with RecordProvider's `fetch`
 # (customers/records/providers.py); the bundled one reads data-feed files.
 RECORDS_PROVIDER = env.str("RECORDS_PROVIDER",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/", include("customers.records.urls")),
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
+    path("schedule/", include("visits.schedule.urls")),
     # The language switcher works before sign-in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

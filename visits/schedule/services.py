@@ -82,3 +82,206 @@ def visit_submitted(*, visit) -> list[RevisitTask]:
         task.save(update_fields=["status", "closed_at", "closed_by"])
     plan(customer_ids=[visit.customer_id])
     return closed
+
+
+# --- Reminders and escalation ------------------------------------------------------------------
+
+def _claim(queryset, field: str, now) -> dict[int, list[int]]:
+    """Mark the rows of `queryset` as notified (`field` = now) and return their ids by officer.
+
+    Rows another worker holds are skipped, and the conditional UPDATE only touches rows still
+    unmarked: of two concurrent senders each task goes to one, and never twice.
+    """
+    ids = list(queryset.select_for_update(skip_locked=True).values_list("pk", flat=True))
+    by_officer: dict[int, list[int]] = {}
+    if not ids:
+        return by_officer
+    RevisitTask.objects.filter(pk__in=ids, **{f"{field}__isnull": True}).update(**{field: now})
+    for pk, officer_id in RevisitTask.objects.filter(pk__in=ids).values_list("pk", "officer_id"):
+        by_officer.setdefault(officer_id, []).append(pk)
+    return by_officer
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Tell officers, once per task, that a visit is due soon, and once more when it is overdue.
+
+    A task whose due date the planner moves is reminded again (the planner clears the marks).
+    One notification per officer and kind, with the number of tasks, rather than one per task.
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from loanwatch.core.services import notification_create
+
+    from .models import ScheduleSettings
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    horizon = today + datetime.timedelta(days=ScheduleSettings.load().reminder_days_before)
+    open_tasks = RevisitTask.objects.filter(status=RevisitTask.Status.OPEN)
+    soon = _claim(open_tasks.filter(reminded_at__isnull=True, due_on__gte=today,
+                                    due_on__lte=horizon), "reminded_at", now)
+    late = _claim(open_tasks.filter(overdue_notified_at__isnull=True, due_on__lt=today),
+                  "overdue_notified_at", now)
+    users = get_user_model().objects.in_bulk(set(soon) | set(late))
+    url = reverse("schedule:plan")
+    for officer_id, ids in soon.items():
+        notification_create(recipient=users[officer_id], kind="schedule.due_soon",
+                            params={"n": len(ids), "date": horizon.isoformat()}, url=url)
+    for officer_id, ids in late.items():
+        notification_create(recipient=users[officer_id], kind="schedule.overdue",
+                            params={"n": len(ids)}, url=url)
+    return {"due_soon": sum(map(len, soon.values())), "overdue": sum(map(len, late.values()))}
+
+
+@transaction.atomic
+def overdue_digest_send(*, today: datetime.date | None = None) -> int:
+    """Each supervisor hears once a day how many of their team's tasks are overdue."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, OuterRef, Subquery
+    from django.urls import reverse
+
+    from loanwatch.accounts.roles import Role
+    from loanwatch.core.services import notification_create
+
+    from .models import DigestSent
+
+    today = today or timezone.localdate()
+    overdue = (RevisitTask.objects.filter(status=RevisitTask.Status.OPEN, due_on__lt=today,
+                                          customer__team_id=OuterRef("team_id"))
+               .order_by().values("customer__team_id").annotate(n=Count("pk")).values("n"))
+    supervisors = (get_user_model().objects.filter(role=Role.SUPERVISOR, is_active=True,
+                                                    team__isnull=False)
+                   .annotate(overdue=Subquery(overdue)).filter(overdue__gt=0))
+    sent = 0
+    for supervisor in supervisors:
+        _row, created = DigestSent.objects.get_or_create(recipient=supervisor, sent_on=today)
+        if created:
+            notification_create(recipient=supervisor, kind="schedule.digest",
+                                params={"n": supervisor.overdue},
+                                url=reverse("schedule:plan") + "?overdue=1")
+            sent += 1
+    return sent
+
+
+# --- Policy and risk groups --------------------------------------------------------------------
+
+@transaction.atomic
+def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int | None,
+                first_check_days: int, reminder_days_before: int, risk_event_due_days: int,
+                acting_user):
+    """Save the whole grid and the bank-wide numbers, and re-plan every customer at once (the
+    change may move any of them; one set-based run is cheaper than working out which)."""
+    from .models import RevisitPolicy, ScheduleSettings
+    from .planner import plan
+
+    for (group_id, kind), (days, remote) in cells.items():
+        RevisitPolicy.objects.update_or_create(
+            risk_group_id=group_id, customer_kind=kind,
+            defaults={"interval_days": days, "remote_counts": remote})
+    rules = ScheduleSettings.objects.select_for_update().get_or_create(pk=1)[0]
+    rules.high_risk_industry_cap_days = cap_days
+    rules.first_check_days = first_check_days
+    rules.reminder_days_before = reminder_days_before
+    rules.risk_event_due_days = risk_event_due_days
+    rules.save()
+    return plan(trigger=f"policy:{acting_user.pk}")
+
+
+@transaction.atomic
+def risk_group_save(*, group, data: dict, acting_user):
+    """Create or change a risk group; a new one gets a policy row for each kind at its default
+    interval, and changed groups re-plan their customers."""
+    from customers.models import Customer
+
+    from .models import CustomerKind, RevisitPolicy
+    from .planner import plan
+
+    created = group.pk is None
+    for key, value in data.items():
+        setattr(group, key, value)
+    group.save()
+    if created:
+        for kind in CustomerKind.values:
+            RevisitPolicy.objects.get_or_create(
+                risk_group=group, customer_kind=kind,
+                defaults={"interval_days": min(max(group.default_interval_days, 7), 365)})
+    else:
+        plan(customer_ids=list(Customer.objects.filter(risk_group=group)
+                               .values_list("pk", flat=True)))
+    return group
+
+
+# --- Risk events (突发情况) ---------------------------------------------------------------------
+
+def risk_event_targets(*, event, user, customer_ids: list[int] | None = None):
+    """The customers an event reaches within the declarer's scope (active ones only)."""
+    from customers.selectors import customer_scope, guarantee_circle_ids
+
+    from .models import RiskEvent
+
+    scope = customer_scope(user=user).filter(status="active")
+    if event.target == RiskEvent.Target.INDUSTRY:
+        return scope.filter(industry_id=event.industry_id)
+    if event.target == RiskEvent.Target.REGION:
+        from django.db.models import Q
+
+        return scope.filter(Q(address__icontains=event.region)
+                            | Q(registered_address__icontains=event.region))
+    if event.target == RiskEvent.Target.CIRCLE:
+        return scope.filter(pk__in=guarantee_circle_ids(customer_id=event.circle_of_id)
+                            .member_ids)
+    return scope.filter(pk__in=customer_ids or [])
+
+
+@transaction.atomic
+def risk_event_declare(*, acting_user, data: dict,
+                       customer_ids: list[int] | None = None):
+    """Declare an event: a task due within N days for each targeted customer in the declarer's
+    scope, named after the event, and one notification to each officer concerned."""
+    from django.urls import reverse
+
+    from loanwatch.core.services import notification_create
+
+    from .models import RiskEvent
+
+    event = RiskEvent.objects.create(declared_by=acting_user, **data)
+    targets = list(risk_event_targets(event=event, user=acting_user,
+                                      customer_ids=customer_ids).select_related("officer"))
+    due = timezone.localdate() + datetime.timedelta(days=event.due_within_days)
+    officers: dict[int, tuple] = {}
+    for customer in targets:
+        task, created = task_raise(customer=customer, reason=RevisitTask.Reason.RISK_EVENT,
+                                   due_on=due, note=event.title, source_key=f"event:{event.pk}")
+        if created:
+            RevisitTask.objects.filter(pk=task.pk).update(event=event)
+            officer, n = officers.get(customer.officer_id, (customer.officer, 0))
+            officers[customer.officer_id] = (officer, n + 1)
+    for officer, n in officers.values():
+        notification_create(recipient=officer, kind="schedule.risk_event",
+                            params={"title": event.title, "n": n}, url=reverse("schedule:plan"))
+    event.task_count = len(targets)
+    return event
+
+
+# --- The plan -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def task_plan_date(*, task: RevisitTask, planned_on: datetime.date | None) -> RevisitTask:
+    """Set (or clear) the date the officer means to make the visit."""
+    locked = RevisitTask.objects.select_for_update().get(pk=task.pk)
+    locked.planned_on = planned_on
+    locked.save(update_fields=["planned_on"])
+    return locked
+
+
+def calendar_token_renew(*, user) -> str:
+    """A new secret for the user's calendar link; the old link stops working at once."""
+    import secrets
+
+    from .models import CalendarFeed
+
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
+    return token

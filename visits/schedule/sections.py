@@ -1,0 +1,12 @@
+"""The customer sheet's Tasks section (registered in apps.py)."""
+
+from __future__ import annotations
+
+from .models import RevisitTask
+
+
+def tasks_section(*, customer, user) -> dict:
+    """The customer's open tasks, in one query whatever their number."""
+    tasks = list(RevisitTask.objects.filter(customer=customer, status=RevisitTask.Status.OPEN)
+                 .order_by("due_on", "pk"))
+    return {"tasks": tasks}

@@ -1,0 +1,122 @@
+"""Reads of the revisit schedule, always within the user's scope of customers."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from customers.selectors import customer_scope
+from loanwatch.accounts.roles import Role
+
+from .models import RevisitTask, RiskEvent
+
+# A district is what a Chinese address names up to its first 区 or 县 (after the city).
+DISTRICT = re.compile(r"^(.*?[区县])")
+
+
+def task_scope(*, user) -> QuerySet[RevisitTask]:
+    return RevisitTask.objects.filter(customer__in=customer_scope(user=user))
+
+
+def task_get_for_user(*, user, pk: int) -> RevisitTask:
+    task = task_scope(user=user).filter(pk=pk).select_related("customer").first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def district_of(address: str) -> str:
+    match = DISTRICT.match(address or "")
+    return match.group(1) if match else ""
+
+
+@dataclass
+class Week:
+    starts_on: datetime.date
+    tasks: list[RevisitTask] = field(default_factory=list)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return self.starts_on + datetime.timedelta(days=6)
+
+    def by_district(self) -> list[tuple[str, list[RevisitTask]]]:
+        groups: dict[str, list[RevisitTask]] = {}
+        for task in self.tasks:
+            groups.setdefault(task.district, []).append(task)
+        return sorted(groups.items())
+
+
+@dataclass
+class Plan:
+    overdue: list[RevisitTask]
+    weeks: list[Week]
+    truncated: bool
+
+
+PLAN_LIMIT = 500
+
+
+def plan_for_user(*, user, today: datetime.date, weeks: int = 8,
+                  officer_id: int | None = None, overdue_only: bool = False) -> Plan:
+    """Open tasks in scope, overdue first, then week by week (Monday to Sunday) for `weeks`.
+
+    One query whatever the size; at most PLAN_LIMIT tasks so that an administrator's whole-bank
+    view stays a page (filter by officer to see the rest).
+    """
+    monday = today - datetime.timedelta(days=today.weekday())
+    horizon = monday + datetime.timedelta(weeks=weeks)
+    qs = task_scope(user=user).filter(status=RevisitTask.Status.OPEN)
+    qs = qs.filter(due_on__lt=today) if overdue_only else qs.filter(due_on__lt=horizon)
+    if officer_id:
+        qs = qs.filter(officer_id=officer_id)
+    rows = list(qs.select_related("customer", "officer", "event")
+                .order_by("due_on", "customer__name", "pk")[:PLAN_LIMIT + 1])
+    truncated = len(rows) > PLAN_LIMIT
+    rows = rows[:PLAN_LIMIT]
+    overdue, by_week = [], {}
+    for task in rows:
+        task.district = district_of(task.customer.address)
+        task.is_overdue = task.due_on < today
+        if task.is_overdue:
+            overdue.append(task)
+            continue
+        # A planned date places the task in the week the officer chose.
+        day = task.planned_on or task.due_on
+        start = day - datetime.timedelta(days=day.weekday())
+        by_week.setdefault(max(start, monday), []).append(task)
+    week_list = [Week(starts_on=monday + datetime.timedelta(weeks=i),
+                      tasks=by_week.get(monday + datetime.timedelta(weeks=i), []))
+                 for i in range(weeks)]
+    for start in sorted(set(by_week) - {w.starts_on for w in week_list}):
+        week_list.append(Week(starts_on=start, tasks=by_week[start]))
+    return Plan(overdue=overdue, weeks=week_list, truncated=truncated)
+
+
+def officers_for_user(*, user):
+    """Officers whose plans the user may look at (for the supervisor's and admin's filter)."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(role=Role.OFFICER, is_active=True)
+    if user.role == Role.SUPERVISOR:
+        return qs.filter(team_id=user.team_id).order_by("full_name", "username")
+    if user.role == Role.ADMIN:
+        return qs.order_by("full_name", "username")
+    return qs.none()
+
+
+def events_for_user(*, user) -> QuerySet[RiskEvent]:
+    """Events a supervisor's team declared, or all for an administrator."""
+    qs = RiskEvent.objects.select_related("declared_by", "industry", "circle_of")
+    if user.role == Role.ADMIN:
+        return qs
+    return qs.filter(declared_by__team_id=user.team_id)
+
+
+def calendar_tasks(*, user) -> QuerySet[RevisitTask]:
+    """An officer's open tasks for the calendar feed: their own, whatever the role."""
+    return (RevisitTask.objects.filter(officer=user, status=RevisitTask.Status.OPEN)
+            .select_related("customer").order_by("due_on", "pk"))
