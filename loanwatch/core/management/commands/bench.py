@@ -198,8 +198,10 @@ class Command(BaseCommand):
         from loanwatch.core import bench_visits
         from visits.models import Visit
 
-        officers = list(User.objects.filter(role="officer", customers__kind="corporate")
-                        .distinct().order_by("-username")[:writers])
+        candidates = User.objects.filter(role="officer", customers__kind="corporate").distinct()
+        generated = candidates.filter(username__startswith="gen")
+        officers = list((generated if generated.exists() else candidates)
+                        .order_by("username")[:writers])
         cookies = self._sessions({o.username for o in officers})
         plan = [(cookies[o.username],
                  list(Customer.objects.filter(officer=o, kind="corporate")
