@@ -1,7 +1,18 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_queue, name="report_queue"),
+    path("customer/<int:customer_pk>/new/", views.report_start, name="report_start"),
+    path("visit/<int:visit_pk>/new/", views.report_start, name="report_start_from_visit"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("<int:pk>/decide/", views.report_decide, name="report_decide"),
+    path("<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+]

@@ -82,6 +82,9 @@ ROWS += VISIT_ROWS
 from .records.access_rows import RECORD_ROWS  # noqa: E402
 
 ROWS += RECORD_ROWS
+from .reports.access_rows import REPORT_ROWS  # noqa: E402
+
+ROWS += REPORT_ROWS
 from .schedule.access_rows import SCHEDULE_ROWS  # noqa: E402
 
 ROWS += SCHEDULE_ROWS

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Classification, RiskGroup, RiskSignal
+
+from .models import Measure, RiskPoint, RiskReport, WarningLevel
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    warning_level = forms.ChoiceField(label=_("warning level"), choices=WarningLevel.choices)
+    assessment = forms.CharField(label=_("overall assessment"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 5}))
+    proposed_risk_group = forms.ModelChoiceField(
+        label=_("proposed risk group"), queryset=RiskGroup.objects.all(), required=False,
+        empty_label=_("no change"))
+
+    def __init__(self, *args, loans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loans = list(loans)
+        choices = [("", _("no change")), *Classification.choices]
+        for loan in self.loans:
+            self.fields[f"loan_{loan.pk}"] = forms.ChoiceField(
+                label=_("Classification of %(contract)s (now %(current)s, %(days)d days past due)")
+                % {"contract": loan.contract_number,
+                   "current": loan.get_classification_display(), "days": loan.days_past_due},
+                choices=choices, required=False)
+
+    def classifications(self) -> dict[int, str]:
+        return {loan.pk: self.cleaned_data[f"loan_{loan.pk}"] for loan in self.loans
+                if self.cleaned_data.get(f"loan_{loan.pk}")}
+
+    def classification_fields(self):
+        return [self[f"loan_{loan.pk}"] for loan in self.loans]
+
+
+class PointForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("category"), choices=RiskPoint.Category.choices)
+    severity = forms.ChoiceField(label=_("severity"), choices=RiskSignal.Severity.choices,
+                                 initial=RiskSignal.Severity.WARNING)
+    text = forms.CharField(label=_("risk point"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasureForm(forms.Form):
+    measure = forms.ModelChoiceField(label=_("measure"), required=False,
+                                     queryset=Measure.objects.filter(active=True))
+    due_on = forms.DateField(label=_("due date"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+PointFormSet = forms.formset_factory(PointForm, extra=2, can_delete=True)
+MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, can_delete=True)
+
+
+def points_of(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("text", "").strip()]
+
+
+def measures_of(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("measure")]
+
+
+def initial_for(report: RiskReport) -> dict:
+    data = {"version": report.version, "warning_level": report.warning_level,
+            "assessment": report.assessment, "proposed_risk_group": report.proposed_risk_group}
+    for proposal in report.classifications.all():
+        data[f"loan_{proposal.loan_id}"] = proposal.classification
+    return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[
+        ("approve", _("Approve")), ("return", _("Return for revision")),
+        ("reject", _("Reject"))], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))

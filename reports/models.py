@@ -1,0 +1,228 @@
+"""Risk reports (风险报告) and warnings (预警): what the officer found after a visit, judged,
+and proposed; decided by a supervisor of the customer's team (four eyes)."""
+
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Classification, RiskSignal
+from loanwatch.core.concurrency import Versioned
+
+
+class WarningLevel(models.TextChoices):
+    NONE = "none", _("no warning")
+    BLUE = "blue", _("blue")
+    YELLOW = "yellow", _("yellow")
+    ORANGE = "orange", _("orange")
+    RED = "red", _("red")
+
+
+# Bootstrap classes of the warning badges (Bootstrap has no orange: a pale red stands for it).
+WARNING_BADGES = {"none": "text-bg-secondary", "blue": "text-bg-primary",
+                  "yellow": "text-bg-warning", "orange": "bg-danger-subtle text-danger-emphasis",
+                  "red": "text-bg-danger"}
+
+
+@pghistory.track()
+class Measure(models.Model):
+    """A measure a report may propose (more frequent visits, freezing the line…); admins keep
+    the catalogue in the Django admin."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+@pghistory.track()
+class RiskReport(Versioned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("awaiting decision")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
+                                 on_delete=models.PROTECT, related_name="risk_reports")
+    # Optional: a record-check finding (a court enforcement, say) calls for a report before
+    # anyone can visit.
+    visit = models.ForeignKey("visits.Visit", verbose_name=_("visit"), on_delete=models.PROTECT,
+                              null=True, blank=True, related_name="risk_reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"),
+                               on_delete=models.PROTECT, related_name="risk_reports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    assessment = models.TextField(_("overall assessment"), blank=True)
+    warning_level = models.CharField(_("warning level"), max_length=10,
+                                     choices=WarningLevel.choices, default=WarningLevel.NONE)
+    proposed_risk_group = models.ForeignKey("customers.RiskGroup",
+                                            verbose_name=_("proposed risk group"),
+                                            on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("risk report")
+        verbose_name_plural = _("risk reports")
+        indexes = [models.Index(fields=["customer", "-created_at"]),
+                   models.Index(fields=["submitted_at"], condition=Q(status="submitted"),
+                                name="report_awaiting_decision")]
+
+    def __str__(self) -> str:
+        return _("Risk report %(pk)s") % {"pk": self.pk}
+
+    @property
+    def warning_badge(self) -> str:
+        return WARNING_BADGES.get(self.warning_level, "text-bg-secondary")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+@pghistory.track()
+class RiskPoint(models.Model):
+    class Category(models.TextChoices):
+        OPERATIONS = "operations", _("operations")
+        FINANCE = "finance", _("finances and repayment")
+        LOAN_USE = "loan_use", _("use of the loan")
+        SECURITY = "security", _("collateral and guarantees")
+        LEGAL = "legal", _("legal and credit records")
+        PEOPLE = "people", _("owners and management")
+        OTHER = "other", _("other")
+
+    report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
+                               on_delete=models.CASCADE, related_name="points")
+    signal = models.ForeignKey("customers.RiskSignal", verbose_name=_("risk signal"),
+                               on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices,
+                                default=Category.OTHER)
+    severity = models.CharField(_("severity"), max_length=10,
+                                choices=RiskSignal.Severity.choices,
+                                default=RiskSignal.Severity.WARNING)
+    text = models.CharField(_("risk point"), max_length=500)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("risk point")
+        verbose_name_plural = _("risk points")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@pghistory.track()
+class ProposedMeasure(models.Model):
+    report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
+                               on_delete=models.CASCADE, related_name="measures")
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT,
+                                related_name="+")
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("proposed measure")
+        verbose_name_plural = _("proposed measures")
+
+    def __str__(self) -> str:
+        return str(self.measure)
+
+
+@pghistory.track()
+class ProposedClassification(models.Model):
+    report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
+                               on_delete=models.CASCADE, related_name="classifications")
+    loan = models.ForeignKey("customers.Loan", verbose_name=_("loan"), on_delete=models.PROTECT,
+                             related_name="+")
+    classification = models.CharField(_("proposed classification"), max_length=20,
+                                      choices=Classification.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("proposed classification")
+        verbose_name_plural = _("proposed classifications")
+        constraints = [models.UniqueConstraint(fields=["report", "loan"],
+                                               name="one_proposal_per_loan")]
+
+    def __str__(self) -> str:
+        return f"{self.loan}: {self.get_classification_display()}"
+
+
+class ReportTransition(models.Model):
+    """Each step of the workflow: who moved the report, when, and what they said."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("returned for revision")
+
+    report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
+                               on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("report transition")
+        verbose_name_plural = _("report transitions")
+
+    def __str__(self) -> str:
+        return self.get_action_display()
+
+
+@pghistory.track()
+class FollowUp(models.Model):
+    """An approved measure to carry out: on its owner's home page until done."""
+
+    report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
+                               on_delete=models.PROTECT, related_name="follow_ups")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
+                                 on_delete=models.PROTECT, related_name="follow_ups")
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT,
+                                related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
+                              on_delete=models.PROTECT, related_name="follow_ups")
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"),
+                                on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("follow-up item")
+        verbose_name_plural = _("follow-up items")
+        indexes = [models.Index(fields=["owner", "due_on"], condition=Q(done_at__isnull=True),
+                                name="followup_open_by_owner")]
+
+    def __str__(self) -> str:
+        return str(self.measure)

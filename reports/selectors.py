@@ -1,0 +1,95 @@
+"""Reads. A report is visible to whoever may see its customer (customers.selectors); 404
+outside that scope."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from customers.models import Loan, RiskSignal
+from customers.selectors import customer_scope
+from loanwatch.accounts.models import User
+from loanwatch.accounts.roles import Role
+
+from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskReport
+
+# How far back a report looks for signals raised outside the visit it starts from (record
+# checks, risk events, signals entered by hand).
+SIGNAL_LOOKBACK_DAYS = 180
+
+
+def report_scope(*, user) -> QuerySet[RiskReport]:
+    return RiskReport.objects.filter(customer__in=customer_scope(user=user))
+
+
+def report_get_for_user(*, user, pk: int) -> RiskReport:
+    """One report with everything its page and its PDF show, or 404."""
+    report = (report_scope(user=user).filter(pk=pk)
+              .select_related("customer__officer", "customer__team", "customer__risk_group",
+                              "visit__officer", "author", "decided_by", "proposed_risk_group")
+              .prefetch_related(
+                  "points",
+                  Prefetch("measures", queryset=ProposedMeasure.objects.select_related(
+                      "measure")),
+                  Prefetch("classifications", queryset=ProposedClassification.objects
+                           .select_related("loan")),
+                  "transitions__by")
+              .first())
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_list_for_customer(*, customer) -> QuerySet[RiskReport]:
+    """A customer's reports, newest first; the customer was fetched through the user's scope."""
+    return (RiskReport.objects.filter(customer=customer)
+            .select_related("author", "decided_by").order_by("-created_at", "-pk"))
+
+
+def approval_queue(*, user) -> QuerySet[RiskReport]:
+    """Reports awaiting a decision the user may take, oldest first. Their own reports are
+    left out: nobody decides on what they wrote."""
+    if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+        return RiskReport.objects.none()
+    return (report_scope(user=user).filter(status=RiskReport.Status.SUBMITTED)
+            .exclude(author=user)
+            .select_related("customer", "author").order_by("submitted_at", "pk"))
+
+
+def follow_ups_open(*, user) -> QuerySet[FollowUp]:
+    return (FollowUp.objects.filter(owner=user, done_at__isnull=True,
+                                    customer__in=customer_scope(user=user))
+            .select_related("customer", "measure").order_by("due_on", "pk"))
+
+
+def follow_up_get_for_user(*, user, pk: int) -> FollowUp:
+    item = (FollowUp.objects.filter(pk=pk, customer__in=customer_scope(user=user))
+            .select_related("customer").first())
+    if item is None:
+        raise Http404
+    return item
+
+
+def signals_for_report(*, customer, visit=None) -> QuerySet[RiskSignal]:
+    """The signals a new report starts from: those of its visit, and those raised lately by
+    anything but a visit (record checks, risk events, by hand)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(days=SIGNAL_LOOKBACK_DAYS)
+    condition = Q(raised_at__gte=since) & ~Q(source=RiskSignal.Source.VISIT)
+    if visit is not None:
+        condition |= Q(source=RiskSignal.Source.VISIT, source_id=visit.pk)
+    return RiskSignal.objects.filter(condition, customer=customer).order_by("raised_at", "pk")
+
+
+def loans_for_report(*, customer) -> QuerySet[Loan]:
+    return Loan.objects.filter(customer=customer, balance__gt=0).order_by("disbursed_on", "pk")
+
+
+def deciders_for(*, report: RiskReport) -> QuerySet[User]:
+    """Who is told a report awaits a decision: the supervisors of the customer's team."""
+    return User.objects.filter(role=Role.SUPERVISOR, team_id=report.customer.team_id,
+                               is_active=True).exclude(pk=report.author_id)

@@ -1,0 +1,260 @@
+"""Writes. Keyword-only, with the acting user, each in one transaction. The workflow rules —
+who may edit, submit and decide, and what an approval changes — are enforced here, whatever
+page or script calls them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers import selectors as customer_selectors
+from customers.models import Classification, Customer, Loan, RiskSignal
+from customers.services import LOAN_FIELDS, loan_update
+from loanwatch.accounts.roles import Role
+from loanwatch.core.concurrency import check_and_bump
+from loanwatch.core.services import notification_create
+
+from . import selectors
+from .models import (
+    FollowUp,
+    ProposedClassification,
+    ProposedMeasure,
+    ReportTransition,
+    RiskPoint,
+    RiskReport,
+    WarningLevel,
+)
+
+# The category a point pre-filled from a signal starts in, by where the signal came from.
+SIGNAL_CATEGORIES = {
+    RiskSignal.Source.VISIT: RiskPoint.Category.OPERATIONS,
+    RiskSignal.Source.RECORD_CHECK: RiskPoint.Category.LEGAL,
+    RiskSignal.Source.RISK_EVENT: RiskPoint.Category.OTHER,
+    RiskSignal.Source.MANUAL: RiskPoint.Category.OTHER,
+}
+DECISIONS = ("approve", "reject", "return")
+
+
+def may_decide(*, user, report: RiskReport) -> bool:
+    """Four eyes: a supervisor of the customer's team or an admin, never the author."""
+    if user.pk == report.author_id:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SUPERVISOR and user.team_id is not None and \
+        user.team_id == report.customer.team_id
+
+
+def may_edit(*, user, report: RiskReport) -> bool:
+    return report.status == RiskReport.Status.DRAFT and user.pk == report.author_id
+
+
+def _record(report: RiskReport, action: str, user, comment: str = "") -> None:
+    ReportTransition.objects.create(report=report, action=action, by=user, comment=comment)
+
+
+def _report_url(report: RiskReport) -> str:
+    return reverse("reports:report_detail", kwargs={"pk": report.pk})
+
+
+@transaction.atomic
+def report_start(*, customer: Customer, acting_user, visit=None) -> RiskReport:
+    """A draft for a customer the user may see, with one risk point per recent signal.
+
+    A visit must be submitted: a report judges what was found, not what is still being written.
+    """
+    if not customer_selectors.customer_scope(user=acting_user).filter(pk=customer.pk).exists():
+        raise PermissionDenied
+    if visit is not None:
+        if visit.customer_id != customer.pk:
+            raise ValidationError(_("This visit is of another customer."))
+        if visit.status != "submitted":
+            raise ValidationError(_("Submit the visit before writing a risk report on it."))
+    report = RiskReport.objects.create(customer=customer, visit=visit, author=acting_user)
+    RiskPoint.objects.bulk_create([
+        RiskPoint(report=report, signal=signal, severity=signal.severity,
+                  category=SIGNAL_CATEGORIES.get(signal.source, RiskPoint.Category.OTHER),
+                  text=signal.message[:500])
+        for signal in selectors.signals_for_report(customer=customer, visit=visit)])
+    _record(report, ReportTransition.Action.CREATED, acting_user)
+    return report
+
+
+def report_validate(*, report: RiskReport, classifications: dict[int, str]) -> None:
+    """A proposed classification may not fall below the floor the loan's days past due set."""
+    errors = []
+    loans = {loan.pk: loan for loan in Loan.objects.filter(customer_id=report.customer_id,
+                                                           pk__in=classifications)}
+    for loan_id, value in classifications.items():
+        loan = loans.get(loan_id)
+        if loan is None:
+            errors.append(_("This loan is not the customer's."))
+            continue
+        floor = customer_selectors.classification_floor(days_past_due=loan.days_past_due)
+        if Classification.rank(value) < Classification.rank(floor):
+            errors.append(_("%(contract)s: %(days)d days past due require at least “%(floor)s”.")
+                          % {"contract": loan.contract_number, "days": loan.days_past_due,
+                             "floor": Classification(floor).label})
+    if errors:
+        raise ValidationError({"classifications": errors})
+
+
+@transaction.atomic
+def report_save(*, report: RiskReport, acting_user, data: dict[str, Any],
+                points: list[dict[str, Any]], measures: list[dict[str, Any]],
+                classifications: dict[int, str],
+                expected_version: int | None = None) -> RiskReport:
+    """Replace a draft's content. Points, measures and proposals are rewritten as a whole (the
+    audit trail keeps the previous ones)."""
+    locked = RiskReport.objects.select_for_update().get(pk=report.pk)
+    if not may_edit(user=acting_user, report=locked):
+        raise PermissionDenied
+    check_and_bump(locked=locked, expected=expected_version)
+    report_validate(report=locked, classifications=classifications)
+    for key in ("assessment", "warning_level", "proposed_risk_group"):
+        if key in data:
+            setattr(locked, key, data[key])
+    locked.save()
+
+    kept = {p["id"] for p in points if p.get("id")}
+    locked.points.exclude(pk__in=kept).delete()
+    existing = {p.pk: p for p in locked.points.all()}
+    for item in points:
+        point = existing.get(item.get("id")) or RiskPoint(report=locked)
+        changed = (point.category, point.severity, point.text) != (
+            item["category"], item["severity"], item["text"])
+        point.category, point.severity, point.text = (item["category"], item["severity"],
+                                                      item["text"])
+        if changed or point.pk is None:
+            point.save()
+
+    locked.measures.all().delete()
+    ProposedMeasure.objects.bulk_create([
+        ProposedMeasure(report=locked, measure=m["measure"], due_on=m.get("due_on"),
+                        note=m.get("note", "")) for m in measures])
+    locked.classifications.exclude(loan_id__in=classifications).delete()
+    for loan_id, value in classifications.items():
+        ProposedClassification.objects.update_or_create(report=locked, loan_id=loan_id,
+                                                        defaults={"classification": value})
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report: RiskReport, acting_user,
+                  expected_version: int | None = None) -> RiskReport:
+    locked = RiskReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
+    if not may_edit(user=acting_user, report=locked):
+        raise PermissionDenied
+    check_and_bump(locked=locked, expected=expected_version)
+    if not locked.assessment.strip():
+        raise ValidationError({"assessment": [_("Write an overall assessment before "
+                                                "submitting.")]})
+    report_validate(report=locked, classifications=dict(
+        locked.classifications.values_list("loan_id", "classification")))
+    locked.status = RiskReport.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save()
+    _record(locked, ReportTransition.Action.SUBMITTED, acting_user)
+    params = {"customer": locked.customer.name, "author": str(acting_user), "pk": locked.pk}
+    for decider in selectors.deciders_for(report=locked):
+        notification_create(recipient=decider, kind="reports.awaiting", params=params,
+                            url=_report_url(locked))
+    return locked
+
+
+@transaction.atomic
+def report_decide(*, report: RiskReport, acting_user, decision: str,
+                  comment: str = "") -> RiskReport:
+    """Approve, reject or return a submitted report.
+
+    The row lock serialises two deciders: the second waits, then finds the report no longer
+    awaiting a decision and is told who decided. An approval applies its effects in this same
+    transaction, so a failure in any of them leaves nothing changed.
+    """
+    if decision not in DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    # decided_by is read after the lock, not joined: a join would show the row as it was
+    # before the winner of a race committed.
+    locked = (RiskReport.objects.select_for_update(of=("self",))
+              .select_related("customer").get(pk=report.pk))
+    if not may_decide(user=acting_user, report=locked):
+        raise PermissionDenied
+    if locked.status != RiskReport.Status.SUBMITTED:
+        if locked.decided_by is not None and locked.status != RiskReport.Status.DRAFT:
+            raise ValidationError(_("%(who)s already decided this report (%(status)s).") % {
+                "who": locked.decided_by, "status": locked.get_status_display()},
+                code="decided")
+        raise ValidationError(_("This report is not awaiting a decision."), code="decided")
+    comment = comment.strip()
+    if decision in ("reject", "return") and not comment:
+        raise ValidationError({"comment": [_("Say why, so that the author knows what to "
+                                             "change.")]})
+    now = timezone.now()
+    locked.decided_by, locked.decided_at, locked.decision_comment = acting_user, now, comment
+    if decision == "approve":
+        locked.status = RiskReport.Status.APPROVED
+        action = ReportTransition.Action.APPROVED
+    elif decision == "reject":
+        locked.status = RiskReport.Status.REJECTED
+        action = ReportTransition.Action.REJECTED
+    else:
+        # Back to the author as a draft; the comment stays on the report until the next decision.
+        locked.status = RiskReport.Status.DRAFT
+        locked.submitted_at = None
+        action = ReportTransition.Action.RETURNED
+    locked.version += 1
+    locked.save()
+    _record(locked, action, acting_user, comment)
+    if decision == "approve":
+        _apply_approval(report=locked, acting_user=acting_user)
+    notification_create(recipient=locked.author, kind=f"reports.{action}",
+                        params={"customer": locked.customer.name, "decider": str(acting_user),
+                                "pk": locked.pk}, url=_report_url(locked))
+    return locked
+
+
+def _apply_approval(*, report: RiskReport, acting_user) -> None:
+    """What an approved report changes: risk group, classifications, follow-up items, the
+    revisit schedule, and for a red warning an immediate visit."""
+    from visits.schedule import planner
+    from visits.schedule.services import task_raise
+
+    customer = Customer.objects.select_for_update().get(pk=report.customer_id)
+    if report.proposed_risk_group_id and customer.risk_group_id != report.proposed_risk_group_id:
+        # No customers service changes only the risk group; the row is locked and versioned
+        # the same way, and the trigger records the change.
+        check_and_bump(locked=customer, expected=None)
+        customer.risk_group_id = report.proposed_risk_group_id
+        customer.save(update_fields=["risk_group", "version"])
+    for proposal in report.classifications.select_related("loan"):
+        loan = proposal.loan
+        if loan.classification != proposal.classification:
+            # Through the customers service: the floor is checked again against today's days
+            # past due, and a refusal undoes the whole approval.
+            data = {key: getattr(loan, key) for key in LOAN_FIELDS}
+            data["classification"] = proposal.classification
+            loan_update(loan=loan, acting_user=acting_user, data=data)
+    FollowUp.objects.bulk_create([
+        FollowUp(report=report, customer=customer, measure=m.measure, note=m.note,
+                 owner_id=customer.officer_id, due_on=m.due_on)
+        for m in report.measures.select_related("measure")])
+    planner.plan(customer_ids=[customer.pk])
+    if report.warning_level == WarningLevel.RED:
+        task_raise(customer=customer, reason="manual", due_on=timezone.localdate(),
+                   note=_("Red warning in risk report %(pk)s") % {"pk": report.pk},
+                   source_key=f"report:{report.pk}")
+
+
+@transaction.atomic
+def follow_up_done(*, item: FollowUp, acting_user) -> FollowUp:
+    updated = FollowUp.objects.filter(pk=item.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=acting_user)
+    item.refresh_from_db()
+    if not updated and item.done_by_id != acting_user.pk:
+        raise ValidationError(_("This item was already marked done."))
+    return item

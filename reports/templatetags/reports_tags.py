@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django import template
+
+from reports import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/_follow_ups.html", takes_context=True)
+def follow_ups_card(context) -> dict:
+    """The officer's open follow-up items from approved reports (one query)."""
+    request = context["request"]
+    return {"items": list(selectors.follow_ups_open(user=request.user)[:20]),
+            "request": request, "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.selectors import customer_get_for_user, customer_scope
+from loanwatch.accounts.access import role_required
+from loanwatch.accounts.roles import Role
+from loanwatch.core.audit import history_for
+from visits.models import Visit
+
+from . import forms, pdf, selectors, services
+from .models import RiskReport
+
+ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _visit_for_user(*, user, pk: int) -> Visit:
+    visit = (Visit.objects.filter(pk=pk, customer__in=customer_scope(user=user))
+             .select_related("customer").first())
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def _messages(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+@role_required(*ALL_ROLES)
+def report_start(request: HttpRequest, customer_pk: int | None = None,
+                 visit_pk: int | None = None) -> HttpResponse:
+    """Start a report on a customer, or on one of their submitted visits. The page asks before
+    creating, so that a link followed twice does not write two drafts; an open draft of the same
+    author on the same visit is offered instead."""
+    visit = _visit_for_user(user=request.user, pk=visit_pk) if visit_pk else None
+    customer = customer_get_for_user(user=request.user,
+                                     pk=visit.customer_id if visit else customer_pk)
+    drafts = selectors.report_scope(user=request.user).filter(
+        customer=customer, author=request.user, status=RiskReport.Status.DRAFT)
+    if visit is not None:
+        drafts = drafts.filter(visit=visit)
+    if request.method == "POST":
+        try:
+            report = services.report_start(customer=customer, visit=visit,
+                                           acting_user=request.user)
+        except ValidationError as error:
+            _messages(request, error)
+        else:
+            return redirect("reports:report_edit", pk=report.pk)
+    return render(request, "reports/report_start.html", {
+        "customer": customer, "visit": visit, "drafts": drafts.order_by("-created_at")})
+
+
+def _edit_context(request: HttpRequest, report: RiskReport, form, points, measures) -> dict:
+    return {"report": report, "form": form, "points": points, "measures": measures,
+            "customer": report.customer}
+
+
+@role_required(*ALL_ROLES)
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    if not services.may_edit(user=request.user, report=report):
+        raise PermissionDenied
+    loans = selectors.loans_for_report(customer=report.customer)
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, loans=loans)
+        points = forms.PointFormSet(request.POST, prefix="points")
+        measures = forms.MeasureFormSet(request.POST, prefix="measures")
+        if form.is_valid() and points.is_valid() and measures.is_valid():
+            try:
+                with transaction.atomic():
+                    report = services.report_save(
+                        report=report, acting_user=request.user, data=form.cleaned_data,
+                        points=forms.points_of(points), measures=forms.measures_of(measures),
+                        classifications=form.classifications(),
+                        expected_version=form.cleaned_data["version"])
+                    if "submit" in request.POST:
+                        services.report_submit(report=report, acting_user=request.user)
+            except ValidationError as error:
+                if hasattr(error, "error_dict") and "classifications" in error.error_dict:
+                    for text in error.message_dict["classifications"]:
+                        form.add_error(None, text)
+                    error = ValidationError({k: v for k, v in error.message_dict.items()
+                                             if k != "classifications"} or [])
+                if hasattr(error, "error_dict"):
+                    for field, texts in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, texts)
+                elif error.messages:
+                    form.add_error(None, error.messages)
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("The report was submitted for a decision."))
+                    return redirect("reports:report_detail", pk=report.pk)
+                messages.success(request, _("The draft was saved."))
+                return redirect("reports:report_edit", pk=report.pk)
+    else:
+        form = forms.ReportForm(initial=forms.initial_for(report), loans=loans)
+        points = forms.PointFormSet(prefix="points", initial=[
+            {"id": p.pk, "category": p.category, "severity": p.severity, "text": p.text}
+            for p in report.points.all()])
+        measures = forms.MeasureFormSet(prefix="measures", initial=[
+            {"measure": m.measure, "due_on": m.due_on, "note": m.note}
+            for m in report.measures.all()])
+    return render(request, "reports/report_form.html",
+                  _edit_context(request, report, form, points, measures))
+
+
+@role_required(*ALL_ROLES)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    can_decide = (report.status == RiskReport.Status.SUBMITTED
+                  and services.may_decide(user=request.user, report=report))
+    return render(request, "reports/report_detail.html", {
+        "report": report, "customer": report.customer,
+        "can_edit": services.may_edit(user=request.user, report=report),
+        "can_decide": can_decide, "decision_form": forms.DecisionForm() if can_decide else None,
+        "history": _history(report)})
+
+
+def _history(report: RiskReport) -> list:
+    """The report's trail with its current risk points' (a point's wording is the author's
+    main edit after a return), newest first."""
+    entries = history_for(obj=report)
+    for point in report.points.all():
+        entries += history_for(obj=point)
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+@role_required(*ALL_ROLES)
+@require_POST
+def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("reports:report_detail", pk=pk)
+    try:
+        services.report_decide(report=report, acting_user=request.user,
+                               decision=form.cleaned_data["decision"],
+                               comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        _messages(request, error)
+    else:
+        messages.success(request, _("Your decision was recorded."))
+    return redirect("reports:report_detail", pk=pk)
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def report_queue(request: HttpRequest) -> HttpResponse:
+    reports = list(selectors.approval_queue(user=request.user)[:200])
+    now = timezone.now()
+    for report in reports:
+        report.age_days = (now - report.submitted_at).days if report.submitted_at else 0
+    return render(request, "reports/report_queue.html", {"reports": reports})
+
+
+@role_required(*ALL_ROLES)
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(pdf.report_pdf(report=report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="risk-report-{report.pk}.pdf"'
+    return response
+
+
+@role_required(*ALL_ROLES)
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.follow_up_get_for_user(user=request.user, pk=pk)
+    try:
+        services.follow_up_done(item=item, acting_user=request.user)
+    except ValidationError as error:
+        _messages(request, error)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("core:home")

@@ -1,0 +1,65 @@
+"""Rows of the project's access matrix (tests/access_matrix.py) for the reports app.
+
+Reports are read by everyone who may see the customer; only the author edits a draft; only a
+supervisor of the customer's team or an admin decides.
+"""
+
+from __future__ import annotations
+
+from tests.access_matrix import LOGIN, Row, only, scoped
+
+
+def _customer(p: dict) -> dict:
+    from tests.customers.factories import CustomerFactory
+
+    return {"customer_pk": CustomerFactory(officer=p["officer"]).pk}
+
+
+def _visit(p: dict) -> dict:
+    from tests.customers.factories import CustomerFactory
+
+    from .factories import submitted_visit
+
+    return {"visit_pk": submitted_visit(customer=CustomerFactory(officer=p["officer"])).pk}
+
+
+def _draft(p: dict) -> dict:
+    from .factories import draft_report
+
+    return {"pk": draft_report(officer=p["officer"]).pk}
+
+
+def _submitted(p: dict) -> dict:
+    from .factories import submitted_report
+
+    return {"pk": submitted_report(officer=p["officer"]).pk}
+
+
+def _follow_up(p: dict) -> dict:
+    from reports.models import FollowUp
+
+    from .factories import measure, submitted_report
+
+    report = submitted_report(officer=p["officer"])
+    return {"pk": FollowUp.objects.create(report=report, customer=report.customer,
+                                          measure=measure(), owner=p["officer"]).pk}
+
+
+AUTHOR_ONLY = {"anon": LOGIN, "officer": 200, "officer_b": 404, "supervisor": 403,
+               "supervisor_b": 404, "admin": 403}
+# The supervisor returns the report; the admin, asking next, finds it no longer awaiting a
+# decision and is sent back to the page with that message.
+DECIDERS = {"anon": LOGIN, "officer": 403, "officer_b": 404, "supervisor": 302,
+            "supervisor_b": 404, "admin": 302}
+
+REPORT_ROWS = [
+    Row("reports:report_queue", only({"supervisor", "supervisor_b", "admin"})),
+    Row("reports:report_start", scoped(), build=_customer),
+    Row("reports:report_start_from_visit", scoped(), build=_visit),
+    Row("reports:report_detail", scoped(), build=_draft),
+    Row("reports:report_edit", AUTHOR_ONLY, build=_draft),
+    Row("reports:report_decide", DECIDERS, method="post", build=_submitted,
+        data={"decision": "return", "comment": "请补充现金流分析"}),
+    Row("reports:report_pdf", scoped(), build=_submitted),
+    Row("reports:follow_up_done", scoped(302), method="post", build=_follow_up),
+]
