@@ -273,6 +273,12 @@ class _Checker:
     def run(self, rows: list[dict]) -> list[PlannedCheck]:
         planned: dict[tuple, PlannedCheck] = {}
         for row in rows:
+            # PostgreSQL stores no NUL character; a row holding one is refused whole.
+            nul = [k for k, v in row.items() if isinstance(v, str) and "\x00" in v]
+            if nul:
+                for key in nul:
+                    self.problem(row, key, _("Contains a NUL character."))
+                continue
             identifier = (row.get("customer") or "").strip().upper()
             customer = self.customers.get(identifier)
             if not identifier:

@@ -174,3 +174,28 @@ def test_pages_keep_their_query_count(officer, django_assert_num_queries, page):
     assert counts[0] == counts[1]
     with django_assert_num_queries(counts[0]):
         client.get(urls[page])
+
+
+def test_every_record_page_is_all_chinese(officer, admin_user):
+    import re
+
+    from tests.visits.test_views import LATIN_ALLOWED, _visible_text
+
+    customer, person = company_with_controller(officer)
+    for on, cases in ((date(2026, 6, 1), ()), (date(2026, 10, 1), ("K-1",))):
+        check = services.check_record(subject=subject(customer), data=reading(on, *cases),
+                                      source="feed", acting_user=officer)
+    officer_client = _client(officer, "zh-hans")
+    pages = [(officer_client, reverse(name, args=args)) for name, args in (
+        ("records:check_create", [customer.pk]), ("records:customer_checks", [customer.pk]),
+        ("records:check_detail", [check.pk]), ("records:due_list", []),
+        ("records:feed_import", []), ("customers:customer_detail", [customer.pk]))]
+    pages.append((_client(admin_user, "zh-hans"), reverse("records:policy_edit")))
+    allowed = LATIN_ALLOWED | {"CSV", "csv", "json", "Excel", officer.username,
+                               admin_user.username, officer.full_name}
+    for client, url in pages:
+        text = _visible_text(client.get(url).content.decode())
+        words = set(re.findall(r"[A-Za-z][A-Za-z_-]{2,}", text)) - allowed
+        assert not words, (url, sorted(words))
+    assert "新增被执行案件 K-1" in _visible_text(officer_client.get(
+        reverse("customers:customer_detail", args=[customer.pk])).content.decode())
