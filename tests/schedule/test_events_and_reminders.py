@@ -231,3 +231,25 @@ def _login(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_an_event_never_reaches_another_teams_customers(supervisor_b, officer):
+    customer = _borrower(officer, address="北京市海淀区上地信息路12号")
+    event = services.risk_event_declare(acting_user=supervisor_b, data={
+        "kind": "other", "title": "停电", "target": "region", "region": "海淀区"})
+    assert event.task_count == 0
+    assert not RevisitTask.objects.filter(customer=customer).exists()
+
+
+def test_the_demo_loads_twice_without_change():
+    from loanwatch.core import demo as core_demo
+    from visits.schedule import demo
+
+    users = core_demo.load()
+    demo.load(users)
+    tasks = list(RevisitTask.objects.order_by("pk").values("pk", "due_on", "status"))
+    assert tasks
+    assert RiskEvent.objects.count() == 1
+    demo.load(users)
+    assert list(RevisitTask.objects.order_by("pk").values("pk", "due_on", "status")) == tasks
+    assert RiskEvent.objects.count() == 1
