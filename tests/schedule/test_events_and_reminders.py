@@ -253,3 +253,18 @@ def test_the_demo_loads_twice_without_change():
     demo.load(users)
     assert list(RevisitTask.objects.order_by("pk").values("pk", "due_on", "status")) == tasks
     assert RiskEvent.objects.count() == 1
+
+
+def test_supervisors_see_their_team_and_admins_the_bank(supervisor_client, admin_client_,
+                                                        officer, officer_b):
+    today = timezone.localdate()
+    ours = _borrower(officer, name="甲队客户有限公司")
+    theirs = _borrower(officer_b, name="乙队客户有限公司")
+    for customer in (ours, theirs):
+        services.task_raise(customer=customer, reason="manual", due_on=today)
+    team_page = supervisor_client.get(reverse("schedule:plan")).content.decode()
+    assert "甲队客户有限公司" in team_page and "乙队客户有限公司" not in team_page
+    bank_page = admin_client_.get(reverse("schedule:plan")).content.decode()
+    assert "甲队客户有限公司" in bank_page and "乙队客户有限公司" in bank_page
+    only_b = admin_client_.get(reverse("schedule:plan") + f"?officer={officer_b.pk}")
+    assert "甲队客户有限公司" not in only_b.content.decode()

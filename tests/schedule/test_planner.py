@@ -179,3 +179,17 @@ def test_two_runs_at_once_create_no_duplicate(django_db_blocker):
     assert plan(today=TODAY).changed == 0
     assert list(RevisitTask.objects.order_by("pk").values("customer_id", "due_on",
                                                           "status")) == before
+
+
+def test_open_tasks_follow_a_reassigned_customer():
+    from tests.factories import UserFactory
+    from visits.schedule.services import task_raise
+
+    customer = _customer()
+    plan(today=TODAY)
+    manual, _ = task_raise(customer=customer, reason="manual", due_on=TODAY)
+    newcomer = UserFactory(team=customer.team)
+    Customer.objects.filter(pk=customer.pk).update(officer=newcomer)
+    plan(today=TODAY)
+    assert set(RevisitTask.objects.filter(customer=customer, status="open")
+               .values_list("officer_id", flat=True)) == {newcomer.pk}

@@ -118,6 +118,13 @@ WHERE t.status = 'open' AND t.reason IN ('periodic', 'first_check') {scope_t}
   AND NOT EXISTS (SELECT 1 FROM schedule_plan_target pt WHERE pt.customer_id = t.customer_id)
 """
 
+# Tasks follow their customer to a new officer (the periodic one is moved above).
+REASSIGN_SQL = """
+UPDATE schedule_revisittask t SET officer_id = c.officer_id
+FROM customers_customer c
+WHERE c.id = t.customer_id AND t.status = 'open' AND t.officer_id <> c.officer_id {scope_t}
+"""
+
 OVERDUE_SQL = """
 UPDATE schedule_revisittask t SET overdue_since = %(today)s
 WHERE t.status = 'open' AND t.due_on < %(today)s AND t.overdue_since IS NULL {scope_t}
@@ -177,6 +184,8 @@ def _plan(*, customer_ids: list[int] | None, today: datetime.date) -> PlanResult
         result.first_checks = cursor.rowcount
         cursor.execute(CANCEL_SQL.format(scope_t=scope_t), params)
         result.cancelled = cursor.rowcount
+        cursor.execute(REASSIGN_SQL.format(scope_t=scope_t), params)
+        result.moved += cursor.rowcount
         cursor.execute(OVERDUE_SQL.format(scope_t=scope_t), params)
         result.overdue = cursor.rowcount
         cursor.execute("DROP TABLE schedule_plan_target")
