@@ -56,8 +56,12 @@ def report_start(request: HttpRequest, customer_pk: int | None = None,
             _messages(request, error)
         else:
             return redirect("reports:report_edit", pk=report.pk)
+    recent_visits = [] if visit else list(
+        Visit.objects.filter(customer=customer, status=Visit.Status.SUBMITTED)
+        .order_by("-visited_on", "-pk")[:5])
     return render(request, "reports/report_start.html", {
-        "customer": customer, "visit": visit, "drafts": drafts.order_by("-created_at")})
+        "customer": customer, "visit": visit, "drafts": drafts.order_by("-created_at"),
+        "recent_visits": recent_visits})
 
 
 def _edit_context(request: HttpRequest, report: RiskReport, form, points, measures) -> dict:

@@ -127,3 +127,13 @@ def test_approved_measures_stay_on_the_officer_home_page_until_done(officer, off
                         {"next": "/"})
     home = officer_client.get(reverse("core:home")).content.decode()
     assert str(measure("recall")) not in home
+
+
+def test_starting_from_the_customer_offers_the_submitted_visits(officer, officer_client):
+    customer = CustomerFactory(officer=officer)
+    visit = submitted_visit(customer=customer)
+    page = officer_client.get(reverse("reports:report_start",
+                                      kwargs={"customer_pk": customer.pk})).content.decode()
+    assert reverse("reports:report_start_from_visit", kwargs={"visit_pk": visit.pk}) in page
+    officer_client.post(reverse("reports:report_start", kwargs={"customer_pk": customer.pk}))
+    assert RiskReport.objects.get(customer=customer).visit is None
