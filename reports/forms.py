@@ -83,3 +83,21 @@ class DecisionForm(forms.Form):
         ("reject", _("Reject"))], widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeasureCatalogueForm(forms.Form):
+    code = forms.SlugField(label=_("code"), max_length=30)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=100)
+    name_en = forms.CharField(label=_("English name"), max_length=100)
+    order = forms.IntegerField(label=_("order"), min_value=0, max_value=32000, initial=100)
+    active = forms.BooleanField(label=_("active"), required=False, initial=True,
+                                help_text=_("A retired measure stays on the reports that "
+                                            "proposed it but is no longer offered."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        from crispy_forms.helper import FormHelper
+        from crispy_forms.layout import Submit
+
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))

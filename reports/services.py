@@ -258,3 +258,22 @@ def follow_up_done(*, item: FollowUp, acting_user) -> FollowUp:
     if not updated and item.done_by_id != acting_user.pk:
         raise ValidationError(_("This item was already marked done."))
     return item
+
+
+@transaction.atomic
+def measure_save(*, acting_user, data: dict[str, Any], measure=None):
+    """Add or change a measure of the catalogue (admins). Measures are retired, never deleted:
+    approved reports and follow-up items keep pointing at them."""
+    from .models import Measure
+
+    if acting_user.role != Role.ADMIN:
+        raise PermissionDenied
+    code = (data.get("code") or "").strip().lower()
+    if Measure.objects.filter(code=code).exclude(pk=measure.pk if measure else None).exists():
+        raise ValidationError({"code": [_("A measure with this code already exists.")]})
+    measure = Measure() if measure is None else Measure.objects.select_for_update().get(
+        pk=measure.pk)
+    measure.code, measure.name_zh, measure.name_en = code, data["name_zh"], data["name_en"]
+    measure.order, measure.active = data["order"], bool(data.get("active"))
+    measure.save()
+    return measure

@@ -14,5 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("<int:pk>/decide/", views.report_decide, name="report_decide"),
     path("<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("measures/", views.measure_list, name="measure_list"),
+    path("measures/<int:pk>/", views.measure_edit, name="measure_edit"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
 ]

@@ -17,7 +17,7 @@ from loanwatch.core.audit import history_for
 from visits.models import Visit
 
 from . import forms, pdf, selectors, services
-from .models import RiskReport
+from .models import Measure, RiskReport
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
@@ -188,3 +188,47 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
                                                   require_https=request.is_secure()):
         return redirect(target)
     return redirect("core:home")
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, texts in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, texts)
+    else:
+        form.add_error(None, error.messages)
+
+
+@role_required(Role.ADMIN)
+def measure_list(request: HttpRequest) -> HttpResponse:
+    form = forms.MeasureCatalogueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_save(acting_user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Measure saved."))
+            return redirect("reports:measure_list")
+    return render(request, "reports/measure_list.html", {
+        "measures": Measure.objects.all(), "form": form})
+
+
+@role_required(Role.ADMIN)
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = Measure.objects.filter(pk=pk).first()  # reference data: admins see all of it
+    if measure is None:
+        raise Http404
+    initial = {"code": measure.code, "name_zh": measure.name_zh, "name_en": measure.name_en,
+               "order": measure.order, "active": measure.active}
+    form = forms.MeasureCatalogueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_save(acting_user=request.user, data=form.cleaned_data,
+                                  measure=measure)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Measure saved."))
+            return redirect("reports:measure_list")
+    return render(request, "reports/measure_form.html", {
+        "form": form, "measure": measure, "history": history_for(obj=measure)})

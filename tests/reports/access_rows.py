@@ -52,7 +52,15 @@ AUTHOR_ONLY = {"anon": LOGIN, "officer": 200, "officer_b": 404, "supervisor": 40
 DECIDERS = {"anon": LOGIN, "officer": 403, "officer_b": 404, "supervisor": 302,
             "supervisor_b": 404, "admin": 302}
 
+def _measure(p: dict) -> dict:
+    from .factories import measure
+
+    return {"pk": measure().pk}
+
+
 REPORT_ROWS = [
+    Row("reports:measure_list", only({"admin"})),
+    Row("reports:measure_edit", only({"admin"}), build=_measure),
     Row("reports:report_queue", only({"supervisor", "supervisor_b", "admin"})),
     Row("reports:report_start", scoped(), build=_customer),
     Row("reports:report_start_from_visit", scoped(), build=_visit),
