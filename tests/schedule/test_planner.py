@@ -193,3 +193,56 @@ def test_open_tasks_follow_a_reassigned_customer():
     plan(today=TODAY)
     assert set(RevisitTask.objects.filter(customer=customer, status="open")
                .values_list("officer_id", flat=True)) == {newcomer.pk}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_run_killed_halfway_leaves_nothing_and_the_next_run_finishes():
+    import time
+
+    from django.db import OperationalError, transaction
+
+    from visits.schedule.services import task_raise
+
+    fresh = _customer()
+    waiting, _ = task_raise(customer=_customer(), reason="manual",
+                            due_on=datetime.date(2026, 11, 1))
+    failures = []
+
+    def run():
+        try:
+            plan(today=TODAY)
+        except OperationalError as exc:  # the backend was terminated under it
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # Hold the one task the last step (marking overdue) must update: the run does every
+        # earlier step, then waits here, and is killed as a dying worker would be.
+        RevisitTask.objects.select_for_update().get(pk=waiting.pk)
+        worker = threading.Thread(target=run)
+        worker.start()
+        pid = None
+        for _attempt in range(100):
+            with connection.cursor() as cursor:
+                # The activity view is read once per transaction unless told to look again.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                               " AND datname = current_database()"
+                               " AND query LIKE '%%overdue_since = %%'")
+                row = cursor.fetchone()
+            if row:
+                pid = row[0]
+                break
+            time.sleep(0.05)
+        assert pid, "the run never reached its last step"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        worker.join(10)
+    assert failures
+    assert not RevisitTask.objects.filter(customer=fresh).exists()
+    died = PlannerRun.objects.get()
+    assert died.finished_at is None
+    result = plan(today=TODAY)
+    assert result.created == 2 and result.overdue == 3
+    assert RevisitTask.objects.filter(customer=fresh, reason="periodic", status="open").exists()
