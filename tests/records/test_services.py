@@ -115,3 +115,22 @@ def test_officers_hear_how_many_subjects_are_due(officer, officer_b):
     note = Notification.objects.get(recipient=officer)
     assert note.kind == "records.due" and note.params == {"n": 1}  # the legal representative
     assert not Notification.objects.filter(recipient=officer_b).exists()
+
+
+def test_a_plugged_in_provider_checks_the_subjects_due(settings, officer, officer_b):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.RECORDS_PROVIDER = "tests.records.fake_provider.StaticProvider"
+    customer, _person = company_with_controller(officer)
+    other, _ = company_with_controller(officer_b, n=2)
+    out = StringIO()
+    call_command("record_checks_fetch", "--as", officer.username, stdout=out)
+    assert "1 checks recorded, 1 subjects without an answer" in out.getvalue()
+    check = RecordCheck.objects.get()
+    assert (check.customer, check.source, check.checked_by) == (customer, "provider", officer)
+    assert check.findings.get().kind == "newly_dishonest"
+    assert not RecordCheck.objects.filter(customer=other).exists()
+    call_command("record_checks_fetch", "--as", officer.username, stdout=StringIO())
+    assert RecordCheck.objects.count() == 1  # the same answer is not recorded twice
