@@ -213,3 +213,35 @@ def customer_xlsx_response(*, customer: Customer, user) -> HttpResponse:
         sheet = book.create_sheet(title)
         _write(sheet, table.headers, table.rows, [18] * len(table.headers))
     return _response(book, f"sheet-{customer.pk}.xlsx")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def customer_pdf_response(*, customer: Customer, user) -> HttpResponse:
+    """The information sheet printed: the same tables as the workbook, one after another."""
+    from loanwatch.core import pdf
+
+    title = _("Post-loan management information sheet")
+    story = [pdf.para(title, "title"), pdf.para(customer.name, "heading"),
+             pdf.para(_("Printed %(when)s by %(user)s") % {
+                 "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "user": user},
+                 "small"), pdf.spacer()]
+    for table in customer_sheet_tables(customer=customer, user=user):
+        story.append(pdf.para(table.title, "heading"))
+        if not table.rows:
+            story.append(pdf.para(_("None recorded."), "small"))
+            continue
+        width = pdf.CONTENT_WIDTH / len(table.headers)
+        story.append(pdf.table([table.headers, *[[_cell(v) for v in row] for row in table.rows]],
+                               [width] * len(table.headers)))
+    body = pdf.render(story, title=f"{title} · {customer.name}",
+                      footer=f"LoanWatch · {customer.name} · {customer.identifier}")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sheet-{customer.pk}.pdf"'
+    return response

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.customer_detail, name="customer_detail"),
     path("<int:pk>/edit/", views.customer_edit, name="customer_edit"),
     path("<int:pk>/sheet.xlsx", views.customer_sheet_export, name="customer_sheet_export"),
+    path("<int:pk>/sheet.pdf", views.customer_sheet_pdf, name="customer_sheet_pdf"),
     path("<int:pk>/persons/new/", views.relation_add, name="relation_add"),
     path("<int:pk>/loans/new/", views.loan_create, name="loan_create"),
     path("<int:pk>/collateral/new/", views.collateral_create, name="collateral_create"),

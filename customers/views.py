@@ -162,6 +162,13 @@ def customer_sheet_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
+def customer_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The information sheet printed to PDF (Chinese text set in the reader's own font)."""
+    customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)
+    return ledger.customer_pdf_response(customer=customer, user=request.user)
+
+
+@role_required(*ALL_ROLES)
 def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     form = forms.RelationForm(request.POST or None)

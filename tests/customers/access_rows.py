@@ -67,6 +67,7 @@ CUSTOMER_ROWS: list[Row] = [
         method="post"),
     Row("customers:customer_detail", scoped(), build=_customer),
     Row("customers:customer_sheet_export", scoped(), build=_customer),
+    Row("customers:customer_sheet_pdf", scoped(), build=_customer),
     Row("customers:customer_edit", scoped(), build=_customer),
     Row("customers:relation_add", scoped(), build=_customer),
     Row("customers:loan_create", scoped(), build=_customer),

@@ -103,3 +103,16 @@ def test_another_officers_sheet_is_not_found(officer_client, officer_b):
     theirs = CustomerFactory(officer=officer_b)
     url = reverse("customers:customer_sheet_export", args=[theirs.pk])
     assert officer_client.get(url).status_code == 404
+
+
+def test_sheet_prints_to_pdf_with_the_chinese_name(officer_client, officer):
+    from pypdf import PdfReader
+
+    customer = CustomerFactory(officer=officer, name="打印测试机械有限公司")
+    LoanFactory(customer=customer, contract_number="PDF-1")
+    response = officer_client.get(reverse("customers:customer_sheet_pdf", args=[customer.pk]),
+                                  HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "打印测试机械有限公司" in text and "PDF-1" in text
+    assert "客户贷后管理信息表" in text
