@@ -42,3 +42,31 @@ def test_the_pdf_page_serves_a_pdf(officer, officer_client):
     response = officer_client.get(f"/reports/{report.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_full_report_fits_two_pages(officer, supervisor):
+    """A heavy but realistic report: a dozen risk points, five measures, three loans, a return
+    and a resubmission."""
+    from customers.models import Classification
+    from tests.customers.factories import LoanFactory
+
+    customer = CustomerFactory(officer=officer)
+    loans = [LoanFactory(customer=customer) for _ in range(3)]
+    points = [{"category": "finance", "severity": "warning",
+               "text": f"第{i}项：应收账款周转天数由六十天延长至一百二十天，"
+                       "回款明显放缓，需持续关注"}
+              for i in range(12)]
+    report = submitted_report(
+        officer=officer, customer=customer, points=points, warning_level="red",
+        assessment="企业经营出现明显困难。" * 20,
+        classifications={loan.pk: Classification.SUBSTANDARD for loan in loans},
+        measures=[{"measure": measure(code), "note": "限期落实并报告进展"}
+                  for code in ("more_visits", "more_security", "reduce_line", "collection",
+                               "restructure")])
+    services.report_decide(report=report, acting_user=supervisor, decision="return",
+                           comment="请补充担保人代偿能力分析")
+    services.report_submit(report=report, acting_user=officer)
+    with translation.override("zh-hans"):
+        pages, text = _text(report_pdf(report=report_get_for_user(user=officer, pk=report.pk)))
+    assert pages <= 2
+    assert "第11项" in text and "请补充担保人代偿能力分析" in text
