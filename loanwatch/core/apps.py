@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "loanwatch.core"
     label = "core"
     verbose_name = _("System")
+
+    def ready(self) -> None:
+        from . import worker_signals  # noqa: F401  (connects the worker's heartbeat)

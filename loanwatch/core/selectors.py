@@ -92,10 +92,18 @@ def admin_home(*, user) -> dict:
         "teams": teams,
         "user_count": User.objects.filter(is_active=True).count(),
         "last_beat": heartbeat_last(name="beat"),
+        "last_worker": heartbeat_last(name="worker"),
+        "last_planner_run": _last_planner_run(),
         "broker_up": broker_available(),
         "queue_length": broker_queue_length(),
         "portfolio": portfolio_summary(user=user),
     }
+
+
+def _last_planner_run():
+    from visits.schedule.models import PlannerRun
+
+    return PlannerRun.objects.order_by("-started_at").first()
 
 
 def notifications_for(*, user):

@@ -110,3 +110,12 @@ def test_beat_schedule_declares_the_tick():
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "loanwatch.core.tasks.beat_tick" in tasks
+
+
+def test_a_worker_running_a_task_records_its_own_heartbeat(celery_worker, admin_client_):
+    """The admin home tells "beat stopped" from "no worker": any task a worker runs counts."""
+    Heartbeat.objects.filter(name="worker").delete()
+    beat_tick.delay().get(timeout=20)
+    assert _wait_for(lambda: Heartbeat.objects.filter(name="worker").exists())
+    page = admin_client_.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Worker last active" in page and "Last planner run" in page
