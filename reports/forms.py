@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Classification, RiskGroup, RiskSignal
@@ -51,6 +52,12 @@ class MeasureForm(forms.Form):
     due_on = forms.DateField(label=_("due date"), required=False,
                              widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, keep=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A measure retired after the draft chose it stays choosable on that draft.
+        self.fields["measure"].queryset = Measure.objects.filter(
+            Q(active=True) | Q(pk__in=list(keep)))
 
 
 PointFormSet = forms.formset_factory(PointForm, extra=2, can_delete=True)

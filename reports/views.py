@@ -75,10 +75,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.may_edit(user=request.user, report=report):
         raise PermissionDenied
     loans = selectors.loans_for_report(customer=report.customer)
+    keep = {"keep": [m.measure_id for m in report.measures.all()]}
     if request.method == "POST":
         form = forms.ReportForm(request.POST, loans=loans)
         points = forms.PointFormSet(request.POST, prefix="points")
-        measures = forms.MeasureFormSet(request.POST, prefix="measures")
+        measures = forms.MeasureFormSet(request.POST, prefix="measures", form_kwargs=keep)
         if form.is_valid() and points.is_valid() and measures.is_valid():
             try:
                 with transaction.atomic():
@@ -111,7 +112,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         points = forms.PointFormSet(prefix="points", initial=[
             {"id": p.pk, "category": p.category, "severity": p.severity, "text": p.text}
             for p in report.points.all()])
-        measures = forms.MeasureFormSet(prefix="measures", initial=[
+        measures = forms.MeasureFormSet(prefix="measures", form_kwargs=keep, initial=[
             {"measure": m.measure, "due_on": m.due_on, "note": m.note}
             for m in report.measures.all()])
     return render(request, "reports/report_form.html",

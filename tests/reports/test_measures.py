@@ -42,3 +42,14 @@ def test_codes_are_unique(admin_user):
 def test_a_supervisor_cannot_change_the_catalogue(supervisor):
     with pytest.raises(PermissionDenied):
         services.measure_save(acting_user=supervisor, data=DATA)
+
+
+def test_a_draft_keeps_a_measure_retired_after_it_was_chosen(officer, officer_client):
+    from .factories import draft_report, measure
+
+    report = draft_report(officer=officer, measures=[{"measure": measure("restructure")}])
+    Measure.objects.filter(code="restructure").update(active=False)
+    page = officer_client.get(reverse("reports:report_edit", kwargs={"pk": report.pk}))
+    form = page.context["measures"].forms[0]
+    assert measure("restructure") in form.fields["measure"].queryset
+    assert measure("restructure") not in MeasureForm().fields["measure"].queryset
