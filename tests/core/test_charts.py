@@ -90,7 +90,8 @@ def test_csv_holds_the_same_numbers_for_a_spreadsheet(officer_client, book):
 
 def test_dashboard_lists_every_chart_and_an_unknown_one_is_not_found(officer_client):
     page = officer_client.get(reverse("core:dashboard")).content.decode()
-    for key in ("risk-groups", "classifications", "classification-migration"):
+    for key in ("risk-groups", "classifications", "classification-migration", "warnings",
+                "on-time-by-month", "on-time-by-officer", "overdue-by-week"):
         assert f'id="chart-{key}"' in page
     assert officer_client.get(reverse("core:chart_json", args=["nothing"])).status_code == 404
 
@@ -106,7 +107,59 @@ def test_chart_queries_do_not_grow_with_the_book(officer_client, officer,
 
     LoanFactory(customer=CustomerFactory(officer=officer))
     small = {key: count(key) for key in ("risk-groups", "classifications",
-                                         "classification-migration")}
+                                         "classification-migration", "warnings",
+                                         "on-time-by-month", "on-time-by-officer",
+                                         "overdue-by-week")}
     for _ in range(20):
         LoanFactory(customer=CustomerFactory(officer=officer))
     assert {key: count(key) for key in small} == small
+
+
+def test_on_time_rate_counts_visits_made_by_the_due_date(officer_client, officer, officer_b):
+    from visits.schedule.models import RevisitTask
+
+    now = timezone.now()
+    due = timezone.localdate()
+    for owner, closed_days_after_due in ((officer, -3), (officer, 4), (officer_b, -1)):
+        RevisitTask.objects.create(
+            customer=CustomerFactory(officer=owner), officer=owner, reason="manual",
+            due_on=due - datetime.timedelta(days=closed_days_after_due), status="done",
+            closed_at=now)
+    by_month = _json(officer_client, "on-time-by-month")
+    this_month = timezone.localdate().strftime("%Y-%m")
+    assert _series(by_month, "visited by the due date (%)")[this_month] == 50.0
+    assert _series(by_month, "tasks closed by a visit")[this_month] == 2
+    by_officer = _json(officer_client, "on-time-by-officer")
+    assert list(_series(by_officer, "tasks closed by a visit").values()) == [2]
+
+
+def test_overdue_tasks_are_counted_at_each_week_end(officer_client, officer):
+    from visits.schedule.models import RevisitTask
+
+    today = timezone.localdate()
+    task = RevisitTask.objects.create(customer=CustomerFactory(officer=officer), officer=officer,
+                                      reason="manual", due_on=today - datetime.timedelta(days=3))
+    RevisitTask.objects.filter(pk=task.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=30))
+    figures = _json(officer_client, "overdue-by-week")
+    values = _series(figures, "overdue tasks")
+    assert len(values) == 26 and list(values.values())[-1] == 1
+    assert list(values.values())[0] == 0  # half a year ago it did not exist
+
+
+def test_warnings_count_approved_reports_by_level(officer_client, officer, officer_b,
+                                                  supervisor):
+    from reports.models import RiskReport
+
+    for owner, status, level in ((officer, "approved", "red"), (officer, "approved", "red"),
+                                 (officer, "approved", "yellow"), (officer, "draft", "red"),
+                                 (officer_b, "approved", "red")):
+        RiskReport.objects.create(
+            customer=CustomerFactory(officer=owner), author=owner, status=status,
+            warning_level=level, submitted_at=timezone.now(),
+            decided_at=timezone.now() if status == "approved" else None,
+            decided_by=supervisor if status == "approved" else None)
+    figures = _json(officer_client, "warnings")
+    this_month = timezone.localdate().strftime("%Y-%m")
+    assert _series(figures, "red")[this_month] == 2
+    assert _series(figures, "yellow")[this_month] == 1
