@@ -137,3 +137,19 @@ def test_starting_from_the_customer_offers_the_submitted_visits(officer, officer
     assert reverse("reports:report_start_from_visit", kwargs={"visit_pk": visit.pk}) in page
     officer_client.post(reverse("reports:report_start", kwargs={"customer_pk": customer.pk}))
     assert RiskReport.objects.get(customer=customer).visit is None
+
+
+def test_the_supervisor_home_counts_the_reports_awaiting_them(officer, supervisor,
+                                                             supervisor_b):
+    import re
+
+    submitted_report(officer=officer)
+    submitted_report(officer=officer)
+
+    def waiting(user) -> int:
+        page = _client(user).get(reverse("core:home")).content.decode()
+        card = page.split('id="report-queue-card"')[1]
+        return int(re.search(r'fs-3 fw-semibold">(\d+)<', card).group(1))
+
+    assert waiting(supervisor) == 2
+    assert waiting(supervisor_b) == 0
