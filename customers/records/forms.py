@@ -16,7 +16,7 @@ ENTRY_ROWS_EXTRA = 2
 
 class CheckForm(forms.Form):
     checked_on = forms.DateField(label=_("checked on"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     licence_status = forms.ChoiceField(label=_("business licence"), required=False,
                                        choices=[("", "—"), *LicenceStatus.choices])
     annual_report_year = forms.IntegerField(label=_("latest annual report filed for year"),
@@ -41,13 +41,16 @@ class CheckForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("type"), choices=RecordEntry.Kind.choices)
+    # The browser always sends the select's first choice; as the initial value it leaves an
+    # empty row unchanged, so that the spare rows never block a save.
+    kind = forms.ChoiceField(label=_("type"), choices=RecordEntry.Kind.choices,
+                             initial=RecordEntry.Kind.ENFORCEMENT)
     case_number = forms.CharField(label=_("case number"), max_length=60)
     court = forms.CharField(label=_("court"), max_length=100, required=False)
     amount = forms.DecimalField(label=_("amount (CNY)"), max_digits=16, decimal_places=2,
                                 min_value=0, required=False)
     filed_on = forms.DateField(label=_("filing date"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     closed = forms.BooleanField(label=_("closed"), required=False)
 
 

@@ -36,6 +36,8 @@ def _entry_post(subject_key: str, on: date, entries: list[dict], **fields) -> di
             "entries-MIN_NUM_FORMS": "0", "entries-MAX_NUM_FORMS": "1000"}
     for i, entry in enumerate(entries):
         data.update({f"entries-{i}-{k}": v for k, v in entry.items()})
+    # The spare row as a browser sends it: the type select always has a value.
+    data[f"entries-{len(entries)}-kind"] = "enforcement"
     return data
 
 
