@@ -80,8 +80,9 @@ def compare(*, previous: CheckData | None, current: CheckData,
                 findings.append(FindingData(finding, finding in SERIOUS, _case_params(entry),
                                             number))
     old_status = previous.licence_status if previous else ""
+    # From an unknown status only a revoked or cancelled licence is news.
     if current.licence_status and old_status != current.licence_status and (
-            previous is not None or current.licence_status in SERIOUS_LICENCE):
+            old_status or current.licence_status in SERIOUS_LICENCE):
         findings.append(FindingData(
             FindingKind.LICENCE_CHANGED, current.licence_status in SERIOUS_LICENCE,
             {"old": old_status, "new": current.licence_status}, current.licence_status))

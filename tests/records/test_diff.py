@@ -49,6 +49,10 @@ def test_licence_status_changes():
     assert _kinds(BASE, _later(licence_status="revoked")) == [("licence_changed", True)]
     assert _kinds(BASE, _later(licence_status="cancelled")) == [("licence_changed", True)]
     assert _kinds(BASE, _later(licence_status="other")) == [("licence_changed", False)]
+    unknown = _later(licence_status="")
+    assert _kinds(unknown, _later(checked_on=date(2026, 5, 1))) == []
+    assert _kinds(unknown, _later(checked_on=date(2026, 5, 1), licence_status="revoked")) == [
+        ("licence_changed", True)]
 
 
 def test_annual_report_missing_only_after_30_june_and_only_once():
