@@ -153,3 +153,15 @@ def test_the_supervisor_home_counts_the_reports_awaiting_them(officer, superviso
 
     assert waiting(supervisor) == 2
     assert waiting(supervisor_b) == 0
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_sheet_section_costs_one_query(officer, size, django_assert_num_queries):
+    from reports.sections import reports_section
+
+    customer = CustomerFactory(officer=officer)
+    for _ in range(size):
+        draft_report(officer=officer, customer=customer)
+    with django_assert_num_queries(1):
+        context = reports_section(customer=customer, user=officer)
+        assert [str(r.author) for r in context["reports"]] == [str(officer)] * size
