@@ -106,9 +106,14 @@ def finding_message(kind: str, params: dict) -> str:
     params = params or {}
     case = params.get("case", "")
     if kind == FindingKind.NEW_CASE:
-        return _("New enforcement case %(case)s %(court)s, %(amount)s CNY") % {
-            "case": case, "court": params.get("court", ""),
-            "amount": params.get("amount") or "—"}
+        details = [params.get("court", "")]
+        if params.get("amount"):
+            details.append(_("%(amount)s CNY") % {"amount": params["amount"]})
+        details = [d for d in details if d]
+        if not details:
+            return _("New enforcement case %(case)s") % {"case": case}
+        return _("New enforcement case %(case)s (%(details)s)") % {
+            "case": case, "details": ", ".join(details)}
     if kind == FindingKind.CASE_CLOSED:
         return _("Enforcement case %(case)s closed") % {"case": case}
     if kind == FindingKind.NEWLY_DISHONEST:

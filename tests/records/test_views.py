@@ -201,3 +201,25 @@ def test_every_record_page_is_all_chinese(officer, admin_user):
         assert not words, (url, sorted(words))
     assert "新增被执行案件 K-1" in _visible_text(officer_client.get(
         reverse("customers:customer_detail", args=[customer.pk])).content.decode())
+
+
+def test_the_ledger_and_the_workbook_carry_the_checks(officer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.customers.factories import LoanFactory
+
+    customer, _person = company_with_controller(officer)
+    LoanFactory(customer=customer)
+    services.check_record(subject=subject(customer), data=reading(date(2026, 10, 1), "L-1"),
+                          source="manual", acting_user=officer)
+    client = _client(officer)
+    ledger = load_workbook(BytesIO(client.get(reverse("customers:ledger_export")).content))
+    header, row = list(ledger.active.iter_rows(values_only=True))[:2]
+    assert row[header.index("last record check")].date() == date(2026, 10, 1)
+    book = load_workbook(BytesIO(client.get(
+        reverse("customers:customer_sheet_export", args=[customer.pk])).content))
+    rows = list(book["Record checks"].iter_rows(values_only=True))
+    assert rows[0] == ("checked on", "subject", "source", "findings")
+    assert rows[1][1] == customer.name and "New enforcement case L-1" in rows[1][3]

@@ -1,0 +1,31 @@
+"""Record checks in the post-loan ledger and the customer's workbook (customers/ledger.py finds
+this module by name)."""
+
+from __future__ import annotations
+
+from django.db.models import Max, OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customers.ledger import LedgerColumn, SheetTable
+
+from .models import RecordCheck
+from .selectors import checks_of_customer
+
+_last_check = Subquery(
+    RecordCheck.objects.filter(customer=OuterRef("customer_id"), person__isnull=True)
+    .order_by().values("customer").annotate(last=Max("checked_on")).values("last"))
+
+LOAN_COLUMNS = [
+    LedgerColumn(key="ledger_last_record_check", header=gettext_lazy("last record check"),
+                 expression=_last_check, width=12),
+]
+
+
+def sheet_tables(*, customer, user) -> list[SheetTable]:
+    return [SheetTable(
+        title=_("Record checks"),
+        headers=[_("checked on"), _("subject"), _("source"), _("findings")],
+        rows=[[c.checked_on, c.subject_name, c.get_source_display(),
+               "; ".join(f.message for f in c.findings.all())]
+              for c in checks_of_customer(customer=customer)])]
