@@ -269,3 +269,18 @@ def test_a_follow_up_is_done_once(officer, supervisor):
     assert item.done_at is not None and item.done_by == officer
     with pytest.raises(ValidationError):
         services.follow_up_done(item=item, acting_user=supervisor)
+
+
+def test_the_supervisor_is_mailed_in_their_language(officer, supervisor):
+    from django.core import mail
+
+    from loanwatch.core.services import notification_email
+
+    supervisor.language = "zh-hans"
+    supervisor.save()
+    report = submitted_report(officer=officer)
+    waiting = Notification.objects.get(kind="reports.awaiting", recipient=supervisor)
+    assert notification_email(notification_id=waiting.pk) is True
+    assert report.customer.name in mail.outbox[0].subject
+    assert "待您审批" in mail.outbox[0].subject
+    assert f"/reports/{report.pk}/" in mail.outbox[0].body
