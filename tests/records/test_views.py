@@ -223,3 +223,19 @@ def test_the_ledger_and_the_workbook_carry_the_checks(officer):
     rows = list(book["Record checks"].iter_rows(values_only=True))
     assert rows[0] == ("checked on", "subject", "source", "findings")
     assert rows[1][1] == customer.name and "New enforcement case L-1" in rows[1][3]
+
+
+def test_an_individual_customer_is_checked_without_licence_or_annual_report(officer):
+    from tests.customers.factories import IndividualFactory
+
+    person = IndividualFactory(officer=officer)
+    client = _client(officer)
+    url = reverse("records:check_create", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert "id_licence_status" not in page and "id_annual_report_year" not in page
+    response = client.post(url, _entry_post(f"c{person.pk}", date(2026, 10, 1), [
+        {"kind": "restriction", "case_number": "XG-1"}]))
+    assert response.status_code == 302
+    check = RecordCheck.objects.get(customer=person)
+    assert (check.licence_status, check.annual_report_year) == ("", None)
+    assert [f.kind for f in check.findings.all()] == ["new_restriction"]
