@@ -246,3 +246,17 @@ def test_a_run_killed_halfway_leaves_nothing_and_the_next_run_finishes():
     result = plan(today=TODAY)
     assert result.created == 2 and result.overdue == 3
     assert RevisitTask.objects.filter(customer=fresh, reason="periodic", status="open").exists()
+
+
+def test_the_planners_changes_are_in_the_audit_trail():
+    from visits.schedule.models import RevisitTaskEvent
+    from visits.schedule.services import task_raise
+
+    customer = _customer()
+    plan(today=TODAY)
+    task = _periodic(customer)
+    assert list(RevisitTaskEvent.objects.filter(pgh_obj=task).values_list(
+        "pgh_label", "overdue_since")) == [("insert", None), ("update", TODAY)]
+    # Writes after the run, in the same transaction, are recorded by the triggers again.
+    manual, _ = task_raise(customer=customer, reason="manual", due_on=TODAY)
+    assert RevisitTaskEvent.objects.filter(pgh_obj=manual, pgh_label="insert").exists()
