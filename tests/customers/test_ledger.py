@@ -41,6 +41,11 @@ def test_ledger_lists_the_users_loans_with_visit_and_due_date(officer_client, of
                          status=Visit.Status.SUBMITTED, submitted_at=timezone.now(),
                          submitted_by=officer)
     Visit.objects.create(customer=mine, officer=officer, visited_on=datetime.date(2026, 11, 1))
+    from reports.models import RiskReport
+
+    RiskReport.objects.create(customer=mine, author=officer, status="submitted",
+                              warning_level="yellow", submitted_at=timezone.now())
+    RiskReport.objects.create(customer=mine, author=officer, warning_level="red")  # a draft
     due = timezone.localdate() - datetime.timedelta(days=4)
     RevisitTask.objects.create(customer=mine, officer=officer, due_on=due,
                                reason=RevisitTask.Reason.PERIODIC)
@@ -56,6 +61,8 @@ def test_ledger_lists_the_users_loans_with_visit_and_due_date(officer_client, of
     assert row[header.index("last visit")].date() == datetime.date(2026, 9, 1)
     assert row[header.index("next visit due")].date() == due
     assert row[header.index("days overdue")] == 4
+    assert row[header.index("latest warning")] == "yellow"
+    assert row[header.index("warning status")] == "awaiting decision"
 
 
 def test_ledger_headers_follow_the_users_language(officer_client, officer):
@@ -93,7 +100,7 @@ def test_sheet_workbook_has_every_section(officer_client, officer):
                                   HTTP_ACCEPT_LANGUAGE="en")
     book = load_workbook(BytesIO(response.content))
     assert {"Identity", "Loans", "Collateral", "Guarantees", "Visits",
-            "Revisit tasks"} <= set(book.sheetnames)
+            "Revisit tasks", "Risk reports"} <= set(book.sheetnames)
     assert ["name", "工作簿公司"] in [list(r) for r in book["Identity"].iter_rows(
         values_only=True)]
     assert "BOOK-1" in [r[0] for r in book["Loans"].iter_rows(values_only=True)]
