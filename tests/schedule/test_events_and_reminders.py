@@ -268,3 +268,23 @@ def test_supervisors_see_their_team_and_admins_the_bank(supervisor_client, admin
     assert "甲队客户有限公司" in bank_page and "乙队客户有限公司" in bank_page
     only_b = admin_client_.get(reverse("schedule:plan") + f"?officer={officer_b.pk}")
     assert "甲队客户有限公司" not in only_b.content.decode()
+
+
+@pytest.mark.parametrize("value", ["", "-1", "abc", "9" * 40, "<script>x</script>", "\x00"])
+def test_hostile_answers_are_refused_with_nothing_written(supervisor_client, admin_client_,
+                                                          value):
+    response = supervisor_client.post(reverse("schedule:event_create"), {
+        "kind": value, "title": value, "target": "hand", "customers": value,
+        "due_within_days": value})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not RiskEvent.objects.exists()
+    response = admin_client_.post(reverse("schedule:policy"), {
+        "first_check_days": value, "reminder_days_before": value,
+        "risk_event_due_days": value, "high_risk_industry_cap_days": value})
+    assert response.status_code == 200 and response.context["form"].errors
+    groups = RiskGroup.objects.count()
+    response = admin_client_.post(reverse("schedule:risk_group_create"), {
+        "code": value, "name_zh": value, "name_en": value, "order": value, "colour": value,
+        "default_interval_days": value})
+    assert response.status_code == 200
+    assert RiskGroup.objects.count() == groups
