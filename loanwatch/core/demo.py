@@ -83,6 +83,6 @@ def _feature_loaders() -> list:
 
     return [
         import_module(f"{app}.demo").load
-        for app in ("customers", "visits", "reports")
+        for app in ("customers", "visits", "visits.schedule", "reports")
         if find_spec(f"{app}.demo") is not None
     ]
