@@ -24,7 +24,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-# (user, path, name). Features add their main pages here.
+# (user, path, name). Features add their main pages here; {customer}, {visit} and {report}
+# name demo records (see _demo_ids).
 PAGES = [
     (None, "/accounts/login/", "login"),
     ("officer1", "/", "officer-home"),
@@ -32,9 +33,39 @@ PAGES = [
     ("admin", "/", "admin-home"),
     ("admin", "/accounts/users/", "admin-users"),
     ("officer1", "/customers/", "officer-customers"),
+    ("officer1", "/customers/{customer}/", "officer-customer-sheet"),
+    ("officer1", "/records/due/", "officer-record-checks-due"),
+    ("officer1", "/visits/{visit}/", "officer-visit"),
+    ("officer1", "/visits/drafts/", "officer-visit-drafts"),
+    ("officer1", "/schedule/", "officer-plan"),
     ("supervisor1", "/customers/", "supervisor-customers"),
-    ("officer1", "/visits/", "officer-visits"),
+    ("supervisor1", "/reports/", "supervisor-approval-queue"),
+    ("supervisor1", "/reports/{report}/", "supervisor-report"),
+    ("supervisor1", "/dashboard/", "supervisor-charts"),
+    ("admin", "/schedule/policy/", "admin-revisit-policy"),
 ]
+
+DEMO_IDS = """
+import json
+from customers.models import Customer
+from reports.models import RiskReport
+from visits.models import Visit
+visit = Visit.objects.filter(officer__username="officer1", status="submitted").first()
+report = (RiskReport.objects.filter(customer__team__code="BJ-HD").exclude(status="draft")
+          .first())
+print(json.dumps({"customer": visit.customer_id if visit else
+                  Customer.objects.filter(officer__username="officer1").first().pk,
+                  "visit": visit.pk if visit else 0, "report": report.pk if report else 0}))
+"""
+
+
+def _demo_ids(py: str, env: dict) -> dict:
+    """The demo records the screenshots show, found in the database the server will use."""
+    import json
+
+    out = subprocess.run([py, "manage.py", "shell", "-c", DEMO_IDS], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _free_port() -> int:
@@ -52,6 +83,7 @@ def main() -> int:
     env = {**os.environ, "DEBUG": "true"}
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "manage.py", "demo_data"], cwd=ROOT, env=env, check=True)
+    ids = _demo_ids(py, env)
     port = _free_port()
     server = subprocess.Popen([py, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -86,7 +118,7 @@ def main() -> int:
                                 page.wait_for_load_state()
                             contexts[user] = page
                         page = contexts[user]
-                        response = page.goto(f"{base}{path}")
+                        response = page.goto(f"{base}{path.format(**ids)}")
                         if response is None or response.status == 404:
                             continue  # a page of a feature this checkout does not have yet
                         target = OUT / f"{name}-{view}-{lang}.png"
