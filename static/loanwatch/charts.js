@@ -36,6 +36,9 @@
     var canvas = card.querySelector("canvas");
     if (!canvas || typeof Chart === "undefined") { return; }
     if (canvas.chart) { canvas.chart.destroy(); }
+    // Two series are two measures (a count and an amount, a rate and a count): each gets its
+    // own axis. More series are one measure split by category (warning levels): one axis.
+    var dual = figures.series.length === 2;
     canvas.chart = new Chart(canvas, {
       type: card.dataset.kind === "line" ? "line" : "bar",
       data: {
@@ -44,19 +47,15 @@
           return { label: series.label, data: series.values,
                    backgroundColor: COLOURS[index % COLOURS.length],
                    borderColor: COLOURS[index % COLOURS.length],
-                   // Each series on its own axis: counts and money differ by orders of size.
-                   yAxisID: index === 0 ? "y" : "y" + index };
+                   yAxisID: dual && index === 1 ? "y1" : "y" };
         })
       },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        scales: figures.series.reduce(function (scales, series, index) {
-          scales[index === 0 ? "y" : "y" + index] = {
-            beginAtZero: true, position: index === 0 ? "left" : "right",
-            grid: { drawOnChartArea: index === 0 }
-          };
-          return scales;
-        }, {})
+        scales: dual ? {
+          y: { beginAtZero: true, position: "left" },
+          y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } }
+        } : { y: { beginAtZero: true } }
       }
     });
   }
