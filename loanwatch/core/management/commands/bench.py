@@ -7,6 +7,10 @@ environment names; a small asynchronous client, which leaves the CPU to the serv
 page as a demo user of the right role. For each item the table gives queries per request, p50 and
 p95 latency and the ratio of its p50 to the floor's: `/ping`, a view that runs no query, served by
 the same server. Results also go to a JSON file. Timings are reported, never asserted.
+
+The revisit planner is measured over the whole portfolio against its own floor, the statements it
+issues replayed directly (see `bench_planner`), after the server has stopped. `--only planner`
+(or pages, writes; repeatable) runs part of the benchmark.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from loanwatch.accounts.models import User
-from loanwatch.core import demo
+from loanwatch.core import bench_planner, demo
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
 # Features add their key pages here.
@@ -70,6 +74,9 @@ def _bench_users() -> dict[str, str]:
     return users
 
 
+PARTS = ("pages", "writes", "planner")
+
+
 @dataclass
 class Result:
     item: str
@@ -80,6 +87,8 @@ class Result:
     p50_ms: float
     p95_ms: float
     ratio_to_floor: float = 0.0
+    # The item this one is compared with; the pages' floor unless named.
+    floor: str = ITEMS[0][0]
 
 
 def _free_port() -> int:
@@ -135,14 +144,56 @@ class Command(BaseCommand):
         parser.add_argument("--writers", type=int, default=4,
                             help="officers submitting visits at once (0: no write load)")
         parser.add_argument("--write-seconds", type=float, default=20)
+        parser.add_argument("--planner-rounds", type=int, default=3,
+                            help="whole-portfolio planner runs (and floor replays) to time")
+        parser.add_argument("--only", action="append", choices=PARTS,
+                            help="run only this part (repeatable); default: all")
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
-               writers: int, write_seconds: float, **options) -> None:
+               writers: int, write_seconds: float, planner_rounds: int,
+               only: list[str] | None, **options) -> None:
+        parts = set(only or PARTS)
         demo.load()
+        results: list[Result] = []
+        writes = None
+        if parts & {"pages", "writes"}:
+            results, writes = self._serve(
+                requests=requests, concurrency=concurrency, workers=workers,
+                writers=writers if "writes" in parts else 0, write_seconds=write_seconds,
+                pages="pages" in parts)
+        planner = None
+        if "planner" in parts and planner_rounds > 0:
+            planner = self._planner(planner_rounds)
+            results += planner[1]
+        by_item = {result.item: result for result in results}
+        for result in results:
+            floor = by_item.get(result.floor)
+            if floor:
+                result.ratio_to_floor = round(result.p50_ms / (floor.p50_ms or 1e-9), 2)
+        self._print(results)
+        if planner:
+            self._print_planner(planner[0])
+        if writes:
+            self._print_writes(writes, by_item[ITEMS[0][0]].p50_ms or 1e-9)
+        target = Path(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({
+            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "requests": requests, "concurrency": concurrency, "workers": workers,
+            "results": [asdict(r) for r in results],
+            "visit_submissions": writes,
+            "planner": asdict(planner[0]) if planner else None,
+        }, indent=2, ensure_ascii=False))
+        self.stdout.write(f"\nresults written to {target}")
+
+    def _serve(self, *, requests: int, concurrency: int, workers: int, writers: int,
+               write_seconds: float, pages: bool) -> tuple[list[Result], dict | None]:
+        """The pages (or only the floor, to compare the write load with) and the write load,
+        against a gunicorn server started for the purpose."""
         users = _bench_users()
         places = self._places(User.objects.get(username=users["officer"]))
         items = [(label, users.get(role), path.format(**places))
-                 for label, role, path in ITEMS
+                 for label, role, path in (ITEMS if pages else ITEMS[:1])
                  if all(places.get(name) for name in ("customer", "visit", "draft")
                         if "{" + name + "}" in path)]
         self.stdout.write(f"as: {', '.join(f'{r} {u}' for r, u in users.items())}")
@@ -175,21 +226,39 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait()
-        floor = results[0].p50_ms or 1e-9
-        for result in results:
-            result.ratio_to_floor = round(result.p50_ms / floor, 2)
-        self._print(results)
-        if writes:
-            self._print_writes(writes, floor)
-        target = Path(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({
-            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-            "requests": requests, "concurrency": concurrency, "workers": workers,
-            "results": [asdict(r) for r in results],
-            "visit_submissions": writes,
-        }, indent=2, ensure_ascii=False))
-        self.stdout.write(f"\nresults written to {target}")
+        return results, writes
+
+    def _planner(self, rounds: int) -> tuple[bench_planner.PlannerBench, list[Result]]:
+        """The whole-portfolio planner (a run with work to do, then an idempotent second run),
+        each against its floor: the same statements replayed directly."""
+        self.stdout.write(f"planner: {rounds} rounds over the whole portfolio…")
+        bench = bench_planner.run(rounds=rounds)
+        results = []
+        for label, floor_label, statements, ms, floor_ms in (
+            ("planner: whole portfolio", "planner floor: its SQL", bench.statements,
+             bench.planner_ms, bench.floor_ms),
+            ("planner: second run", "planner floor: 2nd run's SQL", bench.second_statements,
+             bench.second_planner_ms, bench.second_floor_ms),
+        ):
+            results.append(Result(
+                item=floor_label, path="plan_revisits statements, replayed",
+                queries=statements, requests=len(floor_ms), errors=0,
+                p50_ms=bench_planner.p50(floor_ms), p95_ms=bench_planner.p95(floor_ms),
+                floor=floor_label))
+            results.append(Result(
+                item=label, path="plan_revisits", queries=statements, requests=len(ms),
+                errors=0, p50_ms=bench_planner.p50(ms), p95_ms=bench_planner.p95(ms),
+                floor=floor_label))
+        return bench, results
+
+    def _print_planner(self, bench: bench_planner.PlannerBench) -> None:
+        changes = ", ".join(f"{key.replace('_', ' ')} {value}"
+                            for key, value in bench.changes.items())
+        self.stdout.write(
+            f"\nplanner, every interval a day shorter: {changes}; the second run changed "
+            f"{bench.second_changes}; slowest run {max(bench.planner_ms) / 1000:.1f} s")
+        for ms, statement in bench.slowest:
+            self.stdout.write(f"  {ms:9.1f} ms  {statement}")
 
     def _write_load(self, port: int, writers: int, seconds: float) -> dict:
         """Officers submitting whole visits at once for a fixed time; then the database must
