@@ -111,8 +111,11 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:56379/0")
 
 # Sessions live in the database so that a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: each request pushes the expiry forward
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: requests push the expiry forward
+# Pushing the expiry forward is a write; it happens at most once a minute (the session lifetime
+# middleware), so the idle timeout lies between 29 and 30 minutes, never beyond.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -125,7 +128,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before checking it
-    "django.contrib.auth.backends.ModelBackend",
+    "loanwatch.accounts.backends.UserBackend",  # Django's ModelBackend, team loaded with the user
 ]
 # Lock out by username, not by address: a whole branch shares one IP address.
 AXES_LOCKOUT_PARAMETERS = ["username"]

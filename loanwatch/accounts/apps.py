@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
     name = "loanwatch.accounts"
     label = "accounts"
     verbose_name = _("Users and teams")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_signed_in
+
+        user_logged_in.connect(session_signed_in, dispatch_uid="accounts.session_signed_in")

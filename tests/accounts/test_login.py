@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import time
+
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from loanwatch.accounts.middleware import REFRESHED_AT
 from loanwatch.core import demo
 
 from ..factories import TEST_PASSWORD, UserFactory
@@ -69,9 +77,40 @@ def test_user_without_role_is_told_so(client, db):
     assert response.status_code == 403
 
 
+def _session_row(client):
+    return Session.objects.filter(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
 def test_session_idles_out_after_thirty_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_REFRESH_SECONDS <= 60
+
+
+def test_a_request_moves_the_idle_expiry_forward_at_most_once_a_minute(officer_client):
+    soon = timezone.now() + datetime.timedelta(minutes=10)
+    _session_row(officer_client).update(expire_date=soon)
+    # Just signed in: the expiry was set then; a request writes nothing.
+    with CaptureQueriesContext(connection) as captured:
+        assert officer_client.get(reverse("core:home")).status_code == 200
+    assert not [q for q in captured if "django_session" in q["sql"]
+                and not q["sql"].startswith("SELECT")]
+    assert _session_row(officer_client).get().expire_date == soon
+    # A minute and more since the last push: the next request pushes it to thirty minutes.
+    session = officer_client.session
+    session[REFRESHED_AT] = time.time() - settings.SESSION_REFRESH_SECONDS - 1
+    session.save()
+    _session_row(officer_client).update(expire_date=soon)
+    assert officer_client.get(reverse("core:home")).status_code == 200
+    expiry = _session_row(officer_client).get().expire_date
+    assert expiry > timezone.now() + datetime.timedelta(minutes=29)
+
+
+def test_an_idle_session_is_signed_out(officer_client):
+    _session_row(officer_client).update(expire_date=timezone.now() - datetime.timedelta(
+        seconds=1))
+    response = officer_client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize(
