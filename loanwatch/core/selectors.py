@@ -47,20 +47,16 @@ def broker_queue_length(*, queue: str = "celery") -> int | None:
 
 def officer_home(*, user) -> dict:
     from loanwatch.accounts.models import User
+    from loanwatch.accounts.roles import Role
 
-    colleagues = (
-        User.objects.filter(team_id=user.team_id, is_active=True, role="officer")
-        .exclude(pk=user.pk)
-        .order_by("full_name")
-        if user.team_id
-        else User.objects.none()
-    )
-    supervisors = (
-        User.objects.filter(team_id=user.team_id, is_active=True, role="supervisor")
-        if user.team_id
-        else User.objects.none()
-    )
-    return {"team": user.team, "colleagues": colleagues, "supervisors": supervisors,
+    # The team's officers and supervisors in one query, split here.
+    members = list(
+        User.objects.filter(team_id=user.team_id, is_active=True,
+                            role__in=[Role.OFFICER, Role.SUPERVISOR]).order_by("full_name", "pk")
+    ) if user.team_id else []
+    return {"team": user.team,
+            "colleagues": [m for m in members if m.role == Role.OFFICER and m.pk != user.pk],
+            "supervisors": [m for m in members if m.role == Role.SUPERVISOR],
             "portfolio": portfolio_summary(user=user)}
 
 
@@ -88,11 +84,12 @@ def admin_home(*, user) -> dict:
         supervisor_count=Count("members", filter=Q(members__role="supervisor",
                                                    members__is_active=True)),
     ).order_by("code")
+    beats = dict(Heartbeat.objects.filter(name__in=["beat", "worker"]).values_list("name", "at"))
     return {
         "teams": teams,
         "user_count": User.objects.filter(is_active=True).count(),
-        "last_beat": heartbeat_last(name="beat"),
-        "last_worker": heartbeat_last(name="worker"),
+        "last_beat": beats.get("beat"),
+        "last_worker": beats.get("worker"),
         "last_planner_run": _last_planner_run(),
         "broker_up": broker_available(),
         "queue_length": broker_queue_length(),

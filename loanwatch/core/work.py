@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from customers.selectors import customer_scope
@@ -16,6 +16,13 @@ SHORT = 5  # items listed under each count
 FINDINGS_DAYS = 30
 ON_TIME_DAYS = 90
 WARNING_DAYS = 90
+
+
+def _first_rows_and_count(queryset) -> tuple[list, int]:
+    """The first SHORT rows and how many rows there are, in one query: the count is a window
+    over the whole filtered set, which the database computes before it applies the LIMIT."""
+    rows = list(queryset.annotate(row_total=Window(Count("pk")))[:SHORT])
+    return rows, rows[0].row_total if rows else 0
 
 
 def officer_work(*, user) -> dict:
@@ -38,12 +45,16 @@ def officer_work(*, user) -> dict:
         record_check__customer__in=customer_scope(user=user),
         record_check__checked_on__gte=today - datetime.timedelta(days=FINDINGS_DAYS))
         .select_related("record_check__customer").order_by("-serious", "-record_check__checked_on"))
+    week_tasks, week_task_count = _first_rows_and_count(tasks)
+    drafts, draft_count = _first_rows_and_count(drafts)
+    returned, returned_count = _first_rows_and_count(returned)
+    findings, finding_count = _first_rows_and_count(findings)
     return {
         "today": today,
-        "week_tasks": list(tasks[:SHORT]), "week_task_count": tasks.count(),
-        "drafts": list(drafts[:SHORT]), "draft_count": drafts.count(),
-        "returned": list(returned[:SHORT]), "returned_count": returned.count(),
-        "findings": list(findings[:SHORT]), "finding_count": findings.count(),
+        "week_tasks": week_tasks, "week_task_count": week_task_count,
+        "drafts": drafts, "draft_count": draft_count,
+        "returned": returned, "returned_count": returned_count,
+        "findings": findings, "finding_count": finding_count,
         "findings_days": FINDINGS_DAYS,
     }
 
@@ -64,12 +75,15 @@ GROUP BY e.pgh_obj_id
 """
 
 
-def _risk_rose_since(*, user, since: datetime.datetime) -> list[int]:
-    """Customers moved to a closer-watched risk group since `since`, from the audit trail."""
-    scope_sql, scope_params = customer_scope(user=user).values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(RISK_ROSE_SQL.format(scope=scope_sql), [*scope_params, since])
-        return [row[0] for row in cursor.fetchall()]
+def _risk_rose_since(*, user, since: datetime.datetime) -> tuple[list, int]:
+    """Customers moved to a closer-watched risk group since `since`, from the audit trail: the
+    first few (with their group) and how many, in one query."""
+    scope = customer_scope(user=user)
+    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    # The text is fixed SQL around the ORM's own scope query; every value is a parameter.
+    rose = RawSQL(RISK_ROSE_SQL.format(scope=scope_sql), [*scope_params, since])  # noqa: S611
+    return _first_rows_and_count(scope.filter(pk__in=rose).select_related("risk_group")
+                                 .order_by("name", "pk"))
 
 
 def supervisor_work(*, user) -> dict:
@@ -78,11 +92,22 @@ def supervisor_work(*, user) -> dict:
 
     today = timezone.localdate()
     scope = customer_scope(user=user)
-    overdue_by_officer = list(
-        RevisitTask.objects.filter(customer__in=scope, status=RevisitTask.Status.OPEN,
-                                   due_on__lt=today)
-        .values("officer__full_name", "officer__username").annotate(n=Count("pk"))
-        .order_by("-n", "officer__username"))
+    # Both officer tables in one grouped query: the open tasks overdue today, and the tasks
+    # closed in the last ON_TIME_DAYS with how many of them on time.
+    open_, done = RevisitTask.Status.OPEN, RevisitTask.Status.DONE
+    closed_since = Q(status=done, closed_at__date__gte=today - datetime.timedelta(
+        days=ON_TIME_DAYS))
+    by_officer = list(
+        RevisitTask.objects.filter(customer__in=scope)
+        .filter(Q(status=open_, due_on__lt=today) | closed_since)
+        .values("officer__full_name", "officer__username")
+        .annotate(n=Count("pk", filter=Q(status=open_)),
+                  total=Count("pk", filter=Q(status=done)),
+                  on_time=Count("pk", filter=Q(status=done, closed_at__date__lte=F("due_on"))))
+        .order_by("officer__username"))
+    overdue_by_officer = sorted((row for row in by_officer if row["n"]),
+                                key=lambda row: (-row["n"], row["officer__username"]))
+    on_time = [row for row in by_officer if row["total"]]
     levels = dict(
         RiskReport.objects.filter(customer__in=scope, status=RiskReport.Status.APPROVED,
                                   decided_at__date__gte=today - datetime.timedelta(
@@ -91,16 +116,7 @@ def supervisor_work(*, user) -> dict:
         .values_list("warning_level").annotate(n=Count("pk")).order_by())
     month_start = timezone.make_aware(datetime.datetime.combine(today.replace(day=1),
                                                                 datetime.time.min))
-    rose = _risk_rose_since(user=user, since=month_start)
-    rose_customers = list(scope.filter(pk__in=rose[:SHORT]).select_related("risk_group"))
-    on_time = list(
-        RevisitTask.objects.filter(customer__in=scope, status=RevisitTask.Status.DONE,
-                                   closed_at__date__gte=today - datetime.timedelta(
-                                       days=ON_TIME_DAYS))
-        .values("officer__full_name", "officer__username")
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(
-            closed_at__date__lte=F("due_on"))))
-        .order_by("officer__username"))
+    rose_customers, rose_count = _risk_rose_since(user=user, since=month_start)
     for row in on_time:
         row["rate"] = round(100 * row["on_time"] / row["total"], 1) if row["total"] else None
     return {
@@ -108,6 +124,6 @@ def supervisor_work(*, user) -> dict:
         "warning_levels": [(level, levels.get(level.value, 0)) for level in WarningLevel
                            if level != WarningLevel.NONE],
         "warning_days": WARNING_DAYS,
-        "risk_rose": rose_customers, "risk_rose_count": len(rose),
+        "risk_rose": rose_customers, "risk_rose_count": rose_count,
         "on_time": on_time, "on_time_days": ON_TIME_DAYS,
     }
