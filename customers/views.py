@@ -49,9 +49,10 @@ def _list_filters(request: HttpRequest) -> dict:
 @role_required(*ALL_ROLES)
 def customer_list(request: HttpRequest) -> HttpResponse:
     filters = _list_filters(request)
-    customers = selectors.customer_list_for_user(user=request.user, **filters)
+    customers = selectors.customer_list_for_user(user=request.user, figures=False, **filters)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    officers = services.officers_assignable_by(user=request.user)
+    page.object_list = selectors.customer_list_figures(customers=list(page.object_list))
+    officers = selectors.officer_choices_for_user(user=request.user)
     return render(request, "customers/customer_list.html", {
         "page": page, "filters": filters, "query": request.GET.urlencode(),
         "kinds": Customer.Kind.choices, "classifications": Classification.choices,

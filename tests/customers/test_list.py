@@ -1,0 +1,89 @@
+"""The customer list at scale: the page's figures come from a second query over its rows, the
+officer menus are written without the template loop, and the query count is pinned."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers import selectors, views
+from loanwatch.accounts.roles import Role
+from tests.factories import UserFactory
+
+from .factories import CustomerFactory, LoanFactory
+
+pytestmark = pytest.mark.django_db
+FIGURES = ("loan_count", "total_balance", "max_days_past_due", "worst_rank")
+
+
+def _book(officer) -> None:
+    for n in range(7):
+        customer = CustomerFactory(officer=officer, name=f"列表客户{n}")
+        for k in range(n % 3):  # none, one or two loans
+            LoanFactory(customer=customer, balance=Decimal(1000 * (n + k + 1)),
+                        days_past_due=30 * k, disbursed_on=datetime.date(2025, 1, 1 + n),
+                        classification="special_mention" if k else "pass")
+
+
+@pytest.mark.parametrize("sort", [*selectors.SORTS, "unknown"])
+def test_the_page_shows_the_figures_and_order_the_full_annotation_gives(officer, officer_client,
+                                                                        sort):
+    _book(officer)
+    expected = [(c.pk, *(getattr(c, f) for f in FIGURES))
+                for c in selectors.customer_list_for_user(user=officer, sort=sort)]
+    page = officer_client.get(reverse("customers:customer_list"), {"sort": sort}).context["page"]
+    assert [(c.pk, *(getattr(c, f) for f in FIGURES)) for c in page] == expected
+    assert (0, None, None, None) in [row[1:] for row in expected]  # a customer without loans
+
+
+def test_a_later_page_gets_its_own_figures(officer, officer_client, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    _book(officer)
+    expected = [(c.pk, *(getattr(c, f) for f in FIGURES))
+                for c in selectors.customer_list_for_user(user=officer)][3:6]
+    page = officer_client.get(reverse("customers:customer_list"), {"page": 2}).context["page"]
+    assert [(c.pk, *(getattr(c, f) for f in FIGURES)) for c in page] == expected
+
+
+def test_the_officer_menus_name_every_officer_escaped_with_the_team(admin_client_, officer,
+                                                                    officer_b):
+    odd = UserFactory(username="odd", full_name='<b>"冯"</b>', team=officer.team,
+                      role=Role.OFFICER)
+    UserFactory(username="gone", team=officer.team, role=Role.OFFICER, is_active=False)
+    CustomerFactory(officer=officer_b)  # the reassignment menu comes with a row to reassign
+    html = admin_client_.get(reverse("customers:customer_list"),
+                             {"officer": officer_b.pk}).content.decode()
+    assert f'<option value="{officer_b.pk}" selected>{officer_b}</option>' in html
+    assert f'<option value="{officer.pk}">{officer} ({officer.team.code})</option>' in html
+    assert f'<option value="{odd.pk}">&lt;b&gt;&quot;冯&quot;&lt;/b&gt;</option>' in html
+    assert "<b>\"冯\"</b>" not in html and ">gone<" not in html
+
+
+def test_the_menus_offer_whom_the_user_may_assign(officer, officer_b, supervisor, admin_user):
+    from customers.services import officers_assignable_by
+
+    for user in (officer, supervisor, admin_user):
+        assert [(o.pk, str(o)) for o in selectors.officer_choices_for_user(user=user)] == \
+            [(o.pk, str(o)) for o in officers_assignable_by(user=user)]
+
+
+# session, user, count, page, the page's figures, industries, risk groups; and the officers
+# for those who may choose among them.
+@pytest.mark.parametrize(("persona", "query", "queries"), [
+    ("officer_client", {}, 7), ("supervisor_client", {}, 8), ("admin_client_", {}, 8),
+    ("admin_client_", {"q": "列表"}, 8),
+    ("admin_client_", {"kind": "corporate", "overdue": "1"}, 8),
+    ("admin_client_", {"sort": "-balance", "page": "2"}, 8),
+])
+def test_the_list_costs_a_pinned_number_of_queries(request, officer, persona, query, queries):
+    client = request.getfixturevalue(persona)
+    _book(officer)
+    client.get(reverse("customers:customer_list"))  # the session settles
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("customers:customer_list"), query).status_code == 200
+    assert len(captured) == queries, "\n".join(q["sql"] for q in captured.captured_queries)
