@@ -63,7 +63,10 @@ class RevisitTask(models.Model):
         verbose_name = _("revisit task")
         verbose_name_plural = _("revisit tasks")
         indexes = [models.Index(fields=["officer", "status", "due_on"]),
-                   models.Index(fields=["customer", "status"])]
+                   models.Index(fields=["customer", "status"]),
+                   # The bank-wide revisit card counts open tasks overdue or due this week.
+                   models.Index(fields=["due_on"], condition=Q(status="open"),
+                                name="open_task_by_due_date")]
         constraints = [
             models.UniqueConstraint(fields=["customer"],
                                     condition=Q(status="open", reason="periodic"),

@@ -18,8 +18,10 @@ register = template.Library()
 def revisit_card(context) -> dict:
     user = context["request"].user
     today = timezone.localdate()
-    figures = task_scope(user=user).filter(status=RevisitTask.Status.OPEN).aggregate(
+    week_end = today + datetime.timedelta(days=7)
+    # Bounded by the week's end so that the open tasks due later are never read.
+    figures = task_scope(user=user).filter(status=RevisitTask.Status.OPEN,
+                                           due_on__lt=week_end).aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=today)),
-        this_week=Count("pk", filter=Q(due_on__gte=today,
-                                       due_on__lt=today + datetime.timedelta(days=7))))
+        this_week=Count("pk", filter=Q(due_on__gte=today)))
     return {"figures": figures}
