@@ -50,7 +50,7 @@ class CustomerForm(_DataForm):
         fields = ["kind", "name", "identifier", "industry", "registered_capital", "founded_on",
                   "registered_address", "address", "occupation", "phone", "wechat",
                   "risk_group", "officer"]
-        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"identifier": _("Corporate: unified social credit code (18 characters). "
                                       "Individual: resident ID number.")}
 
@@ -92,8 +92,8 @@ class LoanForm(_DataForm):
         fields = ["contract_number", "amount", "balance", "disbursed_on", "matures_on",
                   "purpose", "repayment_method", "repayment_source", "guarantee_types",
                   "days_past_due", "classification"]
-        widgets = {"disbursed_on": forms.DateInput(attrs={"type": "date"}),
-                   "matures_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"disbursed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "matures_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +108,7 @@ class CollateralForm(_DataForm):
         model = Collateral
         fields = ["kind", "description", "location", "area_m2", "certificate_number",
                   "appraised_value", "appraised_on", "loans"]
-        widgets = {"appraised_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"appraised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, customer: Customer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +126,7 @@ class ValuationForm(_DataForm):
     class Meta:
         model = CollateralValuation
         fields = ["valued_on", "value", "source", "note"]
-        widgets = {"valued_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class GuaranteeForm(forms.Form):

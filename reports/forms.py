@@ -50,7 +50,7 @@ class MeasureForm(forms.Form):
     measure = forms.ModelChoiceField(label=_("measure"), required=False,
                                      queryset=Measure.objects.filter(active=True))
     due_on = forms.DateField(label=_("due date"), required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
     def __init__(self, *args, keep=(), **kwargs):

@@ -8,11 +8,20 @@ real Redis broker, in a thread of the test process so that it sees the test data
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from loanwatch.accounts.roles import Role
 
 from .factories import TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: figures kept by one test are not another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

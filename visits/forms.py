@@ -166,7 +166,7 @@ class CollateralCheckForm(forms.ModelForm):
 
 class VisitStartForm(forms.Form):
     visited_on = forms.DateField(label=_("visit date"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("method"), choices=Visit.Method.choices,
                                widget=forms.RadioSelect)
     task = forms.ModelChoiceField(label=_("task fulfilled"), queryset=RevisitTask.objects.none(),

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from customers.selectors import portfolio_summary
 
@@ -93,8 +95,27 @@ def admin_home(*, user) -> dict:
         "last_planner_run": _last_planner_run(),
         "broker_up": broker_available(),
         "queue_length": broker_queue_length(),
-        "portfolio": portfolio_summary(user=user),
+        "portfolio": bank_portfolio(user=user),
     }
+
+
+BANK_PORTFOLIO_KEY = "home:bank-portfolio"
+BANK_PORTFOLIO_SECONDS = 60
+
+
+def bank_portfolio(*, user) -> dict:
+    """The whole bank's book for the administrator's home page, kept for a minute and shown
+    with the time it was counted.
+
+    Summing a quarter of a million loans and counting a hundred thousand customers takes the
+    database ~90 ms however it is indexed; every administrator sees the same figures, so they
+    are counted at most once a minute per process instead of on every request.
+    """
+    figures = cache.get(BANK_PORTFOLIO_KEY)
+    if figures is None:
+        figures = {**portfolio_summary(user=user), "as_of": timezone.now()}
+        cache.set(BANK_PORTFOLIO_KEY, figures, BANK_PORTFOLIO_SECONDS)
+    return figures
 
 
 def _last_planner_run():

@@ -151,6 +151,6 @@ class RiskEventForm(forms.ModelForm):
 
 class PlannedDateForm(forms.Form):
     planned_on = forms.DateField(label=_("planned for"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
