@@ -26,9 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
 
 from .models import Customer, Loan
 from .selectors import loan_to_value
@@ -70,87 +68,144 @@ def extra_columns() -> list[LedgerColumn]:
             for column in getattr(module, "LOAN_COLUMNS", [])]
 
 
-BASE_COLUMNS: list[tuple[Promise, Callable[[Loan], Any], int]] = [
-    (gettext_lazy("customer"), lambda loan: loan.customer.name, 30),
-    (gettext_lazy("USCC or resident ID"), lambda loan: loan.customer.identifier, 22),
-    (gettext_lazy("officer"), lambda loan: str(loan.customer.officer), 10),
-    (gettext_lazy("team"), lambda loan: str(loan.customer.team), 14),
-    (gettext_lazy("risk group"), lambda loan: str(loan.customer.risk_group), 10),
-    (gettext_lazy("contract number"), lambda loan: loan.contract_number, 20),
-    (gettext_lazy("amount (CNY)"), lambda loan: loan.amount, 16),
-    (gettext_lazy("outstanding balance (CNY)"), lambda loan: loan.balance, 16),
-    (gettext_lazy("disbursement date"), lambda loan: loan.disbursed_on, 12),
-    (gettext_lazy("maturity date"), lambda loan: loan.matures_on, 12),
-    (gettext_lazy("classification"), lambda loan: loan.get_classification_display(), 10),
-    (gettext_lazy("days past due"), lambda loan: loan.days_past_due, 8),
+@dataclass
+class _Names:
+    """What the ledger shows for the ids in a loan's row, looked up once per file: a row read as
+    values costs a fraction of a loan with its customer, officer, team and risk group built as
+    model instances, which took more of a team's ledger than writing it."""
+
+    officers: dict[int, str]
+    teams: dict[int, str]
+    risk_groups: dict[int, str]
+    classifications: dict[str, str]
+
+    @classmethod
+    def of(cls, customers: QuerySet[Customer]) -> _Names:
+        from loanwatch.accounts.models import Team, User
+
+        from .models import Classification, RiskGroup
+
+        return cls(
+            officers={u.pk: str(u) for u in User.objects.filter(
+                pk__in=customers.values("officer_id"))},
+            teams={t.pk: str(t) for t in Team.objects.filter(pk__in=customers.values("team_id"))},
+            risk_groups={g.pk: str(g) for g in RiskGroup.objects.all()},
+            classifications={value: str(label) for value, label in Classification.choices},
+        )
+
+
+# The loan's row as `portfolio_loans` reads it, and the base columns made from it.
+BASE_FIELDS = ("customer__name", "customer__identifier", "customer__officer_id",
+               "customer__team_id", "customer__risk_group_id", "contract_number", "amount",
+               "balance", "disbursed_on", "matures_on", "classification", "days_past_due")
+BASE_COLUMNS: list[tuple[Promise, Callable[[dict, _Names], Any], int]] = [
+    (gettext_lazy("customer"), lambda row, names: row["customer__name"], 30),
+    (gettext_lazy("USCC or resident ID"), lambda row, names: row["customer__identifier"], 22),
+    (gettext_lazy("officer"), lambda row, names: names.officers[row["customer__officer_id"]], 10),
+    (gettext_lazy("team"), lambda row, names: names.teams[row["customer__team_id"]], 14),
+    (gettext_lazy("risk group"),
+     lambda row, names: names.risk_groups[row["customer__risk_group_id"]], 10),
+    (gettext_lazy("contract number"), lambda row, names: row["contract_number"], 20),
+    (gettext_lazy("amount (CNY)"), lambda row, names: row["amount"], 16),
+    (gettext_lazy("outstanding balance (CNY)"), lambda row, names: row["balance"], 16),
+    (gettext_lazy("disbursement date"), lambda row, names: row["disbursed_on"], 12),
+    (gettext_lazy("maturity date"), lambda row, names: row["matures_on"], 12),
+    (gettext_lazy("classification"),
+     lambda row, names: names.classifications.get(row["classification"], row["classification"]),
+     10),
+    (gettext_lazy("days past due"), lambda row, names: row["days_past_due"], 8),
 ]
 
 
 def portfolio_loans(*, customers: QuerySet[Customer]) -> QuerySet[Loan]:
-    """The loans of these (already scoped and filtered) customers, with every ledger column."""
+    """The loans of these (already scoped and filtered) customers, with every ledger column, as
+    rows of values (BASE_FIELDS and each column's key)."""
     loans = (Loan.objects.filter(customer__in=customers.values("pk"))
-             .select_related("customer__officer", "customer__team", "customer__risk_group")
              .order_by("customer__name", "customer_id", "contract_number"))
-    columns = extra_columns()
+    columns = [c for c in extra_columns() if c.expression]
     if columns:
-        loans = loans.annotate(**{c.key: c.expression for c in columns if c.expression})
-    return loans
+        loans = loans.annotate(**{c.key: c.expression for c in columns})
+    return loans.values(*BASE_FIELDS, *(c.key for c in columns))
 
 
-def _as_text_not_formula(sheet) -> None:
-    # A customer's name typed as "=…" must stay text: never let data become a formula.
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+class _Book:
+    """A workbook written straight to XML as rows arrive (xlsxwriter): the ledger of a team
+    (over a thousand loans) spent most of its time building openpyxl's cells and styles.
 
+    What the reader sees is what openpyxl made: a bold header row that stays in view, the
+    columns' widths, amounts as numbers with thousands separators and two decimals, dates as
+    yyyy-mm-dd, and every text as text — a name typed as "=…" never becomes a formula.
+    """
 
-def _write(sheet, headers: list[str], rows: Iterable[list[Any]], widths: list[int]) -> None:
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append(row)
-    _as_text_not_formula(sheet)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
+    def __init__(self) -> None:
+        self.buffer = BytesIO()
+        self.book = Workbook(self.buffer, {"in_memory": True, "strings_to_formulas": False,
+                                           "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+        self.bold = self.book.add_format({"bold": True})
+        self.amount = self.book.add_format({"num_format": "#,##0.00"})
+        self.day = self.book.add_format({"num_format": "yyyy-mm-dd"})
 
+    def sheet(self, title: str, headers: list[str], rows: Iterable[list[Any]],
+              widths: list[int]) -> None:
+        sheet = self.book.add_worksheet(title)
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, [str(header) for header in headers], self.bold)
+        for row_index, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                self._cell(sheet, row_index, column, value)
 
-def _response(book: Workbook, filename: str) -> HttpResponse:
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    def _cell(self, sheet, row: int, column: int, value: Any) -> None:
+        if value is None or (isinstance(value, str) and not value):
+            return  # an empty cell, as openpyxl left it
+        if isinstance(value, bool):
+            sheet.write_boolean(row, column, value)
+        elif isinstance(value, Decimal):
+            sheet.write_number(row, column, value, self.amount)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, column, value)
+        elif isinstance(value, datetime.date):  # datetimes too, as openpyxl showed them
+            sheet.write_datetime(row, column, value, self.day)
+        else:
+            sheet.write_string(row, column, str(value))
+
+    def response(self, filename: str) -> HttpResponse:
+        self.book.close()
+        response = HttpResponse(self.buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
     columns = extra_columns()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Post-loan ledger")[:31]
     headers = [str(h) for h, _value, _w in BASE_COLUMNS] + [str(c.header) for c in columns]
     widths = [w for _h, _value, w in BASE_COLUMNS] + [c.width for c in columns]
+    # A column's few distinct values (a code, a due date) are shown once each, not once per
+    # loan: a label is a translation lookup.
+    shown: dict[tuple[str, Any], Any] = {}
+
+    def show(column: LedgerColumn, value: Any) -> Any:
+        key = (column.key, value)
+        if key not in shown:
+            shown[key] = column.show(value)
+        return shown[key]
 
     def rows():
+        names = _Names.of(customers)
         for loan in portfolio_loans(customers=customers).iterator(chunk_size=2000):
-            base = [value(loan) for _h, value, _w in BASE_COLUMNS]
+            base = [value(loan, names) for _h, value, _w in BASE_COLUMNS]
             extra = []
             for column in columns:
-                value = getattr(loan, column.source or column.key)
-                extra.append(column.show(value) if column.show else value)
+                value = loan[column.source or column.key]
+                extra.append(show(column, value) if column.show else value)
             yield base + ["" if v is None else v for v in extra]
 
-    _write(sheet, headers, rows(), widths)
+    book = _Book()
+    book.sheet(_("Post-loan ledger")[:31], headers, rows(), widths)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _response(book, f"ledger-{stamp}.xlsx")
+    return book.response(f"ledger-{stamp}.xlsx")
 
 
 def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
@@ -202,17 +257,15 @@ def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
 
 
 def customer_xlsx_response(*, customer: Customer, user) -> HttpResponse:
-    book = Workbook()
-    book.remove(book.active)
+    book = _Book()
     used: set[str] = set()
     for table in customer_sheet_tables(customer=customer, user=user):
         title = table.title[:31]
-        while title in used:  # Excel refuses two sheets of one name
+        while title.lower() in used:  # Excel refuses two sheets of one name, in any case
             title = title[:29] + f"{len(used):02d}"
-        used.add(title)
-        sheet = book.create_sheet(title)
-        _write(sheet, table.headers, table.rows, [18] * len(table.headers))
-    return _response(book, f"sheet-{customer.pk}.xlsx")
+        used.add(title.lower())
+        book.sheet(title, table.headers, table.rows, [18] * len(table.headers))
+    return book.response(f"sheet-{customer.pk}.xlsx")
 
 
 def _cell(value: Any) -> str:

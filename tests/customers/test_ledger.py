@@ -4,6 +4,7 @@ the next due date; one customer's information sheet as a workbook."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -123,3 +124,21 @@ def test_sheet_prints_to_pdf_with_the_chinese_name(officer_client, officer):
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "打印测试机械有限公司" in text and "PDF-1" in text
     assert "客户贷后管理信息表" in text
+
+
+def test_ledger_keeps_the_look_and_never_makes_a_formula(supervisor_client, officer):
+    LoanFactory(customer=CustomerFactory(officer=officer, name="=HYPERLINK(\"x\")"),
+                balance=Decimal("1234.50"), disbursed_on=datetime.date(2025, 3, 1))
+    response = supervisor_client.get(reverse("customers:ledger_export"),
+                                     HTTP_ACCEPT_LANGUAGE="en")
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert all(cell.font.b for cell in sheet[1]) and sheet.freeze_panes == "A2"
+    name = sheet.cell(row=2, column=header.index("customer") + 1)
+    assert name.value == "=HYPERLINK(\"x\")" and name.data_type == "s"
+    balance = sheet.cell(row=2, column=header.index("outstanding balance (CNY)") + 1)
+    assert balance.value == 1234.5 and balance.number_format == "#,##0.00"
+    disbursed = sheet.cell(row=2, column=header.index("disbursement date") + 1)
+    assert disbursed.value.date() == datetime.date(2025, 3, 1)
+    assert disbursed.number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions["A"].width >= 30  # the customer's name has room
