@@ -37,7 +37,7 @@ from visits.schedule.models import RevisitTask
 from visits.schedule.planner import plan
 
 from ..factories import TEST_PASSWORD
-from .conftest import VIEWPORTS, sign_in
+from .conftest import sign_in
 
 NAME = "晨光精密机械有限公司"
 PLANT = "昌平区厂房一号楼"
@@ -51,6 +51,7 @@ ASSESSMENT = ("订单下滑、裁员四成，被列入经营异常名录并新�
 # What the pages say, in each language (the catalogues' wording, or the data typed in).
 TEXT = {
     "zh": {
+        "week_card": "本周到期或计划的回访",
         "periodic": "定期回访",
         "in_business": "存续",
         "not_listed": "未列入",
@@ -77,6 +78,7 @@ TEXT = {
         "nothing_due": "本周没有到期的回访。",
     },
     "en": {
+        "week_card": "Visits due or planned this week",
         "periodic": "periodic revisit",
         "in_business": "in business (存续)",
         "not_listed": "not listed",
@@ -206,6 +208,7 @@ def _home_to_the_due_customer(page, customer, text) -> None:
     """The home page's week card lists the overdue task, its date in red; its link leads to the
     customer's information sheet."""
     week = page.locator("#work-week")
+    assert text["week_card"] in week.locator(".card-header").inner_text()
     row = week.locator("li", has_text=customer.name)
     assert row.count() == 1
     assert row.locator(".text-danger").count() == 1  # overdue
@@ -273,7 +276,7 @@ def _answer(page, name: str, value) -> None:
         page.check(f"input[name={name}][value={value.value}]")
     else:
         field = page.locator(f"[name={name}]")
-        field.wait_for(state="visible")  # follow-up questions appear once the answer calls
+        field.wait_for(state="visible")  # a follow-up shows once its answer calls for it
         field.fill(value)
 
 
@@ -283,6 +286,9 @@ def _log_the_visit(page, customer, plant, task, text) -> None:
     with page.expect_navigation():
         page.click("#visits a.btn")  # "Log a visit"
     page.wait_for_url(f"**/visits/customer/{customer.pk}/new/")
+    # The visit is dated today and on-site unless the officer says otherwise.
+    assert page.locator("input[name=visited_on]").input_value() == (
+        timezone.localdate().isoformat())
     assert page.locator("input[name=method][value=on_site]").is_checked()
     # The task is picked by what the officer reads: the periodic revisit.
     option = page.locator("select[name=task] option", has_text=text["periodic"])
@@ -388,11 +394,10 @@ def _write_the_report(page, text) -> None:
 
 # --- The journey --------------------------------------------------------------------------------
 
-def test_an_officers_day(page, officer, viewport, language, settings, tmp_path):
+def test_an_officers_day(page, officer, language, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the uploaded statement stays in the test's folder
     customer, plant, previous, task = _book(officer)
     text = TEXT[language]
-    assert page.viewport_size == VIEWPORTS[viewport]
 
     sign_in(page, officer.username, TEST_PASSWORD)
     _home_to_the_due_customer(page, customer, text)
