@@ -15,7 +15,7 @@ from customers import selectors, views
 from loanwatch.accounts.roles import Role
 from tests.factories import UserFactory
 
-from .factories import CustomerFactory, LoanFactory
+from .factories import CustomerFactory, IndividualFactory, LoanFactory
 
 pytestmark = pytest.mark.django_db
 FIGURES = ("loan_count", "total_balance", "max_days_past_due", "worst_rank")
@@ -87,3 +87,22 @@ def test_the_list_costs_a_pinned_number_of_queries(request, officer, persona, qu
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("customers:customer_list"), query).status_code == 200
     assert len(captured) == queries, "\n".join(q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize(("term", "found"), [
+    ("贸易", {"上海贸易有限公司", "HT-贸易-1"}),  # two characters: the piece indexes
+    ("贸", {"上海贸易有限公司", "HT-贸易-1"}),
+    ("贸易有限", {"上海贸易有限公司"}),  # three or more: the trigram indexes
+    ("ht-贸", {"HT-贸易-1"}),  # case does not matter
+    ("Xy", {"XY机械"}),  # two letters with case: LIKE
+    ("%_", set()),  # LIKE's wildcards are plain characters
+    ("91", {"上海贸易有限公司", "XY机械", "HT-贸易-1"}),  # every identifier starts with 91
+])
+def test_search_matches_name_identifier_or_contract_number(officer, term, found):
+    CustomerFactory(officer=officer, name="上海贸易有限公司")
+    CustomerFactory(officer=officer, name="XY机械")
+    LoanFactory(customer=CustomerFactory(officer=officer, name="HT-贸易-1"),
+                contract_number="ht-贸易-1")
+    IndividualFactory(officer=officer, name="无关公司")  # a resident ID: no "91" in it
+    names = {c.name for c in selectors.customer_list_for_user(user=officer, search=term)}
+    assert names == found
