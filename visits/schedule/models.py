@@ -64,9 +64,12 @@ class RevisitTask(models.Model):
         verbose_name_plural = _("revisit tasks")
         indexes = [models.Index(fields=["officer", "status", "due_on"]),
                    models.Index(fields=["customer", "status"]),
-                   # The bank-wide revisit card counts open tasks overdue or due this week.
+                   # The revisit card counts open tasks overdue or due this week: bank-wide
+                   # by due date, for a team or an officer customer by customer.
                    models.Index(fields=["due_on"], condition=Q(status="open"),
-                                name="open_task_by_due_date")]
+                                name="open_task_by_due_date"),
+                   models.Index(fields=["customer", "due_on"], condition=Q(status="open"),
+                                name="open_task_by_customer")]
         constraints = [
             models.UniqueConstraint(fields=["customer"],
                                     condition=Q(status="open", reason="periodic"),
