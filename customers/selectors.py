@@ -105,17 +105,27 @@ def _search_matches(term: str) -> QuerySet:
                                                loans.order_by().values("customer_id"))
 
 
-def customer_scope(*, user) -> QuerySet[Customer]:
-    """The customers a user may see at all."""
-    qs = Customer.objects.all()
+def customer_scope_filter(*, user, through: str = "") -> Q:
+    """The customers a user may see at all, as a condition on Customer (or, with
+    `through="customer__"`, on a model that belongs to a customer).
+
+    A query on visits that joins the customer anyway filters that join, where
+    `customer__in=customer_scope(...)` joined the customers a second time: one relation fewer
+    for the planner, whose time on the visit page's query fell from several milliseconds to one.
+    """
     role = getattr(user, "role", None)
     if role == Role.ADMIN:
-        return qs
+        return Q()
     if role == Role.SUPERVISOR and user.team_id:
-        return qs.filter(team_id=user.team_id)
+        return Q(**{f"{through}team_id": user.team_id})
     if role == Role.OFFICER:
-        return qs.filter(officer_id=user.pk)
-    return qs.none()
+        return Q(**{f"{through}officer_id": user.pk})
+    return Q(pk__in=[])
+
+
+def customer_scope(*, user) -> QuerySet[Customer]:
+    """The customers a user may see at all."""
+    return Customer.objects.filter(customer_scope_filter(user=user))
 
 
 def customer_list_for_user(*, user, search: str = "", kind: str = "",

@@ -92,6 +92,18 @@ def _decorate(field: forms.Field, model_field) -> None:
         field.widget.attrs["rows"] = 2
 
 
+def _choices_once(field: forms.ModelChoiceField, rows: list) -> None:
+    """Render a choice field from rows read once, with one plain query.
+
+    Left to itself the widget queries its queryset each time it renders, through a server-side
+    cursor (three round trips on PostgreSQL). Validation still looks the chosen row up in the
+    field's queryset.
+    """
+    iterator = field.iterator(field)
+    choices = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = choices + [iterator.choice(row) for row in rows]
+
+
 class VisitForm(forms.ModelForm):
     """The header and the checklist fields that apply to the customer's kind."""
 
@@ -121,6 +133,11 @@ class VisitForm(forms.ModelForm):
         self.fields["task"].queryset = RevisitTask.objects.filter(
             Q(status=RevisitTask.Status.OPEN) | Q(pk=self.instance.task_id or 0),
             customer=customer)
+        tasks = list(self.fields["task"].queryset)
+        for task in tasks:
+            task.customer = customer  # its label names the customer: the one in hand
+        _choices_once(self.fields["companion"], list(self.fields["companion"].queryset))
+        _choices_once(self.fields["task"], tasks)
         for name, field in self.fields.items():
             model_field = Visit._meta.get_field(name) if name in keep else None
             if isinstance(field, forms.NullBooleanField):

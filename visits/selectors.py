@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from customers.models import Collateral, CollateralValuation, RiskSignal
-from customers.selectors import customer_scope
+from customers.selectors import customer_scope_filter
 
 from .models import (
     ContactPreference,
@@ -20,12 +21,25 @@ from .models import (
 
 
 def visit_scope(*, user) -> QuerySet[Visit]:
-    return Visit.objects.filter(customer__in=customer_scope(user=user))
+    return Visit.objects.filter(customer_scope_filter(user=user, through="customer__"))
 
 
-def visit_get_for_user(*, user, pk: int, full: bool = False) -> Visit:
-    qs = visit_scope(user=user).select_related("customer", "officer", "companion",
-                                               "submitted_by", "task", "amends")
+def visit_get_for_user(*, user, pk: int, full: bool = False, for_form: bool = False) -> Visit:
+    """One visit in the user's scope, or 404.
+
+    `full` preloads what the visit page shows. `for_form` preloads what the visit form needs:
+    the customer with its contact preference, the visit it amends, its interviews and collateral
+    checks; the people (officer, companion, submitter) and the task are not joined, since the
+    form names them through its own choices, and every join adds to the planning time.
+    """
+    if for_form:
+        qs = visit_scope(user=user).select_related(
+            "customer__contact_preference", "amends").prefetch_related(
+            Prefetch("interviews", queryset=Interview.objects.all()),
+            Prefetch("collateral_checks", queryset=VisitCollateral.objects.all()))
+    else:
+        qs = visit_scope(user=user).select_related("customer", "officer", "companion",
+                                                   "submitted_by", "task", "amends")
     if full:
         qs = qs.prefetch_related(
             Prefetch("interviews", queryset=Interview.objects.all()),
@@ -87,8 +101,13 @@ def visit_signals(*, visit: Visit) -> list[RiskSignal]:
 
 
 def customer_collateral(*, customer) -> list[Collateral]:
-    return list(Collateral.objects.filter(customer=customer).prefetch_related(
-        Prefetch("valuations", queryset=CollateralValuation.objects.all())))
+    """The customer's collateral for the visit form, each with `last_value`: its latest
+    valuation or else its appraisal (what `Collateral.current_value` gives), computed in the
+    same query rather than by loading every valuation."""
+    latest = (CollateralValuation.objects.filter(collateral=OuterRef("pk"))
+              .order_by(*CollateralValuation._meta.ordering).values("value")[:1])
+    return list(Collateral.objects.filter(customer=customer)
+                .annotate(last_value=Coalesce(Subquery(latest), F("appraised_value"))))
 
 
 def guidance_by_question() -> dict[int, QuestionGuidance]:
@@ -96,6 +115,11 @@ def guidance_by_question() -> dict[int, QuestionGuidance]:
 
 
 def contact_preference(*, customer) -> ContactPreference | None:
+    """The customer's preference; no query when it was loaded with the customer
+    (select_related("customer__contact_preference"))."""
+    cache = type(customer).contact_preference.related
+    if cache.is_cached(customer):
+        return cache.get_cached_value(customer)
     return ContactPreference.objects.filter(customer=customer).first()
 
 

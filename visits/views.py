@@ -84,7 +84,7 @@ def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: 
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit form. "Save draft" keeps whatever is typed; "Submit" saves the draft first, so
     a refused submission loses nothing, then validates everything and locks the visit."""
-    visit = selectors.visit_get_for_user(user=request.user, pk=pk, full=True)
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, for_form=True)
     if visit.officer_id != request.user.pk:
         raise Http404
     if visit.status != Visit.Status.DRAFT:
@@ -139,6 +139,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "derived": _derived(visit),
         "preference": selectors.contact_preference(customer=customer),
         "proposal_form": forms.ProposalForm(),
+        # Read after the save above, which may have added files.
         "evidence": list(EvidenceFile.objects.filter(visit=visit)),
     }, status=400 if request.method == "POST" else 200)
 
@@ -210,7 +211,9 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                              visit.customer.officer_id)
         and request.user.role == Role.OFFICER,
         "can_edit": not visit.is_locked and request.user.pk == visit.officer_id,
-        "history": history_for(obj=visit, limit=50),
+        "history": history_for(obj=visit, limit=50, known=(
+            visit.customer, visit.officer, visit.companion, visit.submitted_by, visit.task,
+            visit.amends, request.user)),
     })
 
 

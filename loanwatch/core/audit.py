@@ -8,6 +8,7 @@ selector.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,9 +60,12 @@ class _Values:
     """Turns stored values into what a user reads: choice labels, yes/no, related names.
     Related records are fetched in one query per related model, not one per change."""
 
-    def __init__(self, model: type[models.Model], diffs: list[dict]) -> None:
+    def __init__(self, model: type[models.Model], diffs: list[dict],
+                 user_ids: set | None = None, known: Iterable[models.Model] = ()) -> None:
         self.model = model
-        wanted: dict[type[models.Model], set] = {}
+        # The users who made the changes come with the users the changes name: one query.
+        wanted: dict[type[models.Model], set] = (
+            {get_user_model(): set(user_ids)} if user_ids else {})
         for diff in diffs:
             for name, values in diff.items():
                 field = _field(model, name)
@@ -69,7 +73,15 @@ class _Values:
                     wanted.setdefault(field.related_model, set()).update(
                         v for v in values if v is not None
                     )
-        self.related = {m: m._base_manager.in_bulk(ids) for m, ids in wanted.items()}
+        self.related: dict[type[models.Model], dict] = {}
+        for obj in known:
+            if obj is not None:
+                self.related.setdefault(type(obj), {})[obj.pk] = obj
+        for related_model, ids in wanted.items():
+            in_hand = self.related.setdefault(related_model, {})
+            missing = ids - in_hand.keys()
+            if missing:
+                in_hand.update(related_model._base_manager.in_bulk(missing))
 
     def show(self, name: str, value: Any) -> Any:
         field = _field(self.model, name)
@@ -84,13 +96,16 @@ class _Values:
         return value
 
 
-def history_for(*, obj: models.Model, limit: int = 200) -> list[HistoryEntry]:
-    """The trail of one record, newest first, with who changed what from which request."""
+def history_for(*, obj: models.Model, limit: int = 200,
+                known: Iterable[models.Model] = ()) -> list[HistoryEntry]:
+    """The trail of one record, newest first, with who changed what from which request.
+
+    `known`: records the caller already holds (the record's customer, its officer…); the
+    changes and their authors that name them are shown without reading them again."""
     events = list(Events.objects.tracks(obj).order_by("-pgh_created_at")[:limit])
     user_ids = {
         (e.pgh_context or {}).get("user") for e in events if (e.pgh_context or {}).get("user")
     }
-    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
     model = type(obj)
     diffs = []
     for event in events:
@@ -101,7 +116,8 @@ def history_for(*, obj: models.Model, limit: int = 200) -> list[HistoryEntry]:
         diffs.append(diff)
     # The optimistic-locking counter changes with every save and tells a reader nothing.
     diffs = [{k: v for k, v in diff.items() if k not in HIDDEN_FIELDS} for diff in diffs]
-    values = _Values(model, diffs)
+    values = _Values(model, diffs, user_ids, known)
+    users = values.related.get(get_user_model(), {})
     entries = []
     for event, diff in zip(events, diffs, strict=True):
         context = event.pgh_context or {}

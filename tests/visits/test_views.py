@@ -425,3 +425,63 @@ def test_a_drafts_task_closed_meanwhile_still_saves(officer):
             "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0", "iv-MAX_NUM_FORMS": "1000"}
     response = _client(officer).post(reverse("visits:visit_edit", args=[visit.pk]), data)
     assert response.status_code == 302
+
+
+# Per request the session and the user (see loanwatch/accounts); the rest is the page's own.
+VISIT_PAGE_QUERIES = 10
+VISIT_FORM_QUERIES = 11
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _grow_visit(visit: Visit, officer, n: int) -> None:
+    """Add to a visit and its customer what its page and form list: collateral with values
+    and checks, people interviewed, evidence, open tasks, teammates to go along."""
+    from tests.customers.factories import ValuationFactory
+    from tests.factories import UserFactory
+    from visits.schedule.models import RevisitTask
+
+    for i in range(n):
+        item = CollateralFactory(customer=visit.customer)
+        ValuationFactory(collateral=item)
+        ValuationFactory(collateral=item)
+        VisitCollateral.objects.create(visit=visit, collateral=item, condition="good",
+                                       current_value=Decimal("100"))
+        Interview.objects.create(visit=visit, role=Interview.Role.FINANCE_HEAD,
+                                 name=f"会计{i}", statement="正常", topics=[2])
+        EvidenceFile.objects.create(visit=visit, kind="other", file=f"evidence/{i}.pdf",
+                                    original_name=f"{i}.pdf", content_type="application/pdf",
+                                    size=10, sha256=f"{i:064d}", uploaded_by=officer)
+        task_raise(customer=visit.customer, reason=RevisitTask.Reason.RISK_EVENT,
+                   due_on=date(2026, 7, 1 + i))
+        UserFactory(team=officer.team, role="officer")
+
+
+def test_the_visit_page_and_form_keep_their_query_count(officer, django_assert_num_queries):
+    customer = CustomerFactory(officer=officer)
+    earlier = ready_visit(customer=customer, visited_on=date(2026, 1, 5))
+    services.visit_submit(visit=earlier, acting_user=officer)
+    visit = ready_visit(customer=customer, visited_on=date(2026, 3, 5),
+                        total_liabilities=Decimal("19000000"))  # raises signals
+    services.visit_submit(visit=visit, acting_user=officer)
+    draft = ready_visit(customer=customer, visited_on=date(2026, 5, 5))
+    page = reverse("visits:visit_detail", args=[visit.pk])
+    form = reverse("visits:visit_edit", args=[draft.pk])
+    client = _client(officer)
+    counts = []
+    for size in (1, 6):
+        _grow_visit(visit, officer, size)
+        _grow_visit(draft, officer, size)
+        counts.append((_queries(client, page), _queries(client, form)))
+    assert counts[0] == counts[1]
+    with django_assert_num_queries(VISIT_PAGE_QUERIES):
+        client.get(page)
+    with django_assert_num_queries(VISIT_FORM_QUERIES):
+        client.get(form)
