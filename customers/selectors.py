@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -233,26 +236,57 @@ def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer
                 "person").prefetch_related(Prefetch(
                     "person__relations", to_attr="visible_relations",
                     queryset=CustomerRelation.objects.filter(
-                        customer__in=customer_scope(user=user)).exclude(customer_id=pk)
-                    .select_related("customer")))),
-            Prefetch("loans", queryset=Loan.objects.prefetch_related(
-                Prefetch("guarantees", queryset=Guarantee.objects.select_related(
-                    "guarantor_customer")),
-                Prefetch("collaterals", queryset=Collateral.objects.prefetch_related(
-                    Prefetch("valuations", queryset=CollateralValuation.objects.all()))),
-            )),
-            Prefetch("collaterals", queryset=Collateral.objects.prefetch_related(
-                Prefetch("valuations", queryset=CollateralValuation.objects.select_related(
-                    "recorded_by")), "loans")),
-            Prefetch("guarantees_given", queryset=Guarantee.objects.select_related(
-                "loan__customer")),
+                        customer_scope_filter(user=user, through="customer__"))
+                    .exclude(customer_id=pk).select_related("customer")))),
+            "loans",
+            # Collateral secures only its own customer's loans (services.collateral_create), so
+            # the customer's collateral is every loan's too: one query, shared out below.
+            Prefetch("collaterals", queryset=Collateral.objects.annotate(
+                loan_ids=ArrayAgg("loans__id", filter=Q(loans__isnull=False), default=[]))
+                .prefetch_related(Prefetch(
+                    "valuations", queryset=CollateralValuation.objects.select_related(
+                        "recorded_by")))),
             Prefetch("assignments", queryset=CustomerAssignment.objects.select_related(
                 "from_officer", "to_officer", "by")),
         )
     customer = qs.filter(pk=pk).first()
     if customer is None:
         raise Http404
+    if for_sheet:
+        _share_sheet_rows(customer)
     return customer
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """Fill a related manager's cache as prefetch_related does (`instance.<name>.all()` then
+    reads `rows`), for rows read by one query and shared among several managers."""
+    manager = getattr(instance, name)
+    cache_name = (getattr(manager, "prefetch_cache_name", None)  # many-to-many
+                  or manager.field.remote_field.cache_name)  # reverse foreign key
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = queryset
+
+
+def _share_sheet_rows(customer: Customer) -> None:
+    """Give the sheet's loans their collateral and guarantees, and the customer the guarantees
+    it gives, from rows read once: separate prefetches read the collateral and its valuations
+    twice, and the guarantees in two queries."""
+    loans = list(customer.loans.all())
+    collateral = list(customer.collaterals.all())
+    for item in collateral:
+        secured = set(item.loan_ids)
+        _prefetched(item, "loans", [loan for loan in loans if loan.pk in secured])
+    guarantees = list(
+        Guarantee.objects.filter(Q(loan_id__in=[loan.pk for loan in loans])
+                                 | Q(guarantor_customer_id=customer.pk))
+        .select_related("guarantor_customer", "loan__customer"))
+    for loan in loans:
+        _prefetched(loan, "collaterals", [c for c in collateral if loan.pk in c.loan_ids])
+        _prefetched(loan, "guarantees", [g for g in guarantees if g.loan_id == loan.pk])
+    _prefetched(customer, "guarantees_given",
+                [g for g in guarantees if g.guarantor_customer_id == customer.pk])
 
 
 def loan_get_for_user(*, user, pk: int) -> Loan:
@@ -382,10 +416,13 @@ def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
     (the guarantee already names them on the loan) but not linked."""
     circle = guarantee_circle_ids(customer_id=customer.pk)
     if len(circle.member_ids) > 1:
+        # Which members the user may open, in the same query.
+        scope = customer_scope_filter(user=user)
         circle.members = list(Customer.objects.filter(pk__in=circle.member_ids)
-                              .select_related("risk_group").order_by("name"))
-        circle.visible_ids = set(customer_scope(user=user).filter(pk__in=circle.member_ids)
-                                 .values_list("pk", flat=True))
+                              .select_related("risk_group").order_by("name")
+                              .annotate(visible=ExpressionWrapper(scope, BooleanField())
+                                        if scope else Value(True)))
+        circle.visible_ids = {m.pk for m in circle.members if m.visible}
     return circle
 
 

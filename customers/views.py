@@ -148,7 +148,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "customer": customer, "loans": loans, "circle": circle,
         "circle_svg": diagram.circle_svg(circle=circle, centre_id=customer.pk),
         "shareholders_total": shareholders_total,
-        "history": history_for(obj=customer, limit=50),
+        "history": history_for(obj=customer, limit=50, known=(
+            customer.officer, customer.team, customer.risk_group, customer.industry,
+            request.user)),
         "relation_form": forms.RelationForm(),
         # Record checks, visits, reports and tasks: sections other apps register (sheet.py).
         "sections": sheet.render_sections(request=request, customer=customer),

@@ -3,6 +3,7 @@ query counts on the list and the information sheet."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -283,3 +284,58 @@ def test_export_keeps_formula_like_names_as_text(officer_client, officer):
     response = officer_client.get(reverse("customers:customer_export"))
     cell = load_workbook(BytesIO(response.content)).active["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+# Per request the session and the user (see loanwatch/accounts); the rest is the sheet's own:
+# the customer, its related persons and their other companies, loans, collateral, valuations,
+# guarantees (both ways), reassignments, the guarantee circle and its members, the history,
+# and the sections other apps register (record checks and findings, visits, tasks, signals,
+# risk reports).
+SHEET_QUERIES = 19
+
+
+def _fill_sheet(customer: Customer, officer, n: int) -> None:
+    """Give a customer `n` more of everything the sheet lists."""
+    from customers.records import services as record_services
+    from customers.services import relation_add
+    from tests.records.helpers import reading, subject
+    from tests.reports.factories import draft_report
+    from visits.schedule.services import task_raise
+
+    from .factories import resident_id
+
+    for i in range(n):
+        k = CustomerAssignment.objects.count() * 10 + i
+        loan = LoanFactory(customer=customer)
+        item = CollateralFactory(customer=customer)
+        item.loans.add(loan)
+        ValuationFactory(collateral=item)
+        ValuationFactory(collateral=item)
+        other = CustomerFactory(officer=officer)
+        guarantees(other, customer)
+        guarantees(customer, other)
+        relation = relation_add(customer=customer, acting_user=officer, name=f"股东{k}",
+                                role="actual_controller", id_number=resident_id(900 + k))
+        relation_add(customer=other, acting_user=officer, name=f"股东{k}",
+                     role="legal_representative", id_number=resident_id(900 + k))
+        record_services.check_record(subject=subject(customer, relation.person),
+                                     data=reading(date(2026, 1, 1) + timedelta(days=k),
+                                                  f"Q-{k}"),
+                                     source="manual", acting_user=officer)
+        draft_report(officer=officer, customer=customer)  # with a submitted visit
+        task_raise(customer=customer, reason="risk_event", due_on=date(2026, 8, 1 + i))
+        CustomerAssignment.objects.create(customer=customer, from_officer=officer,
+                                          to_officer=officer, by=officer)
+
+
+def test_the_sheet_keeps_its_query_count_whatever_the_customer_holds(
+        officer_client, officer, django_assert_num_queries):
+    customer = CustomerFactory(officer=officer)
+    url = reverse("customers:customer_detail", kwargs={"pk": customer.pk})
+    _fill_sheet(customer, officer, 1)
+    small = _count(officer_client, url)
+    _fill_sheet(customer, officer, 5)
+    assert _count(officer_client, url) == small
+    with django_assert_num_queries(SHEET_QUERIES):
+        page = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "mutual guarantee" in page and 'id="record-checks"' in page
