@@ -26,6 +26,9 @@ def _first_rows_and_count(queryset) -> tuple[list, int]:
 
 
 def officer_work(*, user) -> dict:
+    """The officer's week, drafts, returned reports and recent findings. Each list loads only
+    the columns its card shows: building and reading whole customer rows was a quarter of the
+    cost of these four queries."""
     from customers.records.models import Finding
     from reports.models import RiskReport
     from visits.models import Visit
@@ -35,16 +38,21 @@ def officer_work(*, user) -> dict:
     week_end = today + datetime.timedelta(days=7)
     tasks = (RevisitTask.objects.filter(officer=user, status=RevisitTask.Status.OPEN)
              .filter(Q(due_on__lt=week_end) | Q(planned_on__lt=week_end))
-             .select_related("customer").order_by("due_on", "pk"))
+             .select_related("customer").only("customer__name", "due_on", "planned_on")
+             .order_by("due_on", "pk"))
     drafts = (Visit.objects.filter(officer=user, status=Visit.Status.DRAFT)
-              .select_related("customer").order_by("-visited_on", "-pk"))
+              .select_related("customer").only("customer__name", "visited_on")
+              .order_by("-visited_on", "-pk"))
     returned = (RiskReport.objects.filter(author=user, status=RiskReport.Status.DRAFT,
                                           decided_by__isnull=False)
-                .select_related("customer").order_by("-decided_at"))
+                .select_related("customer").only("customer__name", "decision_comment")
+                .order_by("-decided_at"))
     findings = (Finding.objects.filter(
         record_check__customer__in=customer_scope(user=user),
         record_check__checked_on__gte=today - datetime.timedelta(days=FINDINGS_DAYS))
-        .select_related("record_check__customer").order_by("-serious", "-record_check__checked_on"))
+        .select_related("record_check__customer")
+        .only("kind", "serious", "params", "record_check__customer__name")
+        .order_by("-serious", "-record_check__checked_on"))
     week_tasks, week_task_count = _first_rows_and_count(tasks)
     drafts, draft_count = _first_rows_and_count(drafts)
     returned, returned_count = _first_rows_and_count(returned)
