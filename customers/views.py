@@ -49,7 +49,7 @@ def _list_filters(request: HttpRequest) -> dict:
 @role_required(*ALL_ROLES)
 def customer_list(request: HttpRequest) -> HttpResponse:
     filters = _list_filters(request)
-    customers = selectors.customer_list_for_user(user=request.user, figures=False, **filters)
+    customers = selectors.customer_list_page_source(user=request.user, **filters)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.customer_list_figures(customers=list(page.object_list))
     officers = selectors.officer_choices_for_user(user=request.user)

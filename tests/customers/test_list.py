@@ -41,13 +41,17 @@ def test_the_page_shows_the_figures_and_order_the_full_annotation_gives(officer,
     assert (0, None, None, None) in [row[1:] for row in expected]  # a customer without loans
 
 
-def test_a_later_page_gets_its_own_figures(officer, officer_client, monkeypatch):
+@pytest.mark.parametrize("sort", ["name", "-balance", "classification", "-overdue"])
+def test_a_later_page_gets_its_own_figures(officer, officer_client, monkeypatch, sort):
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     _book(officer)
     expected = [(c.pk, *(getattr(c, f) for f in FIGURES))
-                for c in selectors.customer_list_for_user(user=officer)][3:6]
-    page = officer_client.get(reverse("customers:customer_list"), {"page": 2}).context["page"]
-    assert [(c.pk, *(getattr(c, f) for f in FIGURES)) for c in page] == expected
+                for c in selectors.customer_list_for_user(user=officer, sort=sort)]
+    for number in (2, 3):
+        page = officer_client.get(reverse("customers:customer_list"),
+                                  {"page": number, "sort": sort}).context["page"]
+        assert [(c.pk, *(getattr(c, f) for f in FIGURES)) for c in page] == \
+            expected[3 * (number - 1):3 * number]
 
 
 def test_the_officer_menus_name_every_officer_escaped_with_the_team(admin_client_, officer,
@@ -78,7 +82,8 @@ def test_the_menus_offer_whom_the_user_may_assign(officer, officer_b, supervisor
     ("officer_client", {}, 7), ("supervisor_client", {}, 8), ("admin_client_", {}, 8),
     ("admin_client_", {"q": "列表"}, 8),
     ("admin_client_", {"kind": "corporate", "overdue": "1"}, 8),
-    ("admin_client_", {"sort": "-balance", "page": "2"}, 8),
+    # sorted by a figure: the page's ids in order, then its rows
+    ("admin_client_", {"sort": "-balance", "page": "2"}, 9),
 ])
 def test_the_list_costs_a_pinned_number_of_queries(request, officer, persona, query, queries):
     client = request.getfixturevalue(persona)
