@@ -21,7 +21,10 @@ def test_role_signs_in_to_its_home_and_out(page, request, persona, language, vie
     assert page.locator(HOME[persona]).is_visible()
     if viewport == "phone":  # the menu folds behind the toggler on a phone
         page.click(".navbar-toggler")
+        # The menu slides open; a click during the slide can land before the items are there.
+        page.locator(".navbar-collapse.show").wait_for()
     page.click("#user-menu")
+    page.locator("#sign-out").wait_for(state="visible")
     assert page.locator("#sign-out").inner_text() == SIGN_OUT[language]
     page.click("#sign-out")
     page.wait_for_url("**/accounts/login/**")
@@ -32,6 +35,7 @@ def test_language_switcher_overrides_the_browser(page, officer, language, viewpo
     other = "en" if language == "zh" else "zh-hans"
     if viewport == "phone":
         page.click(".navbar-toggler")
+        page.locator(".navbar-collapse.show").wait_for()
     page.click("#language-menu")
     page.click(f"button[name=language][value={other}]")
     page.wait_for_load_state()

@@ -20,6 +20,13 @@ def test_database_is_postgresql(db):
     assert connection.vendor == "postgresql"
 
 
+def test_connections_run_without_jit(db):
+    # A page's short queries must never wait for the JIT compiler, whatever the server's default.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_task_round_trips_through_broker_and_worker(celery_worker):
     assert not Heartbeat.objects.filter(name="beat").exists()
     result = beat_tick.delay()
