@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 
 from loanwatch.accounts.roles import Role
+from loanwatch.core.rows import instance, instances, json_rows, set_prefetched
 
 from .models import (
     Classification,
@@ -287,30 +288,54 @@ def worst_classification_label(rank: int | None) -> str:
     return Classification.choices[rank][1]
 
 
+USER_NAME = ["id", "username", "full_name"]  # what a user's name on the sheet reads
+
+
+def _all_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
+
+
 def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer:
-    """One customer in the user's scope, or 404. `for_sheet` preloads the information sheet."""
+    """One customer in the user's scope, or 404. `for_sheet` preloads the information sheet.
+
+    Short child lists (reassignments, valuations, each person's other companies) ride in their
+    parent's row as JSON (loanwatch.core.rows) rather than costing a prefetch query each."""
     qs = customer_scope(user=user).select_related("officer", "team", "risk_group", "industry")
     if for_sheet:
+        officers = dict.fromkeys(("from_officer", "to_officer", "by"), USER_NAME)
+        qs = qs.annotate(assignment_rows=json_rows(
+            CustomerAssignment.objects.filter(customer=OuterRef("pk")).order_by("-at", "-pk"),
+            ["id", "customer", "from_officer", "to_officer", "by", "at", "note"], officers))
         qs = qs.prefetch_related(
             # Each person's other roles among the customers the user may see: the same
             # controller behind two companies is worth seeing.
-            Prefetch("relations", queryset=CustomerRelation.objects.select_related(
-                "person").prefetch_related(Prefetch(
-                    "person__relations", to_attr="visible_relations",
-                    queryset=CustomerRelation.objects.filter(
-                        customer_scope_filter(user=user, through="customer__"))
-                    .exclude(customer_id=pk).select_related("customer")))),
-            "loans",
-            # Collateral secures only its own customer's loans (services.collateral_create), so
-            # the customer's collateral is every loan's too: one query, shared out below.
-            Prefetch("collaterals", queryset=Collateral.objects.annotate(
-                loan_ids=ArrayAgg("loans__id", filter=Q(loans__isnull=False), default=[]))
-                .prefetch_related(Prefetch(
-                    "valuations", queryset=CollateralValuation.objects.select_related(
-                        "recorded_by")))),
-            Prefetch("assignments", queryset=CustomerAssignment.objects.select_related(
-                "from_officer", "to_officer", "by")),
+            Prefetch("relations", queryset=CustomerRelation.objects.select_related("person")
+                     .annotate(other_rows=json_rows(
+                         CustomerRelation.objects.filter(
+                             customer_scope_filter(user=user, through="customer__"),
+                             person=OuterRef("person_id")).exclude(customer_id=pk)
+                         .order_by("role", "pk"),
+                         ["id", "customer", "person", "role", "stake_pct"],
+                         {"customer": ["id", "name"]}))),
         )
+        # The loans and the collateral (each item with the loans it secures and its valuations,
+        # newest first) ride in the customer's row too. Collateral secures only its own
+        # customer's loans (services.collateral_create), so these are every loan's collateral,
+        # shared out in _share_sheet_rows.
+        valuations = json_rows(
+            CollateralValuation.objects.filter(collateral=OuterRef("pk"))
+            .order_by("-valued_on", "-pk"),
+            ["id", "collateral", "valued_on", "value", "source", "note", "recorded_by"],
+            {"recorded_by": USER_NAME})
+        secured = ArraySubquery(Collateral.loans.through.objects
+                                .filter(collateral=OuterRef("pk")).values("loan_id"))
+        qs = qs.annotate(
+            loan_rows=json_rows(Loan.objects.filter(customer=OuterRef("pk"))
+                                .order_by("disbursed_on", "contract_number", "pk"),
+                                _all_fields(Loan)),
+            collateral_rows=json_rows(Collateral.objects.filter(customer=OuterRef("pk"))
+                                      .order_by("description", "pk"), _all_fields(Collateral),
+                                      extra={"loan_ids": secured, "valuations": valuations}))
     customer = qs.filter(pk=pk).first()
     if customer is None:
         raise Http404
@@ -319,35 +344,37 @@ def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer
     return customer
 
 
-def _prefetched(instance, name: str, rows: list) -> None:
-    """Fill a related manager's cache as prefetch_related does (`instance.<name>.all()` then
-    reads `rows`), for rows read by one query and shared among several managers."""
-    manager = getattr(instance, name)
-    cache_name = (getattr(manager, "prefetch_cache_name", None)  # many-to-many
-                  or manager.field.remote_field.cache_name)  # reverse foreign key
-    queryset = manager.get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = queryset
-
-
 def _share_sheet_rows(customer: Customer) -> None:
-    """Give the sheet's loans their collateral and guarantees, and the customer the guarantees
-    it gives, from rows read once: separate prefetches read the collateral and its valuations
-    twice, and the guarantees in two queries."""
-    loans = list(customer.loans.all())
-    collateral = list(customer.collaterals.all())
+    """Turn the rows the customer's query carried into the related managers' caches, and give
+    the loans their collateral and guarantees and the customer the guarantees it gives from
+    rows read once (separate prefetches read the collateral twice, the guarantees in two
+    queries)."""
+    set_prefetched(customer, "assignments", instances(
+        CustomerAssignment, customer.assignment_rows, ("from_officer", "to_officer", "by")))
+    for relation in customer.relations.all():
+        relation.person.visible_relations = instances(
+            CustomerRelation, relation.other_rows, ("customer",))
+    loans = instances(Loan, customer.loan_rows)
+    set_prefetched(customer, "loans", loans)
+    collateral = []
+    for row in customer.collateral_rows or ():
+        item = instance(Collateral, row)
+        item.loan_ids = row["loan_ids"]
+        set_prefetched(item, "valuations", instances(
+            CollateralValuation, row["valuations"], ("recorded_by",)))
+        collateral.append(item)
+    set_prefetched(customer, "collaterals", collateral)
     for item in collateral:
         secured = set(item.loan_ids)
-        _prefetched(item, "loans", [loan for loan in loans if loan.pk in secured])
+        set_prefetched(item, "loans", [loan for loan in loans if loan.pk in secured])
     guarantees = list(
         Guarantee.objects.filter(Q(loan_id__in=[loan.pk for loan in loans])
                                  | Q(guarantor_customer_id=customer.pk))
         .select_related("guarantor_customer", "loan__customer"))
     for loan in loans:
-        _prefetched(loan, "collaterals", [c for c in collateral if loan.pk in c.loan_ids])
-        _prefetched(loan, "guarantees", [g for g in guarantees if g.loan_id == loan.pk])
-    _prefetched(customer, "guarantees_given",
+        set_prefetched(loan, "collaterals", [c for c in collateral if loan.pk in c.loan_ids])
+        set_prefetched(loan, "guarantees", [g for g in guarantees if g.loan_id == loan.pk])
+    set_prefetched(customer, "guarantees_given",
                 [g for g in guarantees if g.guarantor_customer_id == customer.pk])
 
 

@@ -6,12 +6,13 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from customers.models import Customer, CustomerRelation, Person
 from customers.selectors import customer_scope
+from loanwatch.core.rows import instances, json_rows, set_prefetched
 
 from .models import Finding, RecordCheck, RecordPolicy
 from .providers import Subject
@@ -60,11 +61,17 @@ def roles_by_person(*, customer: Customer) -> dict[int, list[str]]:
 
 
 def latest_checks(*, customer: Customer) -> list[RecordCheck]:
-    """The latest check of each subject of the customer, with findings (two queries)."""
-    return list(RecordCheck.objects.filter(customer=customer)
-                .order_by(F("person_id").asc(nulls_first=True), "-checked_on", "-pk")
-                .distinct("person_id").select_related("customer", "person", "checked_by")
-                .prefetch_related(Prefetch("findings", queryset=Finding.objects.all())))
+    """The latest check of each subject of the customer, with its findings carried in the same
+    query (one query)."""
+    checks = list(RecordCheck.objects.filter(customer=customer)
+                  .order_by(F("person_id").asc(nulls_first=True), "-checked_on", "-pk")
+                  .distinct("person_id").select_related("customer", "person", "checked_by")
+                  .annotate(finding_rows=json_rows(
+                      Finding.objects.filter(record_check=OuterRef("pk")),
+                      ["id", "record_check", "kind", "serious", "params"])))
+    for check in checks:
+        set_prefetched(check, "findings", instances(Finding, check.finding_rows))
+    return checks
 
 
 def checks_of_customer(*, customer: Customer) -> list[RecordCheck]:

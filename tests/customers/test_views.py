@@ -287,11 +287,11 @@ def test_export_keeps_formula_like_names_as_text(officer_client, officer):
 
 
 # Per request the session and the user (see loanwatch/accounts); the rest is the sheet's own:
-# the customer, its related persons and their other companies, loans, collateral, valuations,
-# guarantees (both ways), reassignments, the guarantee circle and its members, the history,
-# and the sections other apps register (record checks and findings, visits, tasks, signals,
-# risk reports).
-SHEET_QUERIES = 19
+# the customer with its loans, collateral and valuations and reassignments (as JSON), its
+# related persons with their other companies, the guarantees (both ways), the guarantee circle
+# and its members, the history, and the sections other apps register (record checks with their
+# findings, visits with the signals, tasks, risk reports).
+SHEET_QUERIES = 12
 
 
 def _fill_sheet(customer: Customer, officer, n: int) -> None:
