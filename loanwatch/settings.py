@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from loanwatch.local_secret import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -20,10 +22,13 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and not env.str("DATABASE_URL", default=""):
+    # The embedded local set-up: one key kept with its data (see loanwatch/local_secret.py).
+    SECRET_KEY = local_secret_key(BASE_DIR / ".data" / "secret_key")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. `make run` creates one under .data/; production sets it."
+            "SECRET_KEY is not set. A server with its own DATABASE_URL needs its own SECRET_KEY."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
 

@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 mkdir -p .data
 
-# A stable secret for the local run, created once; production sets SECRET_KEY itself.
+# A local run signs with the key kept under .data/ unless SECRET_KEY is given, also when
+# DATABASE_URL names another server (the settings alone would then ask for SECRET_KEY).
 if [ -z "${SECRET_KEY:-}" ]; then
-  [ -s .data/secret_key ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > .data/secret_key
-  SECRET_KEY=$(cat .data/secret_key)
+  SECRET_KEY=$("$PY" -c 'from pathlib import Path
+from loanwatch.local_secret import local_secret_key
+print(local_secret_key(Path(".data/secret_key")))')
   export SECRET_KEY
 fi
 export DEBUG="${DEBUG:-false}"

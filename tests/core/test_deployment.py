@@ -43,7 +43,9 @@ def test_check_deploy_is_clean_with_production_environment():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {"PATH": os.environ["PATH"], "DEBUG": "false"}
+    # Production names its own database; only the embedded local set-up keeps a key of its own.
+    env = {"PATH": os.environ["PATH"], "DEBUG": "false",
+           "DATABASE_URL": "postgres://loanwatch@db.example.internal/loanwatch"}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
@@ -84,3 +86,15 @@ def test_compose_file_validates():
     result = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True,
                             text=True, env={**os.environ, "SECRET_KEY": "x"}, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_local_set_up_keeps_one_key_with_its_data(tmp_path):
+    from loanwatch.local_secret import local_secret_key
+
+    path = tmp_path / "data" / "secret_key"
+    key = local_secret_key(path)
+    assert len(key) >= 50
+    # Every later process (web, worker, beat, manage.py) signs with the same key.
+    assert local_secret_key(path) == key
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no draft left behind
