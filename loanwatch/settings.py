@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "loanwatch.accounts",
     "loanwatch.core",
     "customers",
@@ -76,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loanwatch.core.middleware.ContentSecurityPolicyMiddleware",
     "loanwatch.accounts.middleware.SessionLifetimeMiddleware",
-    "loanwatch.accounts.middleware.SecondFactorMiddleware",
+    "loanwatch.accounts.middleware.SignInStepsMiddleware",
     # Deny by default: every page needs a signed-in user unless its view opts out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -157,6 +158,7 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "loanwatch.accounts.passwords.PublishedPasswordValidator"},
 ]
 
 # --- Language and time ------------------------------------------------------------------------

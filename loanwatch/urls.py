@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from loanwatch.accounts.views import admin_sign_in
+
 urlpatterns = [
     path("", include("loanwatch.core.urls")),
     path("accounts/", include("loanwatch.accounts.urls")),
@@ -17,5 +19,7 @@ urlpatterns = [
     # The language switcher works before sign-in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The Django admin signs in through the app's own page, second factor and lockout included.
+    path(f"{settings.ADMIN_URL}login/", admin_sign_in, name="admin_sign_in"),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

@@ -59,7 +59,12 @@ ROWS: list[Row] = [
     Row("core:notification_badge", every(200)),
     Row("core:notification_read", every(302), method="post"),
     Row("accounts:second_factor", only({"supervisor", "supervisor_b", "admin"})),
-    Row("accounts:second_factor_verify", every(200)),
+    # Only a session that owes a code sees the page; a settled one is sent on.
+    Row("accounts:second_factor_verify", every(302)),
+    Row("accounts:recovery_codes", only({"supervisor", "supervisor_b", "admin"}, status=302)),
+    Row("accounts:recovery_codes_done", every(302)),
+    Row("accounts:password_change", every(200)),
+    Row("admin_sign_in", every(LOGIN)),  # the app's sign-in page, for everyone
     Row("accounts:user_list", only({"admin"})),
     Row("accounts:user_create", only({"admin"})),
     Row("accounts:user_detail", only({"admin"}), build=lambda p: {"pk": p["officer"].pk}),
@@ -67,6 +72,8 @@ ROWS: list[Row] = [
         build=lambda p: {"pk": p["officer"].pk}),
     Row("accounts:user_unlock", only({"admin"}, status=302), method="post",
         build=lambda p: {"pk": p["officer"].pk}),
+    Row("accounts:user_second_factor_reset", only({"admin"}, status=302), method="post",
+        build=lambda p: {"pk": p["supervisor"].pk}),
     Row("accounts:team_list", only({"admin"})),
     Row("accounts:team_create", only({"admin"})),
     Row("accounts:team_edit", only({"admin"}), build=lambda p: {"pk": p["officer"].team_id}),

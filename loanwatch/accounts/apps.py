@@ -12,6 +12,13 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from loanwatch.core.audit import register_actions
+
         from .middleware import session_signed_in
+        from .models import SECURITY_EVENTS
+        from .second_factor import remember_step
 
         user_logged_in.connect(session_signed_in, dispatch_uid="accounts.session_signed_in")
+        # Every sign-in path (the app's page, the Django admin's) owes the same second factor.
+        user_logged_in.connect(remember_step, dispatch_uid="accounts.second_factor_step")
+        register_actions(SECURITY_EVENTS)

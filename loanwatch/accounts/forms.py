@@ -3,7 +3,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Team, User
@@ -83,13 +84,70 @@ class TeamForm(_VersionedForm):
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
 
 
+_CODE_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "autofocus": True})
+
+
 class CodeForm(forms.Form):
+    """At sign-in: the app's six digits, or one of the recovery codes (eight letters and
+    digits, shown as two groups of four)."""
+
     code = forms.RegexField(
-        label=_("Code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("Enter the six digits the app shows.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "autofocus": True}),
+        label=_("Code from your authenticator app, or a recovery code"),
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}-?[A-Za-z2-7]{4})\s*$",
+        error_messages={"invalid": _("Enter the six digits the app shows, or a recovery code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "autocapitalize": "none"}),
     )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
+
+
+class PasswordAgainForm(forms.Form):
+    """Changes to the second factor ask for the password again."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class EnrolForm(PasswordAgainForm):
+    code = forms.RegexField(
+        label=_("Code the app shows"), regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits the app shows.")},
+        widget=_CODE_WIDGET,
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """A user changing their own password: the current one, then the new one twice.
+
+    The current password is checked through `authenticate`, so that guessing it here counts
+    towards the sign-in lockout as guessing it on the sign-in page does."""
+
+    def __init__(self, *args, request, **kwargs) -> None:
+        self.request = request
+        super().__init__(request.user, *args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Change password")))
+
+    def clean_old_password(self) -> str:
+        old = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old) != self.user:
+            raise forms.ValidationError(self.error_messages["password_incorrect"],
+                                        code="password_incorrect")
+        return old
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        new = cleaned.get("new_password2")
+        if new and not self.has_error("new_password2") and self.user.check_password(new):
+            self.add_error("new_password2", forms.ValidationError(
+                _("Choose a password different from the current one."),
+                code="password_unchanged"))
+        return cleaned

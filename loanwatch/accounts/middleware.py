@@ -7,6 +7,11 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+from . import second_factor
+
+PASSWORD_STEP = "password"  # noqa: S105  (a step's name, not a password)
 
 SIGNED_IN_AT = "signed_in_at"
 REFRESHED_AT = "refreshed_at"
@@ -50,29 +55,36 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-class SecondFactorMiddleware:
-    """Holds a signed-in session at the code (or enrolment) page until the second factor is
-    done. The session remembers what is needed, so ordinary requests cost no query."""
+class SignInStepsMiddleware:
+    """Holds a signed-in session at the steps sign-in still owes, whatever path signed it in:
+    first the second factor (a code, or enrolment when one is required and none exists), then
+    a new password when an administrator chose the current one. A held session may sign out,
+    switch language and do the step; every other request is sent to the step."""
 
-    ALLOWED = ("accounts:second_factor_verify", "accounts:second_factor", "accounts:logout",
-               "set_language", "core:healthz")
+    # Each step's page first; the others are parts of it.
+    STEP_VIEWS = {
+        second_factor.VERIFY: ("accounts:second_factor_verify",),
+        second_factor.ENROL: ("accounts:second_factor",),
+        # Recovery codes just made at enrolment are shown before the password is changed.
+        PASSWORD_STEP: ("accounts:password_change", "accounts:recovery_codes",
+                        "accounts:recovery_codes_done"),
+    }
+    ALWAYS_ALLOWED = {"accounts:logout", "set_language", "javascript-catalog", "core:healthz"}
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.urls import Resolver404, resolve
-
-        from .second_factor import ENROL, SESSION_KEY
-
-        needed = request.session.get(SESSION_KEY) if request.user.is_authenticated else None
-        if needed and not request.path.startswith(settings.STATIC_URL):
-            try:
-                name = resolve(request.path_info).view_name
-            except Resolver404:
-                name = ""
-            if name not in self.ALLOWED:
-                target = "accounts:second_factor" if needed == ENROL else \
-                    "accounts:second_factor_verify"
-                return redirect(target)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            step = second_factor.pending_step(request=request)
+            if step is None and request.user.password_change_required:
+                step = PASSWORD_STEP
+            if step is not None:
+                allowed = self.STEP_VIEWS[step]
+                try:
+                    name = resolve(request.path_info).view_name
+                except Resolver404:
+                    name = ""
+                if name not in allowed and name not in self.ALWAYS_ALLOWED:
+                    return redirect(allowed[0])
         return self.get_response(request)

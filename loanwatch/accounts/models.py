@@ -37,8 +37,26 @@ class LoanWatchUserManager(UserManager):
         return user
 
 
+# Security actions that change no visible column, recorded in the user's trail by
+# services with `pghistory.create_event` (who did it comes from the request's context).
+SECURITY_EVENTS = {
+    "password_set": _("password set by an administrator"),
+    "password_changed": _("password changed by its owner"),
+    "second_factor_enrolled": _("second factor enrolled"),
+    "second_factor_removed": _("second factor removed"),
+    "second_factor_reset": _("second factor reset by an administrator"),
+    "recovery_codes_renewed": _("recovery codes renewed"),
+}
+
+
 # Password hashes and login times stay out of the trail; logins are logged on their own.
-@pghistory.track(exclude=["password", "last_login"])
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pghistory.AnyChange()),
+    pghistory.DeleteEvent(),
+    *(pghistory.ManualEvent(label) for label in SECURITY_EVENTS),
+    exclude=["password", "last_login"],
+)
 class User(AbstractUser, Versioned):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     team = models.ForeignKey(
@@ -56,6 +74,9 @@ class User(AbstractUser, Versioned):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     # Set by an administrator: this supervisor or administrator must sign in with a TOTP code.
     otp_required = models.BooleanField(_("second factor required"), default=False)
+    # Set when an administrator chose the password: its owner must replace it at the next
+    # sign-in, so that nobody else knows the password behind an account's actions.
+    password_change_required = models.BooleanField(_("must change password"), default=False)
     # The language of the user's last sign-in: mail to them is written in it.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)

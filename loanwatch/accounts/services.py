@@ -3,6 +3,7 @@ user attached by the request's history context."""
 
 from __future__ import annotations
 
+import pghistory
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from loanwatch.core.concurrency import check_and_bump
 
+from . import second_factor
 from .models import Team, User
 from .roles import Role
 
@@ -41,7 +43,9 @@ def user_create(
     password: str,
 ) -> User:
     _check_role_team(role=role, team=team)
-    user = User(username=username, full_name=full_name, email=email, phone=phone, team=team)
+    # The administrator chose this password: its owner replaces it at the first sign-in.
+    user = User(username=username, full_name=full_name, email=email, phone=phone, team=team,
+                password_change_required=True)
     validate_password(password, user=user)
     user.set_password(password)
     user.save()
@@ -82,9 +86,36 @@ def user_update(
 
 @transaction.atomic
 def user_set_password(*, acting_user: User, user: User, password: str) -> None:
+    """An administrator sets someone's password (a forgotten one): the owner must replace it at
+    the next sign-in."""
+    if user.pk == acting_user.pk:
+        raise ValidationError(_("Change your own password on your password page."))
     validate_password(password, user=user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_change_required = True
+    user.save(update_fields=["password", "password_change_required"])
+    pghistory.create_event(user, label="password_set")
+
+
+@transaction.atomic
+def user_change_own_password(*, user: User, password: str) -> None:
+    """The owner's new password (already checked by the form: current one, validators)."""
+    user.set_password(password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    pghistory.create_event(user, label="password_changed")
+
+
+@transaction.atomic
+def user_second_factor_reset(*, acting_user: User, user: User) -> None:
+    """An administrator removes a user's authenticator and recovery codes (a lost phone). The
+    user signs in with the password alone, or enrols again first if a second factor is
+    required; sessions verified with the removed device are held again."""
+    if user.pk == acting_user.pk:
+        raise ValidationError(_("You cannot reset your own second factor; another "
+                                "administrator must."))
+    second_factor.devices_delete(user=user)
+    pghistory.create_event(user, label="second_factor_reset")
 
 
 def user_unlock(*, acting_user: User, user: User) -> int:

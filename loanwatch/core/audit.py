@@ -28,6 +28,11 @@ ACTIONS = {
 HIDDEN_FIELDS = {"version"}
 
 
+def register_actions(labels: dict[str, str]) -> None:
+    """An app names the events it records by hand (`pghistory.create_event`), for readers."""
+    ACTIONS.update(labels)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     label: str
@@ -116,6 +121,9 @@ def history_for(*, obj: models.Model, limit: int = 200,
         diffs.append(diff)
     # The optimistic-locking counter changes with every save and tells a reader nothing.
     diffs = [{k: v for k, v in diff.items() if k not in HIDDEN_FIELDS} for diff in diffs]
+    # An update that changed only hidden columns tells a reader nothing.
+    kept = [(e, d) for e, d in zip(events, diffs, strict=True) if d or e.pgh_label != "update"]
+    events, diffs = [e for e, _d in kept], [d for _e, d in kept]
     values = _Values(model, diffs, user_ids, known)
     users = values.related.get(get_user_model(), {})
     entries = []
