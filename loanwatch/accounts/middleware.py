@@ -79,6 +79,8 @@ class SignInStepsMiddleware:
             step = second_factor.pending_step(request=request)
             if step is None and request.user.password_change_required:
                 step = PASSWORD_STEP
+            # The page's menu shows only sign-out while a step is owed.
+            request.sign_in_step = step
             if step is not None:
                 allowed = self.STEP_VIEWS[step]
                 try:

@@ -164,7 +164,10 @@ def second_factor_page(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/second_factor.html", context, status=400)
 
     if device is None or action == "replace":
-        context.update(_enrolment_context(request, forms.EnrolForm(), fresh=True))
+        # A reload keeps the secret already shown (the phone may have scanned it); moving to a
+        # new phone starts with a new one.
+        context.update(_enrolment_context(request, forms.EnrolForm(),
+                                          fresh=action == "replace"))
     return render(request, "accounts/second_factor.html", context)
 
 

@@ -91,7 +91,7 @@ def test_administrators_change_their_own_password_on_their_own_page(admin_client
 
 
 @pytest.mark.parametrize("persona", ["officer", "supervisor", "admin_user"])
-def test_every_role_changes_their_own_password(request, persona):
+def test_every_role_changes_their_own_password(db, request, persona):
     user = request.getfixturevalue(persona)
     client = Client()
     _sign_in(client, user.username)
