@@ -9,9 +9,9 @@ mkdir -p .data
 # A local run signs with the key kept under .data/ unless SECRET_KEY is given, also when
 # DATABASE_URL names another server (the settings alone would then ask for SECRET_KEY).
 if [ -z "${SECRET_KEY:-}" ]; then
-  SECRET_KEY=$("$PY" -c 'from pathlib import Path
-from loanwatch.local_secret import local_secret_key
-print(local_secret_key(Path(".data/secret_key")))')
+  SECRET_KEY=$("$PY" -c 'from loanwatch.local_secret import local_secret_key
+from loanwatch.local_servers import data_dir
+print(local_secret_key(data_dir() / "secret_key"))')
   export SECRET_KEY
 fi
 export DEBUG="${DEBUG:-false}"
