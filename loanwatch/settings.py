@@ -327,6 +327,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Demo users sign in with a published password: `manage.py demo_data` (run by `make run`) loads
+# them into the embedded database, and into one named by DATABASE_URL only when asked.
+DEMO_DATA = env.bool("DEMO_DATA", default=EMBEDDED_DATABASE)
+
 # Demo data and the development run need a known admin contact for mails to the bank.
 ADMINS = [("LoanWatch", a) for a in env.list("ADMIN_EMAILS", default=[])]
 

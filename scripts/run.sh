@@ -19,15 +19,13 @@ export PORT="${PORT:-8000}"
 
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
-"$PY" manage.py demo_data
+# Demo users (published password) go into the embedded database only, or wherever DEMO_DATA=true
+# says a demo runs; the command decides, and says so when it loads nothing.
+"$PY" manage.py demo_data --if-enabled
 
 cat <<MSG
 
   LoanWatch is running at http://127.0.0.1:${PORT}/
-  Demo logins (password LoanWatch-demo-2026):
-    admin                    administrator
-    supervisor1, supervisor2 supervisors of teams BJ-HD and SH-PD
-    officer1 … officer4      officers (1, 2 in BJ-HD; 3, 4 in SH-PD)
   Ctrl-C stops web, worker, beat and the embedded servers.
 
 MSG

@@ -30,7 +30,8 @@ def _bare_env(**extra: str) -> dict[str, str]:
 def _settings_of(env: dict[str, str]) -> dict:
     code = ("import json; from loanwatch import settings as s; print(json.dumps({"
             "'db_port': s.DATABASES['default']['PORT'], 'db_name': s.DATABASES['default']['NAME'],"
-            " 'redis': s.REDIS_URL, 'site': s.SITE_URL, 'key': s.SECRET_KEY}))")
+            " 'redis': s.REDIS_URL, 'site': s.SITE_URL, 'key': s.SECRET_KEY,"
+            " 'demo': s.DEMO_DATA}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -72,6 +73,7 @@ def test_settings_take_the_recorded_ports_the_local_key_and_the_served_port(tmp_
     assert found["db_port"] == 55599 and found["redis"] == "redis://127.0.0.1:56599/0"
     assert found["site"] == "http://127.0.0.1:8123"  # mail links to the port actually served
     assert found["key"] == (tmp_path / "secret_key").read_text().strip()
+    assert found["demo"] is True
 
     moved = _settings_of(_bare_env(LOANWATCH_DATA_DIR=str(tmp_path), LOANWATCH_PG_PORT="55600",
                                    LOANWATCH_REDIS_PORT="56600"))
@@ -79,11 +81,11 @@ def test_settings_take_the_recorded_ports_the_local_key_and_the_served_port(tmp_
     assert moved["site"] == "http://127.0.0.1:8000"
 
 
-def test_a_named_database_is_used_as_it_is(tmp_path):
+def test_a_named_database_is_used_as_it_is_and_gets_no_demo(tmp_path):
     found = _settings_of(_bare_env(
         LOANWATCH_DATA_DIR=str(tmp_path), SECRET_KEY="k" * 60, LOANWATCH_PG_PORT="55600",
         DATABASE_URL="postgres://loanwatch@db.bank.example:5432/loanwatch"))
-    assert found["db_port"] == 5432
+    assert found["db_port"] == 5432 and found["demo"] is False
     assert not (tmp_path / "secret_key").exists()
 
 
