@@ -3,12 +3,18 @@
 classifications, collateral with valuations, and guarantee circles with a mutual guarantee.
 
 Idempotent: every row is found by a natural key (identifier, contract number, description…)
-before it is created, so a second load changes nothing."""
+before it is created, so a second load changes nothing.
+
+The demo's own customers are known by their identifiers (invented, valid codes), never by name:
+the loaders of every app work on `demo_customers()` only, so a database that also holds a bank's
+own customers keeps them untouched."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+
+from django.db.models import QuerySet
 
 from loanwatch.accounts.models import User
 
@@ -75,6 +81,14 @@ CUSTOMERS = [
     ("sh6", "officer4", "individual", "郑丽娟", _rid("310115", "19900112", "384"), None,
      "normal", "上海市浦东新区花木路800弄", "13816171819"),
 ]
+
+# The demo's customers by key, and the only rows the demo ever writes to.
+IDENTIFIERS = {row[0]: row[4] for row in CUSTOMERS}
+
+
+def demo_customers() -> QuerySet[Customer]:
+    return Customer.objects.filter(identifier__in=IDENTIFIERS.values())
+
 
 # (customer key, contract, amount, balance, disbursed, matures, purpose, method, types, dpd, class)
 LOANS = [
@@ -168,17 +182,24 @@ def load(users: dict[str, User]) -> None:
             "founded_on": date(2012, 5, 18) if kind == "corporate" else None})
     loans = {}
     for key, number, amount, balance, start, end, purpose, method, types, dpd, cls in LOANS:
-        loans[number], _ = Loan.objects.get_or_create(contract_number=number, defaults={
+        loan, _ = Loan.objects.get_or_create(contract_number=number, defaults={
             "customer": customers[key], "amount": Decimal(amount), "balance": Decimal(balance),
             "disbursed_on": start, "matures_on": end, "purpose": purpose,
             "repayment_method": method, "repayment_source": "经营收入", "guarantee_types": types,
             "days_past_due": dpd, "classification": cls})
-        if not loans[number].balance:
+        if loan.customer_id != customers[key].pk:
+            continue  # a bank's own loan under this number: not the demo's to guarantee or secure
+        loans[number] = loan
+        if not loan.balance:
             Customer.objects.filter(pk=customers[key].pk).update(status=Customer.Status.CLOSED)
     for guarantor, number, amount in GUARANTEES:
+        if number not in loans:
+            continue
         Guarantee.objects.get_or_create(loan=loans[number], guarantor_customer=customers[guarantor],
                                         defaults={"amount": Decimal(amount)})
     for name, number, amount in OUTSIDE_GUARANTEES:
+        if number not in loans:
+            continue
         Guarantee.objects.get_or_create(loan=loans[number], guarantor_name=name,
                                         defaults={"amount": Decimal(amount)})
     for key, kind, description, location, area, cert, value, on, numbers, later in COLLATERAL:
@@ -188,7 +209,7 @@ def load(users: dict[str, User]) -> None:
             "kind": kind, "location": location, "area_m2": Decimal(area) if area else None,
             "certificate_number": cert, "appraised_value": Decimal(value), "appraised_on": on})
         if created:
-            item.loans.set([loans[n] for n in numbers])
+            item.loans.set([loans[n] for n in numbers if n in loans])
         for valued_on, amount, source in [(on, value, "appraisal"),
                                           *[(d, v, "visit") for d, v in later]]:
             CollateralValuation.objects.get_or_create(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.redirects import safe_next
 
 from . import diagram, exports, forms, imports, ledger, selectors, services, sheet
 from .models import Classification, ClassificationFloor, Customer, Industry, RiskGroup
@@ -96,7 +97,8 @@ def customer_reassign(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(n)d customers reassigned.") % {"n": moved})
     else:
         messages.error(request, _("Choose at least one customer and the new officer."))
-    return redirect(request.POST.get("next") or "customers:customer_list")
+    return redirect(safe_next(request, candidate=request.POST.get("next"),
+                              fallback="customers:customer_list"))
 
 
 @role_required(*ALL_ROLES)

@@ -13,6 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from loanwatch import local_servers
 from loanwatch.local_secret import local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,10 +22,13 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# The embedded local set-up: no DATABASE_URL, so the servers of .data/ (loanwatch/local_servers.py).
+EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY and not env.str("DATABASE_URL", default=""):
-    # The embedded local set-up: one key kept with its data (see loanwatch/local_secret.py).
-    SECRET_KEY = local_secret_key(BASE_DIR / ".data" / "secret_key")
+if not SECRET_KEY and EMBEDDED_DATABASE:
+    # One key kept with the local data (see loanwatch/local_secret.py).
+    SECRET_KEY = local_secret_key(local_servers.data_dir() / "secret_key")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -105,9 +109,10 @@ TEMPLATES = [
 ]
 
 # --- Data stores ------------------------------------------------------------------------------
-# The defaults point at the embedded servers started by scripts/services.py.
+# The defaults point at the embedded servers started by scripts/services.py, on the ports it
+# started them on (loanwatch/local_servers.py), so no command reaches another installation's.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:55432/loanwatch"),
+    "default": env.db("DATABASE_URL", default=local_servers.postgres_url()),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -118,7 +123,7 @@ _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:56379/0")
+REDIS_URL = env.str("REDIS_URL", default=local_servers.redis_url())
 
 # Sessions live in the database so that a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -207,8 +212,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LoanWatch <loanwatch@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Links in mails point here (the address users open LoanWatch at).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links in mails point here (the address users open LoanWatch at); by default the port that
+# `make run` serves on.
+_SERVED_PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{_SERVED_PORT}")
 
 # --- Security ---------------------------------------------------------------------------------
 # HTTPS=true when served behind TLS (production): secure cookies, HSTS and redirects.
@@ -321,6 +328,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Demo users sign in with a published password: `manage.py demo_data` (run by `make run`) loads
+# them into the embedded database, and into one named by DATABASE_URL only when asked.
+DEMO_DATA = env.bool("DEMO_DATA", default=EMBEDDED_DATABASE)
 
 # Demo data and the development run need a known admin contact for mails to the bank.
 ADMINS = [("LoanWatch", a) for a in env.list("ADMIN_EMAILS", default=[])]

@@ -1,13 +1,15 @@
 """Demo risk reports on the demo visits: one awaiting the Haidian supervisor, one approved in
 Pudong (its measures on the officer's home page), one returned to its author with a comment.
 
-Idempotent: a visit that already has a report is left alone.
+Idempotent: a visit that already has a report is left alone. Only the demo's own customers'
+visits are reported on (`demo_customers()`), whatever other customers are called.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from customers.demo import demo_customers
 from customers.models import RiskGroup
 from visits.models import Visit
 
@@ -41,7 +43,8 @@ def load(users: dict) -> None:
     groups = {g.code: g for g in RiskGroup.objects.all()}
     for (name, visited_on, warning, assessment, group, planned, extra, decider, decision,
          comment) in REPORTS:
-        visit = (Visit.objects.filter(customer__name=name, visited_on=visited_on,
+        visit = (Visit.objects.filter(customer__in=demo_customers(), customer__name=name,
+                                      visited_on=visited_on,
                                       status=Visit.Status.SUBMITTED)
                  .select_related("customer").first())
         if visit is None or RiskReport.objects.filter(visit=visit).exists():

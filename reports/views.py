@@ -6,7 +6,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,7 @@ from customers.selectors import customer_get_for_user, customer_scope
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.redirects import safe_next
 from visits.models import Visit
 
 from . import forms, pdf, selectors, services
@@ -184,11 +184,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
         services.follow_up_done(item=item, acting_user=request.user)
     except ValidationError as error:
         _messages(request, error)
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("core:home")
+    return redirect(safe_next(request, candidate=request.POST.get("next"), fallback="core:home"))
 
 
 def _apply_errors(form, error: ValidationError) -> None:

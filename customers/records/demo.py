@@ -2,6 +2,7 @@
 enforcement case (a finding, a serious signal and a revisit task); one controller checked.
 
 Idempotent: a customer that already has a check is left alone, so a second load adds nothing.
+Only the demo's own customers are checked (`demo_customers()`, known by their identifiers).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from customers.demo import IDENTIFIERS, demo_customers
 from customers.models import Customer
 
 from . import services
@@ -25,12 +27,12 @@ def load(users) -> None:
     today = timezone.localdate()
     earlier, later = today - timedelta(days=45), today - timedelta(days=9)
     report_year = today.year - 1 if today.month > 6 else today.year - 2
-    for customer in (Customer.objects.filter(kind=Customer.Kind.CORPORATE,
-                                             officer__in=list(users.values()))
+    for customer in (demo_customers().filter(kind=Customer.Kind.CORPORATE)
                      .exclude(record_checks__isnull=False).select_related("officer")):
         subject = Subject(customer=customer)
         for on in (earlier, later):
-            entries = (NEW_CASE,) if on == later and "钢材" in customer.name else ()
+            steel_trader = customer.identifier == IDENTIFIERS["bj2"]
+            entries = (NEW_CASE,) if on == later and steel_trader else ()
             services.check_record(
                 subject=subject, acting_user=customer.officer, source="feed",
                 data=CheckData(checked_on=on, licence_status="in_business",

@@ -10,4 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from . import worker_signals  # noqa: F401  (connects the worker's heartbeat)
+        from . import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            worker_signals,  # noqa: F401  (connects the worker's heartbeat)
+        )

@@ -33,8 +33,9 @@ def _client(program: str) -> str:
 
 def _connection_args(alias: str = "default") -> tuple[list[str], dict[str, str]]:
     db = settings.DATABASES[alias]
-    args = ["--host", db.get("HOST") or "localhost", "--port", str(db.get("PORT") or 5432),
-            "--username", db.get("USER") or "postgres", "--dbname", db["NAME"]]
+    target = backup_target(alias)
+    args = ["--host", target["host"], "--port", target["port"],
+            "--username", db.get("USER") or "postgres", "--dbname", target["name"]]
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
@@ -55,11 +56,24 @@ def backup_create(*, folder: Path) -> list[Path]:
     return [dump, media]
 
 
-def backup_restore(*, folder: Path) -> None:
-    """Replace the database's contents and the uploaded files with the backup's."""
+def backup_files(*, folder: Path) -> tuple[Path, Path]:
+    """The database dump and the media archive of the backup in `folder`."""
     dump, media = folder / "database.dump", folder / "media.tar.gz"
     if not dump.exists() or not media.exists():
         raise FileNotFoundError(f"{folder} is not a LoanWatch backup (database.dump, media.tar.gz)")
+    return dump, media
+
+
+def backup_target(alias: str = "default") -> dict[str, str]:
+    """What a restore would replace: the database (name, host, port) and the uploads folder."""
+    db = settings.DATABASES[alias]
+    return {"name": db["NAME"], "host": db.get("HOST") or "localhost",
+            "port": str(db.get("PORT") or 5432), "media": str(settings.MEDIA_ROOT)}
+
+
+def backup_restore(*, folder: Path) -> None:
+    """Replace the database's contents and the uploaded files with the backup's."""
+    dump, media = backup_files(folder=folder)
     connections.close_all()  # our own open connections would block dropping the tables
     args, env = _connection_args()
     subprocess.run([_client("pg_restore"), *args, "--clean", "--if-exists", "--no-owner",  # noqa: S603

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +14,7 @@ from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
+from .redirects import safe_next
 
 
 @require_GET
@@ -74,11 +74,8 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     pk = request.POST.get("pk")
     services.notification_mark_read(recipient=request.user,
                                     pk=int(pk) if pk and pk.isdigit() else None)
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("core:notification_list")
+    return redirect(safe_next(request, candidate=request.POST.get("next"),
+                              fallback="core:notification_list"))
 
 
 # --- Charts ----------------------------------------------------------------------------------

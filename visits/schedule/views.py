@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from customers.selectors import customer_scope
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.redirects import safe_next
 
 from . import calendar, forms, selectors, services
 from .models import CalendarFeed, PlannerRun, RevisitPolicy, ScheduleSettings
@@ -62,10 +62,8 @@ def task_plan_date(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Planned date saved."))
     else:
         messages.error(request, _("That is not a date."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("schedule:plan")
-    return redirect(back or reverse("schedule:plan"))
+    return redirect(safe_next(request, candidate=request.POST.get("next"),
+                              fallback="schedule:plan"))
 
 
 # --- Calendar feed ----------------------------------------------------------------------------
