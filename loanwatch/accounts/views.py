@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from loanwatch.core.audit import history_for
 
-from . import forms, second_factor, selectors, services
+from . import forms, lockout, second_factor, selectors, services
 from .access import role_required
 from .forms import LoginForm
 from .models import Team
@@ -84,9 +84,11 @@ class LogoutView(auth_views.LogoutView):
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """What django-axes shows a username that failed to sign in too often."""
+    """What django-axes shows a username, or an address, that failed to sign in too often."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    by_address = lockout.address_is_locked(ip_address=getattr(request, "axes_ip_address", None))
+    return render(request, "accounts/locked_out.html",
+                  {"cooloff_minutes": minutes, "by_address": by_address}, status=429)
 
 
 # --- User and team management (administrators) ------------------------------------------------
