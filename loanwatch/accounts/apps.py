@@ -15,3 +15,9 @@ class AccountsConfig(AppConfig):
         from .middleware import session_signed_in
 
         user_logged_in.connect(session_signed_in, dispatch_uid="accounts.session_signed_in")
+
+        from loanwatch.core import audit
+
+        from .models import SIGN_IN_UNLOCKED
+
+        audit.register_action(SIGN_IN_UNLOCKED, _("sign-in unlocked"))

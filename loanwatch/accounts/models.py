@@ -10,6 +10,9 @@ from loanwatch.core.concurrency import Versioned
 
 from .roles import Role
 
+# The audit event written when an administrator lifts a user's sign-in locks.
+SIGN_IN_UNLOCKED = "sign_in_unlocked"
+
 
 @pghistory.track()
 class Team(Versioned):
@@ -37,8 +40,10 @@ class LoanWatchUserManager(UserManager):
         return user
 
 
-# Password hashes and login times stay out of the trail; logins are logged on their own.
-@pghistory.track(exclude=["password", "last_login"])
+# Password hashes and login times stay out of the trail; logins are logged on their own. Besides
+# the row changes, the trail records by hand when an administrator lifts the user's sign-in locks.
+@pghistory.track(*pghistory.config.default_trackers(), pghistory.ManualEvent(SIGN_IN_UNLOCKED),
+                 exclude=["password", "last_login"])
 class User(AbstractUser, Versioned):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     team = models.ForeignKey(

@@ -163,7 +163,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_detail.html", {
         "subject": user, "form": form, "password_form": forms.PasswordResetForm(),
-        "locked": selectors.user_is_locked(user=user), "history": history_for(obj=user),
+        "sign_in": selectors.user_sign_in_state(user=user), "history": history_for(obj=user),
     })
 
 
@@ -183,7 +183,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_detail.html", {
         "subject": user, "form": forms.UserForm(editing=True, initial={"username": user.username}),
-        "password_form": form, "locked": selectors.user_is_locked(user=user),
+        "password_form": form, "sign_in": selectors.user_sign_in_state(user=user),
         "history": history_for(obj=user),
     }, status=400)
 

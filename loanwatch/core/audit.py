@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
@@ -23,6 +24,11 @@ ACTIONS = {
     "update": _("changed"),
     "delete": _("deleted"),
 }
+
+
+def register_action(label: str, wording: Promise) -> None:
+    """Name an event an app records by hand (pghistory.create_event), from its AppConfig.ready()."""
+    ACTIONS[label] = wording
 
 
 HIDDEN_FIELDS = {"version"}
