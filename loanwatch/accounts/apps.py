@@ -16,8 +16,10 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(session_signed_in, dispatch_uid="accounts.session_signed_in")
 
-        from loanwatch.core import audit
+        from loanwatch.core import audit, notifications
 
+        from .lockout import ATTACK_NOTIFICATION, ATTACK_WORDING
         from .models import SIGN_IN_UNLOCKED
 
         audit.register_action(SIGN_IN_UNLOCKED, _("sign-in unlocked"))
+        notifications.register(ATTACK_NOTIFICATION, ATTACK_WORDING)
