@@ -46,7 +46,10 @@ SECURITY_EVENTS = {
     "second_factor_removed": _("second factor removed"),
     "second_factor_reset": _("second factor reset by an administrator"),
     "recovery_codes_renewed": _("recovery codes renewed"),
+    "sign_in_unlocked": _("sign-in unlocked"),
 }
+# The event written when an administrator lifts a user's sign-in locks.
+SIGN_IN_UNLOCKED = "sign_in_unlocked"
 
 
 # Password hashes and login times stay out of the trail; logins are logged on their own.

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Team, User
 from .roles import Role
@@ -47,15 +53,53 @@ def team_get(*, pk: int) -> Team:
     return team
 
 
-def user_is_locked(*, user: User) -> bool:
-    """Whether sign-in is locked for this username now (failures within the cool-off time)."""
-    from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.utils import timezone
+@dataclass(frozen=True)
+class SignInFailures:
+    """Recent failed sign-ins with one username from one address."""
 
-    return AccessAttempt.objects.filter(
-        username=user.username,
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-    ).exists()
+    ip_address: str | None
+    failures: int
+    last_at: datetime
+    locked: bool  # this username may not sign in from this address now
+    address_refused: bool  # nobody may: the address failed too often with any usernames
 
+
+@dataclass(frozen=True)
+class SignInState:
+    """A user's failed sign-ins still within the cool-off time, per address, latest first."""
+
+    addresses: list[SignInFailures]
+    failure_limit: int
+
+    @property
+    def locked(self) -> bool:
+        return any(a.locked or a.address_refused for a in self.addresses)
+
+
+def user_sign_in_state(*, user: User) -> SignInState:
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = list(
+        AccessAttempt.objects.filter(username=user.username, attempt_time__gte=since)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last_at=Max("attempt_time"))
+        .order_by("-last_at")
+    )
+    per_address: dict[str | None, int] = {}
+    if rows:
+        # The same addresses' failures with every username: the address rule of lockout.py.
+        per_address = dict(
+            AccessAttempt.objects.filter(ip_address__in=[r["ip_address"] for r in rows],
+                                         attempt_time__gte=since)
+            .values("ip_address").annotate(failures=Sum("failures_since_start"))
+            .values_list("ip_address", "failures")
+        )
+    addresses = [
+        SignInFailures(
+            ip_address=row["ip_address"], failures=row["failures"], last_at=row["last_at"],
+            locked=row["failures"] >= settings.AXES_FAILURE_LIMIT,
+            address_refused=per_address.get(row["ip_address"], 0)
+            >= settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        )
+        for row in rows
+    ]
+    return SignInState(addresses=addresses, failure_limit=settings.AXES_FAILURE_LIMIT)

@@ -4,16 +4,18 @@ user attached by the request's history context."""
 from __future__ import annotations
 
 import pghistory
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loanwatch.core.concurrency import check_and_bump
 
 from . import second_factor
-from .models import Team, User
+from .models import SIGN_IN_UNLOCKED, Team, User
 from .roles import Role
 
 
@@ -94,7 +96,9 @@ def user_set_password(*, acting_user: User, user: User, password: str) -> None:
     user.set_password(password)
     user.password_change_required = True
     user.save(update_fields=["password", "password_change_required"])
-    pghistory.create_event(user, label="password_set")
+    # The request's context names the acting user already; this keeps it right in a shell too.
+    with pghistory.context(user=acting_user.pk):
+        pghistory.create_event(user, label="password_set")
 
 
 @transaction.atomic
@@ -115,14 +119,28 @@ def user_second_factor_reset(*, acting_user: User, user: User) -> None:
         raise ValidationError(_("You cannot reset your own second factor; another "
                                 "administrator must."))
     second_factor.devices_delete(user=user)
-    pghistory.create_event(user, label="second_factor_reset")
+    with pghistory.context(user=acting_user.pk):
+        pghistory.create_event(user, label="second_factor_reset")
 
 
+@transaction.atomic
 def user_unlock(*, acting_user: User, user: User) -> int:
-    """Lift a sign-in lockout; returns how many failure records were cleared."""
-    from axes.utils import reset
-
-    return reset(username=user.username)
+    """Lift every sign-in lock on the user's username, from every address, and record in the
+    user's trail which administrator did it and which addresses were cleared. Returns how many
+    failure records were cleared. An address refused as a whole (too many failures with any
+    usernames) stays refused: it may be an attacker's, and its lock ends by itself."""
+    if not acting_user.is_bank_admin:
+        raise PermissionDenied
+    # The event snapshots the row: read it as it is now, and hold it while the event is written.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    attempts = AccessAttempt.objects.filter(username=user.username)
+    addresses = sorted({a or "?" for a in attempts.values_list("ip_address", flat=True)})
+    cleared = reset(username=user.username)
+    # The request's context already names the acting user; saying it here keeps the record
+    # right when the service runs outside a request (a shell, a command).
+    with pghistory.context(user=acting_user.pk, unlocked_addresses=addresses):
+        pghistory.create_event(user, label=SIGN_IN_UNLOCKED)
+    return cleared
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loanwatch.core.audit import history_for
 
-from . import forms, second_factor, selectors, services
+from . import forms, lockout, second_factor, selectors, services
 from .access import role_required
 from .forms import LoginForm
 from .models import Team
@@ -209,9 +209,11 @@ class LogoutView(auth_views.LogoutView):
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """What django-axes shows a username that failed to sign in too often."""
+    """What django-axes shows a username, or an address, that failed to sign in too often."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    by_address = lockout.address_is_locked(ip_address=getattr(request, "axes_ip_address", None))
+    return render(request, "accounts/locked_out.html",
+                  {"cooloff_minutes": minutes, "by_address": by_address}, status=429)
 
 
 # --- User and team management (administrators) ------------------------------------------------
@@ -286,7 +288,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_detail.html", {
         "subject": user, "form": form, "password_form": forms.PasswordResetForm(),
-        "locked": selectors.user_is_locked(user=user), "history": history_for(obj=user),
+        "sign_in": selectors.user_sign_in_state(user=user), "history": history_for(obj=user),
         "second_factor_enrolled": second_factor.confirmed_device(user=user) is not None,
     })
 
@@ -308,7 +310,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_detail.html", {
         "subject": user, "form": forms.UserForm(editing=True, initial={"username": user.username}),
-        "password_form": form, "locked": selectors.user_is_locked(user=user),
+        "password_form": form, "sign_in": selectors.user_sign_in_state(user=user),
         "history": history_for(obj=user),
         "second_factor_enrolled": second_factor.confirmed_device(user=user) is not None,
     }, status=400)
