@@ -3,8 +3,9 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -97,9 +98,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chart_json(request: HttpRequest, key: str) -> JsonResponse:
     chart = charts.chart(key)
+    try:
+        figures = charts.data(key=key, user=request.user, params=request.GET)
+    except ValidationError as error:
+        # The dashboard shows these beside the chart.
+        return JsonResponse({"key": chart.key, "errors": error.messages}, status=400)
     return JsonResponse({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
-                         **charts.data(key=key, user=request.user,
-                                       params=request.GET).as_json()})
+                         **figures.as_json()})
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -107,7 +112,11 @@ def chart_json(request: HttpRequest, key: str) -> JsonResponse:
 def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
     """The chart's numbers for a spreadsheet: one row per series, one column per label."""
     chart = charts.chart(key)
-    figures = charts.data(key=key, user=request.user, params=request.GET).as_json()
+    try:
+        figures = charts.data(key=key, user=request.user, params=request.GET).as_json()
+    except ValidationError as error:
+        return HttpResponseBadRequest("\n".join(error.messages),
+                                      content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 Chinese only with the byte-order mark
