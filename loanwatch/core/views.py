@@ -16,6 +16,7 @@ from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
+from .query import query_int
 
 
 @require_GET
@@ -72,9 +73,8 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    pk = request.POST.get("pk")
     services.notification_mark_read(recipient=request.user,
-                                    pk=int(pk) if pk and pk.isdigit() else None)
+                                    pk=query_int(request.POST.get("pk")))
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):

@@ -71,3 +71,25 @@ def test_the_refusal_is_one_log_line(officer_client, caplog):
     assert len(refusals) == 1
     assert refusals[0].getMessage() == "Bad Request: /customers/"
     assert refusals[0].exc_info is None
+
+
+# "²" passes str.isdigit() and fails int(); 10**30 overflows a bigint.
+NOT_AN_ID = ("²", str(10**30), "-1", "abc", "1.5")
+
+
+@pytest.mark.parametrize("value", NOT_AN_ID)
+def test_a_filter_that_names_no_record_shows_the_list_unfiltered(officer_client, admin_client_,
+                                                                 value):
+    for client, name, params in (
+            (officer_client, "customers:customer_list",
+             {"officer": value, "industry": value, "risk_group": value}),
+            (officer_client, "customers:customer_export", {"officer": value}),
+            (officer_client, "schedule:plan", {"officer": value, "weeks": value}),
+            (admin_client_, "accounts:user_list", {"team": value})):
+        assert client.get(reverse(name), params).status_code == 200, name
+
+
+@pytest.mark.parametrize("value", NOT_AN_ID)
+def test_a_notification_id_that_is_not_one_is_no_server_error(officer_client, value):
+    response = officer_client.post(reverse("core:notification_read"), {"pk": value})
+    assert response.status_code == 302
