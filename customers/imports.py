@@ -2,8 +2,10 @@
 
 One row per loan; the customer's columns repeat on each of its loans (a customer without loans
 has one row with the loan columns empty). Every row is checked with the same services as the
-forms; every problem is reported with its row number, column and reason; nothing is written until
-the whole file is valid, and then everything is written in one transaction."""
+forms, which apply each model field's own limits too (length, NUL, minimum values, choices), so
+a preview that passes is a confirmation that writes; every problem is reported with its row
+number, column and reason; nothing is written until the whole file is valid, and then
+everything is written in one transaction."""
 
 from __future__ import annotations
 
@@ -294,7 +296,7 @@ class _Checker:
         if None in data["guarantee_types"]:
             self.problem(row, "guarantee_types", _("Unknown guarantee type."))
         dpd = row.get("days_past_due", "") or "0"
-        if dpd.isdigit():
+        if dpd.isascii() and dpd.isdigit():  # isdigit() alone admits "²", which int() refuses
             data["days_past_due"] = int(dpd)
         else:
             self.problem(row, "days_past_due", _("Write a whole number of days."))
