@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from customers.imports import ImportRejected, Problem, _date, _decimal, _shown
 from customers.models import CustomerRelation
 from customers.selectors import customer_scope
+from loanwatch.core.spreadsheets import safe_row
 from loanwatch.core.validation import field_errors
 
 from . import services
@@ -361,12 +362,12 @@ def import_feed(*, rows: list[dict], acting_user) -> dict[str, int]:
 def template_response() -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([c.header for c in COLUMNS])
-    writer.writerow(["91110108MA01ABCD1X", "", "2026-07-15", "存续", "2025", "否", "被执行人",
-                     "（2026）京0108执1234号", "北京市海淀区人民法院", "125000.00", "2026-06-20",
-                     "否"])
-    writer.writerow(["91110108MA01ABCD1X", "110101198503120011", "2026-07-15", "", "", "否",
-                     "", "", "", "", "", ""])
+    writer.writerow(safe_row([c.header for c in COLUMNS]))
+    writer.writerow(safe_row(["91110108MA01ABCD1X", "", "2026-07-15", "存续", "2025", "否",
+                              "被执行人", "（2026）京0108执1234号", "北京市海淀区人民法院",
+                              "125000.00", "2026-06-20", "否"]))
+    writer.writerow(safe_row(["91110108MA01ABCD1X", "110101198503120011", "2026-07-15", "", "",
+                              "否", "", "", "", "", "", ""]))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="record-checks-feed.csv"'
     return response

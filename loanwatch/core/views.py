@@ -17,6 +17,7 @@ from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
 from .query import query_int
+from .spreadsheets import safe_row
 
 
 @require_GET
@@ -121,7 +122,7 @@ def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 Chinese only with the byte-order mark
     writer = csv.writer(response)
-    writer.writerow(["", *figures["labels"]])
+    writer.writerow(safe_row(["", *figures["labels"]]))
     for series in figures["series"]:
-        writer.writerow([series["label"], *series["values"]])
+        writer.writerow(safe_row([series["label"], *series["values"]]))
     return response
