@@ -9,7 +9,6 @@ import datetime
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,8 +66,8 @@ GROUP BY 1, 2
 """
 
 
-def _day_end(value: str | None, default: datetime.date) -> tuple[datetime.date, datetime.datetime]:
-    day = parse_date(value or "") if value else None
+def _day_end(day: datetime.date | None,
+             default: datetime.date) -> tuple[datetime.date, datetime.datetime]:
     day = day or default
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     return day, timezone.make_aware(end)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from loanwatch.core.spreadsheets import safe_row
+
 from .models import Customer
 from .selectors import worst_classification_label
 
@@ -20,24 +22,19 @@ def customers_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Customers")[:31]
-    sheet.append([_("name"), _("kind"), _("USCC or resident ID"), _("industry"),
-                  _("risk group"), _("officer"), _("team"), _("status"), _("loans"),
-                  _("outstanding balance (CNY)"), _("days past due"),
-                  _("worst classification")])
+    sheet.append(safe_row([_("name"), _("kind"), _("USCC or resident ID"), _("industry"),
+                           _("risk group"), _("officer"), _("team"), _("status"), _("loans"),
+                           _("outstanding balance (CNY)"), _("days past due"),
+                           _("worst classification")]))
     for customer in customers.iterator(chunk_size=500):
-        sheet.append([
+        sheet.append(safe_row([
             customer.name, customer.get_kind_display(), customer.identifier,
             str(customer.industry) if customer.industry else "", str(customer.risk_group),
             str(customer.officer), str(customer.team), customer.get_status_display(),
             customer.loan_count, customer.total_balance or 0,
             customer.max_days_past_due or 0,
             str(worst_classification_label(customer.worst_rank)),
-        ])
-    # A name typed as "=..." must stay text: never let a customer's data become a formula.
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+        ]))
     for column, width in zip("ABCDEFGHIJKL", (30, 10, 22, 16, 10, 10, 18, 8, 6, 18, 10, 12),
                              strict=True):
         sheet.column_dimensions[column].width = width

@@ -2,8 +2,10 @@
 
 One row per loan; the customer's columns repeat on each of its loans (a customer without loans
 has one row with the loan columns empty). Every row is checked with the same services as the
-forms; every problem is reported with its row number, column and reason; nothing is written until
-the whole file is valid, and then everything is written in one transaction."""
+forms, which apply each model field's own limits too (length, NUL, minimum values, choices), so
+a preview that passes is a confirmation that writes; every problem is reported with its row
+number, column and reason; nothing is written until the whole file is valid, and then
+everything is written in one transaction."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from loanwatch.accounts.roles import Role
+from loanwatch.core.spreadsheets import safe_row
 
 from . import services
 from .models import Classification, Customer, GuaranteeType, Industry, RepaymentMethod, RiskGroup
@@ -294,7 +297,7 @@ class _Checker:
         if None in data["guarantee_types"]:
             self.problem(row, "guarantee_types", _("Unknown guarantee type."))
         dpd = row.get("days_past_due", "") or "0"
-        if dpd.isdigit():
+        if dpd.isascii() and dpd.isdigit():  # isdigit() alone admits "²", which int() refuses
             data["days_past_due"] = int(dpd)
         else:
             self.problem(row, "days_past_due", _("Write a whole number of days."))
@@ -381,15 +384,15 @@ def template_response() -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "customers"
-    sheet.append([c.header for c in COLUMNS])
-    sheet.append(["法人", "示例机械制造有限公司", EXAMPLE_USCC, "",
-                  "北京市海淀区示例路1号", "010-12345678", "", "正常", "HT-2025-0001", "1000000",
-                  "800000", "2025-01-15", "2027-01-15", "购买原材料", "interest_only",
-                  "经营收入", "保证,抵押", "0", "正常"])
+    sheet.append(safe_row([c.header for c in COLUMNS]))
+    sheet.append(safe_row(["法人", "示例机械制造有限公司", EXAMPLE_USCC, "",
+                           "北京市海淀区示例路1号", "010-12345678", "", "正常", "HT-2025-0001",
+                           "1000000", "800000", "2025-01-15", "2027-01-15", "购买原材料",
+                           "interest_only", "经营收入", "保证,抵押", "0", "正常"]))
     notes = book.create_sheet("说明 notes")
-    notes.append(["列 column", "必填 required", "说明 notes"])
+    notes.append(safe_row(["列 column", "必填 required", "说明 notes"]))
     for column in COLUMNS:
-        notes.append([column.header, "✓" if column.required else "", str(column.hint)])
+        notes.append(safe_row([column.header, "✓" if column.required else "", column.hint]))
     for letter in "ABCDEFGHIJKLMNOPQRS":
         sheet.column_dimensions[letter].width = 18
     buffer = io.BytesIO()

@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xlsxwriter import Workbook
 
+from loanwatch.core.spreadsheets import safe_cell, safe_row
+
 from .models import Customer, Loan
 from .selectors import loan_to_value
 
@@ -134,7 +136,8 @@ class _Book:
 
     What the reader sees is what openpyxl made: a bold header row that stays in view, the
     columns' widths, amounts as numbers with thousands separators and two decimals, dates as
-    yyyy-mm-dd, and every text as text — a name typed as "=…" never becomes a formula.
+    yyyy-mm-dd, and every text as text — through safe_cell, so a name typed as "=…" never
+    becomes a formula.
     """
 
     def __init__(self) -> None:
@@ -152,7 +155,7 @@ class _Book:
         for index, width in enumerate(widths):
             sheet.set_column(index, index, width)
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, [str(header) for header in headers], self.bold)
+        sheet.write_row(0, 0, safe_row([str(header) for header in headers]), self.bold)
         for row_index, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
                 self._cell(sheet, row_index, column, value)
@@ -169,7 +172,7 @@ class _Book:
         elif isinstance(value, datetime.date):  # datetimes too, as openpyxl showed them
             sheet.write_datetime(row, column, value, self.day)
         else:
-            sheet.write_string(row, column, str(value))
+            sheet.write_string(row, column, safe_cell(str(value)))
 
     def response(self, filename: str) -> HttpResponse:
         self.book.close()

@@ -7,12 +7,14 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.concurrency import Versioned
+from loanwatch.core.validation import MORE_THAN_ZERO, NOT_NEGATIVE
 
 
 class Classification(models.TextChoices):
@@ -108,7 +110,8 @@ class Customer(Versioned):
     industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="customers")
     registered_capital = models.DecimalField(_("registered capital (CNY)"), max_digits=16,
-                                             decimal_places=2, null=True, blank=True)
+                                             decimal_places=2, null=True, blank=True,
+                                             validators=[NOT_NEGATIVE])
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     occupation = models.CharField(_("occupation or business run"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -199,7 +202,8 @@ class CustomerRelation(models.Model):
                                related_name="relations")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     stake_pct = models.DecimalField(_("stake %"), max_digits=5, decimal_places=2, null=True,
-                                    blank=True)
+                                    blank=True,
+                                    validators=[MORE_THAN_ZERO, MaxValueValidator(100)])
 
     class Meta:
         ordering = ["role", "person__name"]
@@ -237,9 +241,10 @@ class Loan(Versioned):
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="loans")
     contract_number = models.CharField(_("contract number"), max_length=50, unique=True)
-    amount = models.DecimalField(_("amount (CNY)"), max_digits=16, decimal_places=2)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=16, decimal_places=2,
+                                 validators=[MORE_THAN_ZERO])
     balance = models.DecimalField(_("outstanding balance (CNY)"), max_digits=16,
-                                  decimal_places=2)
+                                  decimal_places=2, validators=[NOT_NEGATIVE])
     disbursed_on = models.DateField(_("disbursement date"))
     matures_on = models.DateField(_("maturity date"))
     purpose = models.CharField(_("declared purpose"), max_length=300)
@@ -303,10 +308,10 @@ class Collateral(Versioned):
     description = models.CharField(_("description"), max_length=200)
     location = models.CharField(_("location"), max_length=300, blank=True)
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2, null=True,
-                                  blank=True)
+                                  blank=True, validators=[NOT_NEGATIVE])
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     appraised_value = models.DecimalField(_("appraised value (CNY)"), max_digits=16,
-                                          decimal_places=2)
+                                          decimal_places=2, validators=[NOT_NEGATIVE])
     appraised_on = models.DateField(_("appraisal date"))
 
     class Meta:
@@ -333,7 +338,8 @@ class CollateralValuation(models.Model):
     collateral = models.ForeignKey(Collateral, verbose_name=_("collateral"),
                                    on_delete=models.CASCADE, related_name="valuations")
     valued_on = models.DateField(_("valued on"))
-    value = models.DecimalField(_("value (CNY)"), max_digits=16, decimal_places=2)
+    value = models.DecimalField(_("value (CNY)"), max_digits=16, decimal_places=2,
+                                validators=[NOT_NEGATIVE])
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
@@ -359,7 +365,8 @@ class Guarantee(models.Model):
         null=True, blank=True, related_name="guarantees_given")
     guarantor_name = models.CharField(_("guarantor (outside party)"), max_length=200,
                                       blank=True)
-    amount = models.DecimalField(_("guaranteed amount (CNY)"), max_digits=16, decimal_places=2)
+    amount = models.DecimalField(_("guaranteed amount (CNY)"), max_digits=16, decimal_places=2,
+                                 validators=[MORE_THAN_ZERO])
 
     class Meta:
         ordering = ["loan", "pk"]

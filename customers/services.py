@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core.concurrency import check_and_bump
+from loanwatch.core.validation import field_errors, fields_check
 
 from . import selectors
 from .models import (
@@ -59,10 +60,11 @@ def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer |
     """Check a customer's data; return it with the identifier normalised.
 
     `taken` maps identifiers already claimed earlier in the same import to a description."""
-    errors: dict[str, list[str]] = {}
     data = dict(data)
     identifier = normalise_identifier(data.get("identifier", ""))
     data["identifier"] = identifier
+    errors = field_errors(model=Customer, values={k: data[k] for k in CUSTOMER_FIELDS
+                                                  if k in data and k != "identifier"})
     validator = validate_uscc if data.get("kind") == Customer.Kind.CORPORATE else \
         validate_resident_id
     try:
@@ -218,7 +220,7 @@ def relation_remove(*, relation: CustomerRelation, acting_user) -> None:
 
 
 def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = field_errors(model=Loan, values={k: data[k] for k in LOAN_FIELDS if k in data})
     amount, balance = data.get("amount"), data.get("balance")
     if amount is not None and amount <= 0:
         errors["amount"] = [_("The amount must be more than zero.")]
@@ -237,7 +239,8 @@ def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None
             _("%(days)d days past due require at least “%(floor)s”.") % {
                 "days": dpd, "floor": Classification(floor).label}]
     number = data.get("contract_number")
-    if number and Loan.objects.filter(contract_number=number).exclude(
+    if number and "contract_number" not in errors and Loan.objects.filter(
+            contract_number=number).exclude(
             pk=instance.pk if instance else None).exists():
         errors["contract_number"] = [_("A loan with this contract number already exists.")]
     if errors:
@@ -282,6 +285,7 @@ def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
     loans = list(loans)
     if any(loan.customer_id != customer.pk for loan in loans):
         raise ValidationError({"loans": [_("Collateral can secure only this customer's loans.")]})
+    fields_check(model=Collateral, values=data)
     collateral = Collateral.objects.create(customer=customer, **data)
     collateral.loans.set(loans)
     CollateralValuation.objects.create(
@@ -299,6 +303,7 @@ def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, An
     loans = list(loans)
     if any(loan.customer_id != locked.customer_id for loan in loans):
         raise ValidationError({"loans": [_("Collateral can secure only this customer's loans.")]})
+    fields_check(model=Collateral, values=data)
     for key in ("kind", "description", "location", "area_m2", "certificate_number"):
         if key in data:
             setattr(locked, key, data[key] if data[key] is not None or key == "area_m2" else "")
@@ -310,10 +315,14 @@ def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, An
 @transaction.atomic
 def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value: Decimal,
                   source: str, note: str = "") -> CollateralValuation:
-    if value < 0:
-        raise ValidationError({"value": [_("A value cannot be negative.")]})
-    if valued_on > date.today():
-        raise ValidationError({"valued_on": [_("A valuation cannot be dated in the future.")]})
+    errors = field_errors(model=CollateralValuation, values={
+        "valued_on": valued_on, "value": value, "source": source, "note": note})
+    if value is not None and value < 0:
+        errors["value"] = [_("A value cannot be negative.")]
+    if valued_on is not None and valued_on > date.today():
+        errors["valued_on"] = [_("A valuation cannot be dated in the future.")]
+    if errors:
+        raise ValidationError(errors)
     return CollateralValuation.objects.create(collateral=collateral, valued_on=valued_on,
                                               value=value, source=source, note=note or "",
                                               recorded_by=acting_user)
@@ -326,8 +335,9 @@ def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value
 def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
                      guarantor_customer: Customer | None = None,
                      guarantor_name: str = "") -> Guarantee:
-    errors: dict[str, list[str]] = {}
     guarantor_name = (guarantor_name or "").strip()
+    errors = field_errors(model=Guarantee, values={"guarantor_name": guarantor_name,
+                                                   "amount": amount})
     if (guarantor_customer is None) == (not guarantor_name):
         errors["guarantor_customer"] = [_("Choose one of our customers or name an outside "
                                           "party, not both.")]

@@ -63,7 +63,8 @@ def validate_resident_id(value: str, *, today: date | None = None) -> None:
         raise ValidationError(
             _("A resident ID number has 18 characters; this one has %(n)d."),
             code="length", params={"n": len(code)})
-    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+    # ASCII digits only: str.isdigit() also admits "²" and "①", which int() refuses.
+    if not (code[:17].isascii() and code[:17].isdigit()) or code[17] not in "0123456789X":
         raise ValidationError(
             _("A resident ID number is 17 digits followed by a digit or X."),
             code="characters")

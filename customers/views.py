@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.query import query_int
 from loanwatch.core.redirects import safe_next
 
 from . import diagram, exports, forms, imports, ledger, selectors, services, sheet
@@ -28,18 +29,14 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _list_filters(request: HttpRequest) -> dict:
     get = request.GET
     return {
         "search": get.get("q", "").strip(),
         "kind": get.get("kind", "") if get.get("kind") in Customer.Kind.values else "",
-        "industry_id": _int(get.get("industry")),
-        "risk_group_id": _int(get.get("risk_group")),
-        "officer_id": _int(get.get("officer")),
+        "industry_id": query_int(get.get("industry")),
+        "risk_group_id": query_int(get.get("risk_group")),
+        "officer_id": query_int(get.get("officer")),
         "classification": get.get("classification", "")
         if get.get("classification") in Classification.values else "",
         "overdue": get.get("overdue") == "1",

@@ -27,3 +27,9 @@ HOSTILE_DATE = st.one_of(
 )
 HYPOTHESIS = settings(max_examples=40, deadline=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# For the walk over every URL (tests/test_hostile_urls.py): besides NUL, the values each parameter
+# and each path argument receives in turn — impossible dates, a number no column holds, a
+# negative number, and an id that is no number although str.isdigit() says it is.
+NUL = "\x00"
+URL_VALUES = ("2026-02-30", "2026-13-01", str(10**30), "-1", "²")

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.concurrency import Versioned
+from loanwatch.core.validation import NOT_NEGATIVE
 
 
 @pghistory.track()
@@ -81,46 +82,53 @@ class Visit(Versioned):
     employees_on_site = models.PositiveIntegerField(_("employees on site at the visit"),
                                                     null=True, blank=True)
     monthly_wage = models.DecimalField(_("average monthly wage (CNY)"), max_digits=12,
-                                       decimal_places=2, null=True, blank=True)
+                                       decimal_places=2, null=True, blank=True,
+                                       validators=[NOT_NEGATIVE])
     wages_on_time = models.BooleanField(_("wages paid on time"), null=True, blank=True)
     office_area_m2 = models.DecimalField(_("office area (m²)"), max_digits=12, decimal_places=2,
-                                         null=True, blank=True)
+                                         null=True, blank=True, validators=[NOT_NEGATIVE])
     monthly_rent = models.DecimalField(_("monthly rent (CNY)"), max_digits=14, decimal_places=2,
-                                       null=True, blank=True)
+                                       null=True, blank=True, validators=[NOT_NEGATIVE])
     other_sites = models.TextField(_("other operating sites"), blank=True)
     monthly_income = models.DecimalField(_("monthly income (CNY)"), max_digits=14,
-                                         decimal_places=2, null=True, blank=True)
+                                         decimal_places=2, null=True, blank=True,
+                                         validators=[NOT_NEGATIVE])
     income_stable = models.BooleanField(_("income stable"), null=True, blank=True)
     income_source = models.TextField(_("source of income"), blank=True)
     # 3. Funds, receivables, payables, inventory (corporate); household assets (individual).
     liquid_funds = models.DecimalField(_("liquid funds on account (CNY)"), max_digits=16,
-                                       decimal_places=2, null=True, blank=True)
+                                       decimal_places=2, null=True, blank=True,
+                                       validators=[NOT_NEGATIVE])
     receivables = models.DecimalField(_("receivables (CNY)"), max_digits=16, decimal_places=2,
-                                      null=True, blank=True)
+                                      null=True, blank=True, validators=[NOT_NEGATIVE])
     receivable_terms_days = models.PositiveIntegerField(_("receivable terms (days)"),
                                                         null=True, blank=True)
     payables = models.DecimalField(_("payables (CNY)"), max_digits=16, decimal_places=2,
-                                   null=True, blank=True)
+                                   null=True, blank=True, validators=[NOT_NEGATIVE])
     payable_terms_days = models.PositiveIntegerField(_("payable terms (days)"), null=True,
                                                      blank=True)
     inventory = models.DecimalField(_("inventory (CNY)"), max_digits=16, decimal_places=2,
-                                    null=True, blank=True)
+                                    null=True, blank=True, validators=[NOT_NEGATIVE])
     inventory_turnover_days = models.PositiveIntegerField(_("inventory turnover (days)"),
                                                           null=True, blank=True)
     receivables_makeup = models.TextField(_("make-up of large receivables"), blank=True)
     collection_cost = models.DecimalField(_("cost of collecting them (CNY)"), max_digits=16,
-                                          decimal_places=2, null=True, blank=True)
+                                          decimal_places=2, null=True, blank=True,
+                                          validators=[NOT_NEGATIVE])
     household_assets = models.DecimalField(_("household assets (CNY)"), max_digits=16,
-                                           decimal_places=2, null=True, blank=True)
+                                           decimal_places=2, null=True, blank=True,
+                                           validators=[NOT_NEGATIVE])
     household_assets_note = models.TextField(_("household assets: what they are"), blank=True)
     # 4. Upstream and downstream.
     main_suppliers = models.TextField(_("main suppliers"), blank=True)
     main_customers = models.TextField(_("main customers"), blank=True)
     # 5. Revenue and margin.
     revenue_last_year = models.DecimalField(_("revenue last year (CNY)"), max_digits=16,
-                                            decimal_places=2, null=True, blank=True)
+                                            decimal_places=2, null=True, blank=True,
+                                            validators=[NOT_NEGATIVE])
     revenue_ytd = models.DecimalField(_("revenue this year to the visit date (CNY)"),
-                                      max_digits=16, decimal_places=2, null=True, blank=True)
+                                      max_digits=16, decimal_places=2, null=True, blank=True,
+                                      validators=[NOT_NEGATIVE])
     revenue_change_reason = models.TextField(_("why revenue changed"), blank=True)
     peak_season = models.CharField(_("peak season"), max_length=100, blank=True)
     off_season = models.CharField(_("off season"), max_length=100, blank=True)
@@ -133,13 +141,15 @@ class Visit(Versioned):
     loan_use_note = models.TextField(_("use of the loan: details"), blank=True)
     # 7. Other debts, investments, guarantees; the debt ratio is derived from these.
     total_assets = models.DecimalField(_("total assets (CNY)"), max_digits=16, decimal_places=2,
-                                       null=True, blank=True)
+                                       null=True, blank=True, validators=[NOT_NEGATIVE])
     total_liabilities = models.DecimalField(_("total liabilities (CNY)"), max_digits=16,
-                                            decimal_places=2, null=True, blank=True)
+                                            decimal_places=2, null=True, blank=True,
+                                            validators=[NOT_NEGATIVE])
     other_debts = models.TextField(_("other debts (lenders, amounts)"), blank=True)
     investments = models.TextField(_("investments"), blank=True)
     guarantees_given = models.DecimalField(_("guarantees given to others (CNY)"), max_digits=16,
-                                           decimal_places=2, null=True, blank=True)
+                                           decimal_places=2, null=True, blank=True,
+                                           validators=[NOT_NEGATIVE])
     high_risk_investment = models.BooleanField(_("invests in high-risk industries"), null=True,
                                                blank=True)
     # 8. Collateral: one VisitCollateral row per item.
@@ -305,7 +315,8 @@ class SignalThreshold(models.Model):
     """An admin-edited threshold of one visit signal rule (defaults in rules.DEFAULTS)."""
 
     rule = models.CharField(_("rule"), max_length=50, unique=True)
-    threshold = models.DecimalField(_("threshold"), max_digits=8, decimal_places=2)
+    threshold = models.DecimalField(_("threshold"), max_digits=8, decimal_places=2,
+                                    validators=[NOT_NEGATIVE])
     enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Collateral, CollateralValuation, Customer, Loan, RiskSignal
 from loanwatch.core.concurrency import check_and_bump
+from loanwatch.core.validation import fields_check
 
 from . import rules, uploads
 from .models import (
@@ -98,9 +99,10 @@ def visit_save(*, visit: Visit, acting_user, data: dict, interviews: list[dict] 
     _own_draft(locked, acting_user)
     check_and_bump(locked=locked, expected=expected_version)
     allowed = set(HEADER_FIELDS) | set(checklist_fields(kind=visit.customer.kind))
-    for name, value in data.items():
-        if name in allowed:
-            setattr(locked, name, value)
+    answers = {name: value for name, value in data.items() if name in allowed}
+    fields_check(model=Visit, values=answers)
+    for name, value in answers.items():
+        setattr(locked, name, value)
     if locked.task_id and locked.task.customer_id != locked.customer_id:
         raise ValidationError({"task": _("That task belongs to another customer.")})
     locked.save()

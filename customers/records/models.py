@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.validation import NOT_NEGATIVE
+
 
 class LicenceStatus(models.TextChoices):
     IN_BUSINESS = "in_business", _("in business (存续)")
@@ -106,7 +108,7 @@ class RecordEntry(models.Model):
     case_number = models.CharField(_("case number"), max_length=60)
     court = models.CharField(_("court"), max_length=100, blank=True)
     amount = models.DecimalField(_("amount (CNY)"), max_digits=16, decimal_places=2, null=True,
-                                 blank=True)
+                                 blank=True, validators=[NOT_NEGATIVE])
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
     closed = models.BooleanField(_("closed"), default=False)
 

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loanwatch.core.audit import history_for
+from loanwatch.core.query import query_int
 
 from . import forms, lockout, second_factor, selectors, services
 from .access import role_required
@@ -233,8 +234,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     team_id = request.GET.get("team") or None
     role = request.GET.get("role", "")
-    users = selectors.user_list(search=search, team_id=int(team_id) if team_id and
-                                team_id.isdigit() else None, role=role)
+    users = selectors.user_list(search=search, team_id=query_int(team_id), role=role)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {
         "page": page, "q": search, "team_id": team_id, "role_filter": role,

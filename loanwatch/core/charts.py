@@ -7,12 +7,16 @@ by name, so that core imports none of them (the customer sheet's sections work a
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
 from importlib.util import find_spec
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, QueryDict
 from django.utils.functional import Promise
 
@@ -46,9 +50,10 @@ class Chart:
     key: str
     title: Promise | str
     kind: str  # "bar", "line" or "matrix"
-    build: Callable[..., ChartData]  # build(user=, params=QueryDict) -> ChartData
+    build: Callable[..., ChartData]  # build(user=, params=dict of PARAMETER_FIELDS' values)
     order: int = 100
-    # The GET parameters the chart understands, as (name, label, input type).
+    # The GET parameters the chart understands, as (name, label, input type); each input type
+    # is read by its field in PARAMETER_FIELDS.
     params: tuple[tuple[str, Promise | str, str], ...] = field(default_factory=tuple)
     unit: Promise | str = ""
 
@@ -74,5 +79,29 @@ def chart(key: str) -> Chart:
     raise Http404(key)
 
 
+def _date_field(label: Promise | str) -> forms.DateField:
+    # Days a portfolio's figures can be about; beyond them date arithmetic (the day after
+    # 9999-12-31) would fail.
+    return forms.DateField(label=label, required=False, validators=[
+        MinValueValidator(datetime.date(1900, 1, 1)),
+        MaxValueValidator(datetime.date(2999, 12, 31))])
+
+
+PARAMETER_FIELDS: dict[str, Callable[[Promise | str], forms.Field]] = {"date": _date_field}
+
+
+def parameters_form(*, chart: Chart, data: QueryDict) -> forms.Form:
+    """The chart's GET parameters read by a form: what is not a date is said so, by name."""
+    fields = {name: PARAMETER_FIELDS[kind](label) for name, label, kind in chart.params}
+    return type("ChartParametersForm", (forms.Form,), fields)(data)
+
+
 def data(*, key: str, user, params: QueryDict) -> ChartData:
-    return chart(key).build(user=user, params=params)
+    """The chart's figures; ValidationError, naming each parameter, when one cannot be read."""
+    found = chart(key)
+    form = parameters_form(chart=found, data=params)
+    if not form.is_valid():
+        raise ValidationError([f"{form.fields[name].label}: {message}"
+                               for name, messages in form.errors.items()
+                               for message in messages])
+    return found.build(user=user, params=form.cleaned_data)

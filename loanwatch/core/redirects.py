@@ -14,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def safe_next(request: HttpRequest, *, candidate: str | None, fallback: str) -> str:
     """`candidate` when it points at this site (same host; https when the request is), otherwise
     `fallback` (a URL, a path or a URL name)."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    # Only a path or an absolute URL: a bare word would be taken for a URL name by redirect().
+    if candidate and (candidate.startswith("/") or "://" in candidate) and \
+            url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                            require_https=request.is_secure()):
         return candidate
     return resolve_url(fallback)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,7 +15,9 @@ from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
+from .query import query_int
 from .redirects import safe_next
+from .spreadsheets import safe_row
 
 
 @require_GET
@@ -71,9 +74,8 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    pk = request.POST.get("pk")
     services.notification_mark_read(recipient=request.user,
-                                    pk=int(pk) if pk and pk.isdigit() else None)
+                                    pk=query_int(request.POST.get("pk")))
     return redirect(safe_next(request, candidate=request.POST.get("next"),
                               fallback="core:notification_list"))
 
@@ -94,9 +96,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chart_json(request: HttpRequest, key: str) -> JsonResponse:
     chart = charts.chart(key)
+    try:
+        figures = charts.data(key=key, user=request.user, params=request.GET)
+    except ValidationError as error:
+        # The dashboard shows these beside the chart.
+        return JsonResponse({"key": chart.key, "errors": error.messages}, status=400)
     return JsonResponse({"key": chart.key, "title": str(chart.title), "kind": chart.kind,
-                         **charts.data(key=key, user=request.user,
-                                       params=request.GET).as_json()})
+                         **figures.as_json()})
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -104,12 +110,16 @@ def chart_json(request: HttpRequest, key: str) -> JsonResponse:
 def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
     """The chart's numbers for a spreadsheet: one row per series, one column per label."""
     chart = charts.chart(key)
-    figures = charts.data(key=key, user=request.user, params=request.GET).as_json()
+    try:
+        figures = charts.data(key=key, user=request.user, params=request.GET).as_json()
+    except ValidationError as error:
+        return HttpResponseBadRequest("\n".join(error.messages),
+                                      content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart.key}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 Chinese only with the byte-order mark
     writer = csv.writer(response)
-    writer.writerow(["", *figures["labels"]])
+    writer.writerow(safe_row(["", *figures["labels"]]))
     for series in figures["series"]:
-        writer.writerow([series["label"], *series["values"]])
+        writer.writerow(safe_row([series["label"], *series["values"]]))
     return response

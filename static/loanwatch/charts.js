@@ -64,9 +64,18 @@
     var url = card.dataset.url + (query ? "?" + query : "");
     var csv = card.querySelector(".chart-csv");
     csv.href = csv.href.split("?")[0] + (query ? "?" + query : "");
+    var error = card.querySelector(".chart-error");
+    var failed = error.dataset.failed || (error.dataset.failed = error.textContent);
+    error.classList.add("d-none");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
+        // 400: a parameter could not be read; the answer says which, in the reader's language.
+        if (response.status === 400) {
+          return response.json().then(function (body) {
+            throw { shown: (body.errors || []).join(" ") };
+          });
+        }
+        if (!response.ok) { throw { shown: "" }; }
         return response.json();
       })
       .then(function (figures) {
@@ -74,7 +83,10 @@
         draw(card, figures);
         card.classList.add("chart-loaded");
       })
-      .catch(function () { card.querySelector(".chart-error").classList.remove("d-none"); });
+      .catch(function (problem) {
+        error.textContent = (problem && problem.shown) || failed;
+        error.classList.remove("d-none");
+      });
   }
 
   document.querySelectorAll(".chart-card").forEach(function (card) {

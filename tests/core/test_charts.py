@@ -163,3 +163,24 @@ def test_warnings_count_approved_reports_by_level(officer_client, officer, offic
     this_month = timezone.localdate().strftime("%Y-%m")
     assert _series(figures, "red")[this_month] == 2
     assert _series(figures, "yellow")[this_month] == 1
+
+
+@pytest.mark.parametrize(("day", "reason"), [
+    ("2026-02-30", "Enter a valid date."), ("2026-13-01", "Enter a valid date."),
+    ("9999-12-31", "Ensure this value is less than or equal to 2999-12-31.")])
+def test_a_date_that_cannot_be_read_is_refused_by_name(officer_client, day, reason):
+    url = reverse("core:chart_json", args=["classification-migration"])
+    response = officer_client.get(url, {"from": day}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [f"from: {reason}"]
+    csv = officer_client.get(reverse("core:chart_csv", args=["classification-migration"]),
+                             {"to": day}, HTTP_ACCEPT_LANGUAGE="en")
+    assert csv.status_code == 400 and csv.content.decode() == f"to: {reason}"
+    chinese = officer_client.get(url, {"from": day}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 400 and chinese.json()["errors"][0].startswith("从: ")
+
+
+def test_a_chart_without_parameters_ignores_the_query(officer_client):
+    response = officer_client.get(reverse("core:chart_json", args=["risk-groups"]),
+                                  {"from": "2026-02-30", "weeks": str(10**30)})
+    assert response.status_code == 200

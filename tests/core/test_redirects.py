@@ -51,6 +51,13 @@ def test_the_helper_keeps_a_path_or_an_address_of_this_site():
     assert safe_next(request, candidate=None, fallback="/x/") == "/x/"
 
 
+@pytest.mark.parametrize("word", ["-1", "2026-02-30", "\u00b2", "core:home", "reports"])
+def test_a_bare_word_is_no_target(word):
+    """redirect() would look a bare word up as a URL name (and fail with a 500)."""
+    request = RequestFactory().post("/")
+    assert safe_next(request, candidate=word, fallback="core:home") == reverse("core:home")
+
+
 def test_over_https_the_helper_refuses_a_plain_http_address_of_this_site():
     request = RequestFactory().post("/", secure=True)
     plain = "http://testserver/reports/"

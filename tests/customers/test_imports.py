@@ -121,3 +121,52 @@ def test_the_template_has_both_languages_and_a_valid_example(officer_client, off
     assert "客户名称 name" in headers and "合同编号 contract number" in headers
     upload = SimpleUploadedFile("template.xlsx", response.content)
     assert len(imports.check_rows(rows=imports.read_file(upload), acting_user=officer)) == 1
+
+
+# Values each column's model field refuses, though the cell reads well: before the fields judged
+# the preview, the preview passed them and the confirmation died in the database.
+REFUSED_BY_THE_FIELD = {
+    "name": "长" * 201,
+    "phone": "1" * 40,
+    "address": "址" * 301,
+    "contract_number": "H" * 51,
+    "purpose": "用" * 301,
+    "days_past_due": str(10**12),
+}
+
+
+@pytest.mark.parametrize("key", sorted(REFUSED_BY_THE_FIELD))
+def test_preview_and_confirmation_agree_on_what_a_field_holds(officer, key):
+    rows = [row(1), row(2, **{key: REFUSED_BY_THE_FIELD[key]}),
+            row(3, **{key: REFUSED_BY_THE_FIELD[key]})]
+    if key == "days_past_due":  # so many days past due need the classification "loss"
+        rows[1][imports.COLUMNS.index(imports.BY_KEY["classification"])] = "损失"
+        rows[2][imports.COLUMNS.index(imports.BY_KEY["classification"])] = "损失"
+    read = imports.read_file(xlsx(rows))
+    with pytest.raises(imports.ImportRejected) as preview:
+        imports.check_rows(rows=read, acting_user=officer)
+    with pytest.raises(imports.ImportRejected) as confirmation:
+        imports.import_rows(rows=read, acting_user=officer)
+    expected = {(3, imports.BY_KEY[key].header), (4, imports.BY_KEY[key].header)}
+    assert {(p.row, p.column) for p in preview.value.problems} == expected  # every bad row
+    assert preview.value.problems == confirmation.value.problems
+    assert not Customer.objects.exists() and not Loan.objects.exists()
+
+
+def test_a_nul_in_a_csv_cell_is_named_not_a_server_error(officer_client, officer):
+    rows = [row(1), row(2, name="导入企业\x00")]
+    assert "\x00" in imports.read_file(csv_file(rows))[1]["name"]  # Python's csv reads NUL
+    preview, confirm = upload_and_confirm(officer_client, csv_file(rows))
+    page = preview.content.decode()
+    assert "import-problems" in page and "import-preview" not in page
+    assert "<td>3</td>" in page and "Null characters are not allowed." in page
+    assert confirm.status_code == 302  # nothing was kept to confirm
+    assert not Customer.objects.exists()
+
+
+def test_a_day_count_in_digits_that_are_not_ascii_is_named(officer):
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.check_rows(rows=imports.read_file(xlsx([row(1, days_past_due="²")])),
+                           acting_user=officer)
+    assert [(p.row, p.column) for p in rejected.value.problems] == [
+        (2, imports.BY_KEY["days_past_due"].header)]

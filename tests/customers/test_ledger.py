@@ -135,7 +135,7 @@ def test_ledger_keeps_the_look_and_never_makes_a_formula(supervisor_client, offi
     header = [cell.value for cell in sheet[1]]
     assert all(cell.font.b for cell in sheet[1]) and sheet.freeze_panes == "A2"
     name = sheet.cell(row=2, column=header.index("customer") + 1)
-    assert name.value == "=HYPERLINK(\"x\")" and name.data_type == "s"
+    assert name.value == "'=HYPERLINK(\"x\")" and name.data_type == "s"
     balance = sheet.cell(row=2, column=header.index("outstanding balance (CNY)") + 1)
     assert balance.value == 1234.5 and balance.number_format == "#,##0.00"
     disbursed = sheet.cell(row=2, column=header.index("disbursement date") + 1)

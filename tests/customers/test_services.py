@@ -112,6 +112,48 @@ def test_wrong_identifier_is_refused(officer):
         officer, kind="individual", identifier=resident_id(7)))
 
 
+def test_a_negative_registered_capital_is_refused(officer):
+    with pytest.raises(ValidationError) as err:
+        services.customer_create(acting_user=officer, data=customer_data(
+            officer, registered_capital=Decimal("-1")))
+    assert list(err.value.message_dict) == ["registered_capital"]
+    assert not Customer.objects.exists()
+    customer = services.customer_create(acting_user=officer, data=customer_data(
+        officer, registered_capital=Decimal("0")))
+    with pytest.raises(ValidationError) as err:
+        services.customer_update(customer=customer, acting_user=officer, data=customer_data(
+            officer, registered_capital=Decimal("-0.01")))
+    assert list(err.value.message_dict) == ["registered_capital"]
+
+
+def test_what_the_fields_refuse_is_refused_before_the_database(officer):
+    with pytest.raises(ValidationError) as err:
+        services.customer_create(acting_user=officer, data=customer_data(
+            officer, name="名" * 201, phone="1" * 40, address="地\x00址"))
+    assert sorted(err.value.message_dict) == ["address", "name", "phone"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("appraised_value", Decimal("-1")),
+                                              ("area_m2", Decimal("-0.5"))])
+def test_negative_collateral_figures_are_refused(officer, field, value):
+    customer = CustomerFactory(officer=officer)
+    data = {"kind": "real_estate", "description": "厂房", "location": "", "area_m2": None,
+            "certificate_number": "", "appraised_value": Decimal("1000000"),
+            "appraised_on": date(2025, 1, 1), field: value}
+    with pytest.raises(ValidationError) as err:
+        services.collateral_create(customer=customer, acting_user=officer, data=data)
+    assert list(err.value.message_dict) == [field]
+    assert not customer.collaterals.exists()
+
+
+def test_a_guarantee_of_a_negative_amount_is_refused(officer):
+    loan = LoanFactory(customer=CustomerFactory(officer=officer))
+    with pytest.raises(ValidationError) as err:
+        services.guarantee_create(loan=loan, acting_user=officer, amount=Decimal("-5"),
+                                  guarantor_name="外部担保公司")
+    assert list(err.value.message_dict) == ["amount"]
+
+
 def test_duplicate_names_the_existing_customer_only_when_visible(officer, officer_b):
     CustomerFactory(officer=officer, name="星河机械", identifier=uscc(4242))
     with pytest.raises(ValidationError) as err:

@@ -98,3 +98,12 @@ def test_resident_id_bad_characters():
     with pytest.raises(ValidationError) as err:
         validate_resident_id("1101081985A312123X")
     assert err.value.code == "characters"
+
+
+@pytest.mark.parametrize("value", ["²10108198503121234", "11010819850312123²", "①10108198503121234",
+                                   "１１０１０８１９８５０３１２１２３４"])
+def test_resident_id_with_digits_that_are_not_ascii_is_refused(value):
+    # str.isdigit() admits these; the check digit's arithmetic (int()) does not.
+    with pytest.raises(ValidationError) as err:
+        validate_resident_id(value)
+    assert err.value.code == "characters"

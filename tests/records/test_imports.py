@@ -111,3 +111,31 @@ def test_a_supervisor_imports_for_the_team_but_not_beyond(supervisor, supervisor
     with pytest.raises(ImportRejected):
         _import(_csv(line), supervisor_b)
     assert _import(_csv(line), supervisor)["checks"] == 1
+
+
+def test_the_entrys_own_fields_judge_length_and_amount(officer):
+    customer, _person = company_with_controller(officer)
+    other, _person = company_with_controller(officer, n=2)
+    c = customer.identifier
+    rows = imports.read_feed(_csv(
+        f"{c},,2026-10-01,存续,2025,否,被执行人,{'K' * 61},海淀法院,1,2026-09-20,否",
+        f"{c},,2026-10-01,存续,2025,否,被执行人,K-2,{'院' * 101},1,2026-09-20,否",
+        f"{c},,2026-10-01,存续,2025,否,被执行人,K-3,海淀法院,-5,2026-09-20,否",
+        f"{other.identifier},,2026-10-01,存续,²⁰²⁵,否,,,,,,"))
+    with pytest.raises(ImportRejected) as preview:
+        imports.check_feed(rows=rows, acting_user=officer)
+    with pytest.raises(ImportRejected) as confirmation:
+        imports.import_feed(rows=rows, acting_user=officer)
+    assert {(p.row, p.column.split()[-1]) for p in preview.value.problems} == {
+        (2, "case_number"), (3, "court"), (4, "amount"), (5, "annual_report_year")}
+    assert preview.value.problems == confirmation.value.problems
+    assert not RecordCheck.objects.exists()
+
+
+def test_a_nul_in_the_customer_column_is_named(officer):
+    company_with_controller(officer)
+    feed = {"checks": [{"customer": "9111\x00", "checked_on": "2026-10-01"}]}
+    rows = imports.read_feed(SimpleUploadedFile("feed.json", json.dumps(feed).encode()))
+    with pytest.raises(ImportRejected) as rejected:
+        imports.check_feed(rows=rows, acting_user=officer)
+    assert [p.column.split()[-1] for p in rejected.value.problems] == ["customer"]

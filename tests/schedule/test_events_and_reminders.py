@@ -217,6 +217,37 @@ def test_the_calendar_link_lists_the_officers_visits_and_can_be_revoked(officer_
     assert client.get(reverse("schedule:calendar_feed", args=[token])).status_code == 404
 
 
+# Each of RFC 5545's special characters, and text that would start properties and events of its
+# own if a line break (a lone carriage return above all) reached the feed unescaped.
+HOSTILE_TEXT = ("a\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:injected\nUID:x\r\n"
+                "comma, semicolon; back\\slash:colon " + "长" * 40)
+
+
+def _one_line_break(text: str) -> str:
+    # iCalendar has one escape for every line break, "\n"; it reads back as LF.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_hostile_text_round_trips_through_the_calendar_feed(officer_client, officer, client):
+    from icalendar import Calendar
+
+    customer = _borrower(officer, name=HOSTILE_TEXT, address=HOSTILE_TEXT)
+    services.task_raise(customer=customer, reason="manual", due_on=datetime.date(2026, 12, 20),
+                        note=HOSTILE_TEXT)
+    officer_client.post(reverse("schedule:calendar_renew"))
+    feed = client.get(reverse("schedule:calendar_feed", args=[officer.calendar_feed.token]),
+                      HTTP_ACCEPT_LANGUAGE="en")
+    assert all(len(line) <= 75 for line in feed.content.split(b"\r\n"))  # folded
+    assert b"\r" not in feed.content.replace(b"\r\n", b"")  # no bare line break anywhere
+    (event,) = Calendar.from_ical(feed.content).walk("VEVENT")
+    expected = _one_line_break(HOSTILE_TEXT)
+    assert str(event["summary"]) == f"Visit {expected} (manual)"
+    assert str(event["description"]) == f"Due 2026-12-20. {expected}"
+    assert str(event["location"]) == expected
+    assert event["uid"].startswith("revisit-task-")
+    assert event.decoded("dtstart") == datetime.date(2026, 12, 20)
+
+
 def test_the_customer_sheet_lists_open_tasks(officer_client, officer):
     customer = _borrower(officer)
     services.task_raise(customer=customer, reason="manual", due_on=datetime.date(2026, 12, 20),

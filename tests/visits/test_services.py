@@ -102,6 +102,18 @@ def test_a_half_filled_draft_saves(officer):
     assert visit.status == "draft" and visit.employees_total == 30 and visit.version == 1
 
 
+@pytest.mark.parametrize("field", ["liquid_funds", "monthly_rent", "office_area_m2",
+                                   "total_liabilities"])
+def test_a_negative_amount_or_area_is_refused_and_nothing_saved(officer, field):
+    visit = VisitFactory(customer=CustomerFactory(officer=officer))
+    with pytest.raises(ValidationError) as caught:
+        services.visit_save(visit=visit, acting_user=officer,
+                            data={"employees_total": 30, field: Decimal("-1")})
+    assert list(caught.value.message_dict) == [field]
+    visit.refresh_from_db()
+    assert visit.employees_total is None and visit.version == 0
+
+
 def test_submit_validates_everything_and_keeps_the_draft(officer):
     visit = VisitFactory(customer=CustomerFactory(officer=officer))
     services.visit_save(visit=visit, acting_user=officer,

@@ -15,6 +15,7 @@ from customers.selectors import customer_scope
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.query import query_int
 from loanwatch.core.redirects import safe_next
 
 from . import calendar, forms, selectors, services
@@ -23,22 +24,15 @@ from .models import CalendarFeed, PlannerRun, RevisitPolicy, ScheduleSettings
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 # --- The plan ---------------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
 def plan(request: HttpRequest) -> HttpResponse:
     """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin."""
     today = timezone.localdate()
-    weeks = min(max(_int(request.GET.get("weeks")) or 8, 1), 26)
+    weeks = min(query_int(request.GET.get("weeks")) or 8, 26)
     officers = list(selectors.officers_for_user(user=request.user))
-    officer_id = _int(request.GET.get("officer"))
+    officer_id = query_int(request.GET.get("officer"))
     if officer_id and officer_id not in {o.pk for o in officers}:
         officer_id = None
     by_district = request.GET.get("group") == "district"
