@@ -105,8 +105,10 @@ def django_db_setup(django_db_setup, django_db_blocker, request: pytest.FixtureR
                 contents = getattr(connection, "_test_serialized_contents", None)
                 if contents is None:
                     return  # nothing to put back from: the next run builds it afresh
+                # As TransactionTestCase flushes: sequences keep counting past the rows put
+                # back, which carry their own primary keys.
                 call_command("flush", database=connection.alias, interactive=False,
-                             inhibit_post_migrate=True, verbosity=0)
+                             inhibit_post_migrate=True, reset_sequences=False, verbosity=0)
                 connection.creation.deserialize_db_from_string(contents)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(django_db_fingerprint + "\n", encoding="utf-8")
