@@ -27,3 +27,17 @@ HOSTILE_DATE = st.one_of(
 )
 HYPOTHESIS = settings(max_examples=40, deadline=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def some_fields(strategies: dict[str, st.SearchStrategy], *, min_size: int = 1,
+                max_size: int = 3) -> st.SearchStrategy[dict[str, object]]:
+    """A few of the named fields, each with a value from its strategy.
+
+    Drawn as one argument of @given rather than with st.data() inside the test: Hypothesis then
+    recognises a repeated choice before the test runs, instead of halfway through an example
+    whose rows and requests were already made (about half of them, for a form of sampled
+    choices)."""
+    names = st.lists(st.sampled_from(sorted(strategies)), min_size=min_size, max_size=max_size,
+                     unique=True)
+    return names.flatmap(lambda chosen: st.fixed_dictionaries(
+        {name: strategies[name] for name in chosen}))
