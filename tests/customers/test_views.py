@@ -301,7 +301,7 @@ def _fill_sheet(customer: Customer, officer, n: int) -> None:
     """Give a customer `n` more of everything the sheet lists."""
     from customers.records import services as record_services
     from customers.services import relation_add
-    from tests.records.helpers import reading, subject
+    from tests.customers.records.helpers import reading, subject
     from tests.reports.factories import draft_report
     from visits.schedule.services import task_raise
 
