@@ -3,4 +3,9 @@
 # embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL name other servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Locally the test database is kept between runs (--reuse-db, see tests/reuse_db.py); CI builds it
+# from the migrations every time.
+if [ -n "${CI:-}" ]; then
+  set -- --create-db "$@"
+fi
 exec .venv/bin/pytest "$@"

@@ -86,12 +86,12 @@ ROWS += CUSTOMER_ROWS
 from .visits.access_rows import VISIT_ROWS  # noqa: E402
 
 ROWS += VISIT_ROWS
-from .records.access_rows import RECORD_ROWS  # noqa: E402
+from .customers.records.access_rows import RECORD_ROWS  # noqa: E402
 
 ROWS += RECORD_ROWS
 from .reports.access_rows import REPORT_ROWS  # noqa: E402
 
 ROWS += REPORT_ROWS
-from .schedule.access_rows import SCHEDULE_ROWS  # noqa: E402
+from .visits.schedule.access_rows import SCHEDULE_ROWS  # noqa: E402
 
 ROWS += SCHEDULE_ROWS

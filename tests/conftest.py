@@ -15,6 +15,8 @@ from loanwatch.accounts.roles import Role
 
 from .factories import TeamFactory, UserFactory
 
+pytest_plugins = ["tests.reuse_db"]
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

@@ -33,3 +33,17 @@ HYPOTHESIS = settings(max_examples=40, deadline=None,
 # negative number, and an id that is no number although str.isdigit() says it is.
 NUL = "\x00"
 URL_VALUES = ("2026-02-30", "2026-13-01", str(10**30), "-1", "²")
+
+
+def some_fields(strategies: dict[str, st.SearchStrategy], *, min_size: int = 1,
+                max_size: int = 3) -> st.SearchStrategy[dict[str, object]]:
+    """A few of the named fields, each with a value from its strategy.
+
+    Drawn as one argument of @given rather than with st.data() inside the test: Hypothesis then
+    recognises a repeated choice before the test runs, instead of halfway through an example
+    whose rows and requests were already made (about half of them, for a form of sampled
+    choices)."""
+    names = st.lists(st.sampled_from(sorted(strategies)), min_size=min_size, max_size=max_size,
+                     unique=True)
+    return names.flatmap(lambda chosen: st.fixed_dictionaries(
+        {name: strategies[name] for name in chosen}))

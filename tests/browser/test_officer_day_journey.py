@@ -30,7 +30,7 @@ from tests.customers.factories import (
     IndustryFactory,
     LoanFactory,
 )
-from tests.records.helpers import reading, subject
+from tests.customers.records.helpers import reading, subject
 from tests.visits.factories import VisitFactory, complete_answers
 from visits.models import EvidenceFile, Interview, Visit
 from visits.schedule.models import RevisitTask

@@ -6,7 +6,7 @@ from datetime import date
 
 from customers.records.models import RecordCheck
 from customers.records.services import check_record
-from tests.records.helpers import company_with_controller, reading, subject
+from tests.customers.records.helpers import company_with_controller, reading, subject
 
 from ..factories import TEST_PASSWORD
 from .conftest import sign_in

@@ -23,7 +23,7 @@ from customers.models import (
     RepaymentMethod,
     RiskGroup,
 )
-from tests.hostile import HOSTILE_DATE, HOSTILE_NUMBER, HOSTILE_TEXT, HYPOTHESIS
+from tests.hostile import HOSTILE_DATE, HOSTILE_NUMBER, HOSTILE_TEXT, HYPOTHESIS, some_fields
 
 from .factories import CollateralFactory, CustomerFactory, uscc
 
@@ -77,16 +77,13 @@ LOAN_FIELD_VALUES = {
 
 
 @HYPOTHESIS
-@given(data=st.data(), hostile=st.lists(st.sampled_from(sorted(LOAN_FIELD_VALUES)),
-                                        max_size=3, unique=True))
-def test_loan_form(officer_client, officer, data, hostile):
+@given(hostile=some_fields(LOAN_FIELD_VALUES, min_size=0))
+def test_loan_form(officer_client, officer, hostile):
     """A valid loan with one to three fields made hostile: most saves are refused, some
     succeed, and whatever is saved keeps the book's rules."""
     customer = Customer.objects.filter(officer=officer).first() or CustomerFactory(
         officer=officer)
-    post = dict(VALID_LOAN)
-    for name in hostile:
-        post[name] = data.draw(LOAN_FIELD_VALUES[name], label=name)
+    post = {**VALID_LOAN, **hostile}
     before = set(Loan.objects.values_list("pk", flat=True))
     response = officer_client.post(reverse("customers:loan_create", args=[customer.pk]), post)
     assert response.status_code in (200, 302)

@@ -4,7 +4,6 @@ save."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,17 +21,16 @@ from .factories import VisitFactory
        visited_on=HOSTILE_DATE, text=HOSTILE_TEXT, boolean=st.sampled_from(
            ["true", "false", "unknown", "", "yes", "1", "<b>"]),
        pressure=st.sampled_from(["low", "high", "", "extreme", "HIGH"]))
-def test_hostile_answers_are_refused_or_saved_exactly(officer, employees, money, margin,
-                                                      visited_on, text, boolean, pressure):
+def test_hostile_answers_are_refused_or_saved_exactly(officer_client, officer, employees, money,
+                                                      margin, visited_on, text, boolean,
+                                                      pressure):
     visit = VisitFactory(customer=CustomerFactory(officer=officer))
-    client = Client()
-    client.force_login(officer)
     data = {"version": str(visit.version), "visited_on": visited_on, "method": "on_site",
             "employees_total": employees, "liquid_funds": money, "gross_margin_pct": margin,
             "other_sites": text, "wages_on_time": boolean, "repayment_pressure": pressure,
             "action": "save", "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0",
             "iv-MIN_NUM_FORMS": "0", "iv-MAX_NUM_FORMS": "1000"}
-    response = client.post(reverse("visits:visit_edit", args=[visit.pk]), data)
+    response = officer_client.post(reverse("visits:visit_edit", args=[visit.pk]), data)
     assert response.status_code in (302, 400)
     saved = Visit.objects.get(pk=visit.pk)
     if response.status_code == 400:

@@ -122,7 +122,7 @@ def test_a_plugged_in_provider_checks_the_subjects_due(settings, officer, office
 
     from django.core.management import call_command
 
-    settings.RECORDS_PROVIDER = "tests.records.fake_provider.StaticProvider"
+    settings.RECORDS_PROVIDER = "tests.customers.records.fake_provider.StaticProvider"
     customer, _person = company_with_controller(officer)
     other, _ = company_with_controller(officer_b, n=2)
     out = StringIO()
