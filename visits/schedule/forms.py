@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +9,8 @@ from .models import CustomerKind, RiskEvent, ScheduleSettings
 
 
 class RiskGroupForm(forms.ModelForm):
+    submit_label = _("Save")
+
     class Meta:
         model = RiskGroup
         fields = ["code", "name_zh", "name_en", "order", "colour", "default_interval_days"]
@@ -22,8 +22,6 @@ class RiskGroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["default_interval_days"].min_value = 7
         self.fields["default_interval_days"].max_value = 365
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
 
     def clean_default_interval_days(self) -> int:
         days = self.cleaned_data["default_interval_days"]
@@ -96,6 +94,7 @@ class RiskEventForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}))
     circle_customer = forms.CharField(
         label=_("guarantee circle of (customer number or USCC / resident ID)"), required=False)
+    submit_label = _("Declare and raise the tasks")
 
     class Meta:
         model = RiskEvent
@@ -107,8 +106,6 @@ class RiskEventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.fields["industry"].queryset = Industry.objects.all()
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Declare and raise the tasks")))
 
     def _lookup(self, text: str):
         text = text.strip()
