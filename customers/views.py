@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 
 from . import diagram, exports, forms, imports, ledger, selectors, services, sheet
@@ -18,14 +19,6 @@ from .models import Classification, ClassificationFloor, Customer, Industry, Ris
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _int(value: str | None) -> int | None:
@@ -110,7 +103,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.customer_create(acting_user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Customer created."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -129,7 +122,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.customer_update(customer=customer, acting_user=request.user, data=data,
                                      expected_version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Customer saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -182,7 +175,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.relation_add(customer=customer, acting_user=request.user,
                                   **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Related person added."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -208,7 +201,7 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.loan_create(customer=customer, acting_user=request.user, data=data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Loan saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -226,7 +219,7 @@ def loan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.loan_update(loan=loan, acting_user=request.user, data=data,
                                  expected_version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Loan saved."))
             return redirect("customers:customer_detail", pk=loan.customer_id)
@@ -244,7 +237,7 @@ def collateral_create(request: HttpRequest, pk: int) -> HttpResponse:
             services.collateral_create(customer=customer, acting_user=request.user, data=data,
                                        loans=form.cleaned_data["loans"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Collateral saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -264,7 +257,7 @@ def collateral_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                        data=data, loans=form.cleaned_data["loans"],
                                        expected_version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Collateral saved."))
             return redirect("customers:customer_detail", pk=collateral.customer_id)
@@ -281,7 +274,7 @@ def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.valuation_add(collateral=collateral, acting_user=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Valuation recorded."))
             return redirect("customers:customer_detail", pk=collateral.customer_id)
@@ -299,7 +292,7 @@ def guarantee_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.guarantee_create(loan=loan, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Guarantee saved."))
             return redirect("customers:customer_detail", pk=loan.customer_id)
@@ -368,7 +361,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
         try:
             services.industry_save(acting_user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Industry saved."))
             return redirect("customers:industry_list")
@@ -389,7 +382,7 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.industry_save(acting_user=request.user, data=form.cleaned_data,
                                    industry=industry)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Industry saved."))
             return redirect("customers:industry_list")

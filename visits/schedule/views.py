@@ -15,6 +15,7 @@ from customers.selectors import customer_scope
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 
 from . import calendar, forms, selectors, services
@@ -138,7 +139,7 @@ def policy(request: HttpRequest) -> HttpResponse:
                 risk_event_due_days=form.cleaned_data["risk_event_due_days"],
                 acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form_apply_error(form, error)
         else:
             messages.success(request, _(
                 "Policy saved. Tasks created: %(created)s, moved: %(moved)s, cancelled: "
