@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm
 
 from .models import (
     Classification,
@@ -176,3 +177,30 @@ class FloorForm(forms.Form):
 
 
 FloorFormSet = forms.formset_factory(FloorForm, extra=1, can_delete=True)
+
+
+class CustomerFilterForm(ListFilterForm):
+    """The customer list's query parameters (also those of its exports)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), required=False,
+                             choices=[("", ""), *Customer.Kind.choices])
+    industry = IdField(label=_("industry"))
+    risk_group = IdField(label=_("risk group"))
+    officer = IdField(label=_("officer"))
+    classification = forms.ChoiceField(label=_("classification"), required=False,
+                                       choices=[("", ""), *Classification.choices])
+    overdue = FlagField(label=_("Overdue only"))
+    sort = forms.ChoiceField(label=_("sort"), required=False, initial="name")
+
+    def __init__(self, query, *, sorts, **kwargs) -> None:
+        super().__init__(query, **kwargs)
+        self.fields["sort"].choices = [(key, key) for key in sorts]
+
+    def filters(self) -> dict:
+        """The list selector's keyword arguments."""
+        values = self.values()
+        return {"search": values["q"], "kind": values["kind"],
+                "industry_id": values["industry"], "risk_group_id": values["risk_group"],
+                "officer_id": values["officer"], "classification": values["classification"],
+                "overdue": values["overdue"], "sort": values["sort"]}

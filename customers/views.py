@@ -21,34 +21,26 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _filter_form(request: HttpRequest) -> forms.CustomerFilterForm:
+    return forms.CustomerFilterForm(request.GET, sorts=selectors.SORTS)
 
 
 def _list_filters(request: HttpRequest) -> dict:
-    get = request.GET
-    return {
-        "search": get.get("q", "").strip(),
-        "kind": get.get("kind", "") if get.get("kind") in Customer.Kind.values else "",
-        "industry_id": _int(get.get("industry")),
-        "risk_group_id": _int(get.get("risk_group")),
-        "officer_id": _int(get.get("officer")),
-        "classification": get.get("classification", "")
-        if get.get("classification") in Classification.values else "",
-        "overdue": get.get("overdue") == "1",
-        "sort": get.get("sort", "name"),
-    }
+    """The list's filters, for the exports: what the list shows, they write."""
+    return _filter_form(request).filters()
 
 
 @role_required(*ALL_ROLES)
 def customer_list(request: HttpRequest) -> HttpResponse:
-    filters = _list_filters(request)
+    filter_form = _filter_form(request)
+    filters = filter_form.filters()
     customers = selectors.customer_list_page_source(user=request.user, **filters)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.customer_list_figures(customers=list(page.object_list))
     officers = selectors.officer_choices_for_user(user=request.user)
     return render(request, "customers/customer_list.html", {
-        "page": page, "filters": filters, "query": request.GET.urlencode(),
+        "page": page, "filters": filters, "filter_form": filter_form,
+        "query": request.GET.urlencode(),
         "kinds": Customer.Kind.choices, "classifications": Classification.choices,
         "industries": Industry.objects.all(), "risk_groups": RiskGroup.objects.all(),
         "officers": officers,

@@ -5,6 +5,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.forms import IdField, ListFilterForm
+
 from .models import Team, User
 from .roles import Role
 
@@ -145,3 +147,11 @@ class OwnPasswordForm(PasswordChangeForm):
                 _("Choose a password different from the current one."),
                 code="password_unchanged"))
         return cleaned
+
+
+class UserFilterForm(ListFilterForm):
+    """The user list's query parameters."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    team = IdField(label=_("Team"))
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", ""), *Role.choices])

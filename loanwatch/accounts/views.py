@@ -222,14 +222,14 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
 @role_required(Role.ADMIN)
 def user_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    team_id = request.GET.get("team") or None
-    role = request.GET.get("role", "")
-    users = selectors.user_list(search=search, team_id=int(team_id) if team_id and
-                                team_id.isdigit() else None, role=role)
+    filter_form = forms.UserFilterForm(request.GET)
+    filters = filter_form.values()
+    users = selectors.user_list(search=filters["q"], team_id=filters["team"],
+                                role=filters["role"])
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {
-        "page": page, "q": search, "team_id": team_id, "role_filter": role,
+        "page": page, "q": filters["q"], "team_id": filters["team"],
+        "role_filter": filters["role"], "filter_form": filter_form,
         "teams": Team.objects.order_by("code"), "roles": Role.choices,
     })
 

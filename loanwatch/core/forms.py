@@ -30,3 +30,47 @@ def form_apply_error(form: forms.BaseForm, error: ValidationError, *,
     if general:
         form.add_error(None, general)
     return general
+
+
+# The largest id PostgreSQL's integer primary keys hold: a bigger one could match no row.
+MAX_ID = 2**31 - 1
+
+
+class IdField(forms.IntegerField):
+    """A row's id in a query parameter."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class FlagField(forms.TypedChoiceField):
+    """A ticked box in a query parameter: "1", or absent."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=[("", ""), ("1", "1")], coerce=lambda value: value == "1",
+                         empty_value=False, required=False, initial=False, **kwargs)
+
+
+class ListFilterForm(forms.Form):
+    """A list page's query parameters, read through a form.
+
+    Always bound to the query string. ``values()`` gives every field's value: the parsed one,
+    or — for a parameter absent, empty or not understood (a word where an id goes, an impossible
+    date, a NUL character) — the field's ``initial``, else its empty value. The page lists as if
+    a bad parameter were absent and shows the form's errors, so a hand-edited address never
+    fails.
+    """
+
+    def __init__(self, query, **kwargs) -> None:
+        super().__init__(query, **kwargs)
+
+    def values(self) -> dict:
+        self.is_valid()
+        values = {}
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if name not in self.cleaned_data or value in field.empty_values:
+                value = field.initial if field.initial is not None else field.to_python("")
+            values[name] = value
+        return values

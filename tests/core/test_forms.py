@@ -1,11 +1,15 @@
-"""The shared form helpers: a service's refusal shown on a form."""
+"""The shared form helpers: a service's refusal shown on a form; a list's query parameters."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import QueryDict
 
-from loanwatch.core.forms import form_apply_error
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm, form_apply_error
 
 
 class Account(forms.Form):
@@ -67,3 +71,46 @@ def test_a_message_with_parameters_is_shown_interpolated():
     form_apply_error(form, ValidationError({"name": ValidationError(
         "At most %(n)d.", params={"n": 3})}))
     assert form.errors["name"] == ["At most 3."]
+
+
+# --- a list's query parameters --------------------------------------------------------------
+
+class Listing(ListFilterForm):
+    q = forms.CharField(required=False)
+    team = IdField()
+    since = forms.DateField(required=False)
+    weeks = forms.IntegerField(required=False, initial=8)
+    overdue = FlagField()
+
+
+def _query(text: str) -> QueryDict:
+    return QueryDict(text)
+
+
+def test_parameters_that_parse_are_used():
+    form = Listing(_query("q=%20ab%20&team=12&since=2026-05-20&weeks=3&overdue=1"))
+    assert form.values() == {"q": "ab", "team": 12, "since": date(2026, 5, 20), "weeks": 3,
+                             "overdue": True}
+    assert not form.errors
+
+
+def test_absent_parameters_give_the_initial_or_empty_value():
+    assert Listing(_query("")).values() == {"q": "", "team": None, "since": None, "weeks": 8,
+                                            "overdue": False}
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("team", "abc"), ("team", "0"), ("team", "-3"), ("team", "9" * 40), ("team", "²"),
+    ("since", "2026-02-30"), ("since", "9999-99-99"), ("weeks", "1e400"), ("q", "a\x00b"),
+    ("overdue", "0"), ("overdue", "on"),
+])
+def test_a_bad_parameter_is_left_out_and_reported(name, value):
+    query = QueryDict(mutable=True)
+    query.update({"team": "7"})
+    query[name] = value
+    form = Listing(query)
+    values = form.values()
+    assert values[name] == Listing(_query("")).values()[name]
+    assert list(form.errors) == [name]
+    if name != "team":
+        assert values["team"] == 7

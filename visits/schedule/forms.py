@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Industry, RiskGroup
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm
 
 from .models import CustomerKind, RiskEvent, ScheduleSettings
 
@@ -151,3 +152,17 @@ class PlannedDateForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
+
+
+class PlanFilterForm(ListFilterForm):
+    """The plan's query parameters."""
+
+    weeks = forms.IntegerField(label=_("weeks ahead"), required=False, initial=8)
+    officer = IdField(label=_("officer"))
+    group = forms.ChoiceField(label=_("group by district"), required=False,
+                              choices=[("", ""), ("district", "district")])
+    overdue = FlagField(label=_("Overdue"))
+
+    def clean_weeks(self) -> int | None:
+        weeks = self.cleaned_data["weeks"]
+        return None if weeks is None else min(max(weeks, 1), 26)

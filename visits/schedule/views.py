@@ -24,31 +24,25 @@ from .models import CalendarFeed, PlannerRun, RevisitPolicy, ScheduleSettings
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 # --- The plan ---------------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
 def plan(request: HttpRequest) -> HttpResponse:
     """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin."""
     today = timezone.localdate()
-    weeks = min(max(_int(request.GET.get("weeks")) or 8, 1), 26)
+    filter_form = forms.PlanFilterForm(request.GET)
+    filters = filter_form.values()
+    weeks = filters["weeks"]
     officers = list(selectors.officers_for_user(user=request.user))
-    officer_id = _int(request.GET.get("officer"))
+    officer_id = filters["officer"]
     if officer_id and officer_id not in {o.pk for o in officers}:
         officer_id = None
-    by_district = request.GET.get("group") == "district"
+    by_district = filters["group"] == "district"
     the_plan = selectors.plan_for_user(user=request.user, today=today, weeks=weeks,
-                                       officer_id=officer_id,
-                                       overdue_only=request.GET.get("overdue") == "1")
+                                       officer_id=officer_id, overdue_only=filters["overdue"])
     return render(request, "schedule/plan.html", {
         "plan": the_plan, "officers": officers, "officer_id": officer_id, "weeks": weeks,
-        "by_district": by_district, "today": today,
+        "by_district": by_district, "today": today, "filter_form": filter_form,
         "show_officer": request.user.role != Role.OFFICER,
         "date_form": forms.PlannedDateForm()})
 
