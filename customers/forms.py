@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm
 
 from .models import (
     Classification,
@@ -25,13 +24,12 @@ class _DataForm(forms.ModelForm):
     import and a test meet the same rules and the same messages)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submit_label = _("Save")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and hasattr(self.instance, "version"):
             self.fields["version"].initial = self.instance.version
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
 
     def _post_clean(self) -> None:
         pass  # no model validation here: see the class docstring
@@ -75,11 +73,7 @@ class RelationForm(forms.Form):
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
     stake_pct = forms.DecimalField(label=_("stake %"), max_digits=5, decimal_places=2,
                                    min_value=0.01, max_value=100, required=False)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Add")))
+    submit_label = _("Add")
 
 
 class LoanForm(_DataForm):
@@ -136,12 +130,11 @@ class GuaranteeForm(forms.Form):
                                      required=False)
     amount = forms.DecimalField(label=_("guaranteed amount (CNY)"), max_digits=16,
                                 decimal_places=2)
+    submit_label = _("Save")
 
     def __init__(self, *args, guarantors, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guarantor_customer"].queryset = guarantors
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
 
 
 class ReassignForm(forms.Form):
@@ -157,11 +150,7 @@ class ReassignForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("file (.xlsx or .csv)"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Check the file")))
+    submit_label = _("Check the file")
 
 
 class IndustryForm(forms.Form):
@@ -169,11 +158,7 @@ class IndustryForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=100)
     name_en = forms.CharField(label=_("English name"), max_length=100, required=False)
     high_risk = forms.BooleanField(label=_("high-risk industry"), required=False)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
+    submit_label = _("Save")
 
 
 class FloorForm(forms.Form):
@@ -192,3 +177,30 @@ class FloorForm(forms.Form):
 
 
 FloorFormSet = forms.formset_factory(FloorForm, extra=1, can_delete=True)
+
+
+class CustomerFilterForm(ListFilterForm):
+    """The customer list's query parameters (also those of its exports)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), required=False,
+                             choices=[("", ""), *Customer.Kind.choices])
+    industry = IdField(label=_("industry"))
+    risk_group = IdField(label=_("risk group"))
+    officer = IdField(label=_("officer"))
+    classification = forms.ChoiceField(label=_("classification"), required=False,
+                                       choices=[("", ""), *Classification.choices])
+    overdue = FlagField(label=_("Overdue only"))
+    sort = forms.ChoiceField(label=_("sort"), required=False, initial="name")
+
+    def __init__(self, query, *, sorts, **kwargs) -> None:
+        super().__init__(query, **kwargs)
+        self.fields["sort"].choices = [(key, key) for key in sorts]
+
+    def filters(self) -> dict:
+        """The list selector's keyword arguments."""
+        values = self.values()
+        return {"search": values["q"], "kind": values["kind"],
+                "industry_id": values["industry"], "risk_group_id": values["risk_group"],
+                "officer_id": values["officer"], "classification": values["classification"],
+                "overdue": values["overdue"], "sort": values["sort"]}

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
 from loanwatch.core.validation import MORE_THAN_ZERO, NOT_NEGATIVE
 
@@ -32,27 +33,22 @@ class Classification(models.TextChoices):
 
 
 @pghistory.track()
-class Industry(models.Model):
+class Industry(BilingualName):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     high_risk = models.BooleanField(_("high-risk industry"), default=False)
+
+    name_zh_field = "name"
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
 
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
-
 
 @pghistory.track()
-class RiskGroup(models.Model):
+class RiskGroup(BilingualName):
     """风险组别: how closely a customer is watched (admin pages and revisit policy come later)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -67,11 +63,6 @@ class RiskGroup(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("risk group")
         verbose_name_plural = _("risk groups")
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 @pghistory.track()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
-from loanwatch.core.query import query_int
+from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 
 from . import diagram, exports, forms, imports, ledger, selectors, services, sheet
@@ -21,38 +21,26 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
+def _filter_form(request: HttpRequest) -> forms.CustomerFilterForm:
+    return forms.CustomerFilterForm(request.GET, sorts=selectors.SORTS)
 
 
 def _list_filters(request: HttpRequest) -> dict:
-    get = request.GET
-    return {
-        "search": get.get("q", "").strip(),
-        "kind": get.get("kind", "") if get.get("kind") in Customer.Kind.values else "",
-        "industry_id": query_int(get.get("industry")),
-        "risk_group_id": query_int(get.get("risk_group")),
-        "officer_id": query_int(get.get("officer")),
-        "classification": get.get("classification", "")
-        if get.get("classification") in Classification.values else "",
-        "overdue": get.get("overdue") == "1",
-        "sort": get.get("sort", "name"),
-    }
+    """The list's filters, for the exports: what the list shows, they write."""
+    return _filter_form(request).filters()
 
 
 @role_required(*ALL_ROLES)
 def customer_list(request: HttpRequest) -> HttpResponse:
-    filters = _list_filters(request)
+    filter_form = _filter_form(request)
+    filters = filter_form.filters()
     customers = selectors.customer_list_page_source(user=request.user, **filters)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.customer_list_figures(customers=list(page.object_list))
     officers = selectors.officer_choices_for_user(user=request.user)
     return render(request, "customers/customer_list.html", {
-        "page": page, "filters": filters, "query": request.GET.urlencode(),
+        "page": page, "filters": filters, "filter_form": filter_form,
+        "query": request.GET.urlencode(),
         "kinds": Customer.Kind.choices, "classifications": Classification.choices,
         "industries": Industry.objects.all(), "risk_groups": RiskGroup.objects.all(),
         "officers": officers,
@@ -107,7 +95,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.customer_create(acting_user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Customer created."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -126,7 +114,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.customer_update(customer=customer, acting_user=request.user, data=data,
                                      expected_version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Customer saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -179,7 +167,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.relation_add(customer=customer, acting_user=request.user,
                                   **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Related person added."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -205,7 +193,7 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.loan_create(customer=customer, acting_user=request.user, data=data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Loan saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -223,7 +211,7 @@ def loan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.loan_update(loan=loan, acting_user=request.user, data=data,
                                  expected_version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Loan saved."))
             return redirect("customers:customer_detail", pk=loan.customer_id)
@@ -241,7 +229,7 @@ def collateral_create(request: HttpRequest, pk: int) -> HttpResponse:
             services.collateral_create(customer=customer, acting_user=request.user, data=data,
                                        loans=form.cleaned_data["loans"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Collateral saved."))
             return redirect("customers:customer_detail", pk=customer.pk)
@@ -261,7 +249,7 @@ def collateral_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                        data=data, loans=form.cleaned_data["loans"],
                                        expected_version=form.cleaned_data.get("version"))
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Collateral saved."))
             return redirect("customers:customer_detail", pk=collateral.customer_id)
@@ -278,7 +266,7 @@ def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.valuation_add(collateral=collateral, acting_user=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Valuation recorded."))
             return redirect("customers:customer_detail", pk=collateral.customer_id)
@@ -296,7 +284,7 @@ def guarantee_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.guarantee_create(loan=loan, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Guarantee saved."))
             return redirect("customers:customer_detail", pk=loan.customer_id)
@@ -365,7 +353,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
         try:
             services.industry_save(acting_user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Industry saved."))
             return redirect("customers:industry_list")
@@ -386,7 +374,7 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.industry_save(acting_user=request.user, data=form.cleaned_data,
                                    industry=industry)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Industry saved."))
             return redirect("customers:industry_list")

@@ -48,8 +48,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -216,9 +214,6 @@ if env.str("EVIDENCE_STORAGE", default="local") == "s3":
     }
 else:
     STORAGES["evidence"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail -----------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.com:587 ; the default prints mail.

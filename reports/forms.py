@@ -106,11 +106,4 @@ class MeasureCatalogueForm(forms.Form):
     active = forms.BooleanField(label=_("active"), required=False, initial=True,
                                 help_text=_("A retired measure stays on the reports that "
                                             "proposed it but is no longer offered."))
-
-    def __init__(self, *args, **kwargs) -> None:
-        from crispy_forms.helper import FormHelper
-        from crispy_forms.layout import Submit
-
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
+    submit_label = _("Save")

@@ -7,10 +7,10 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Classification, RiskSignal
+from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
 
 
@@ -29,7 +29,7 @@ WARNING_BADGES = {"none": "text-bg-secondary", "blue": "text-bg-primary",
 
 
 @pghistory.track()
-class Measure(models.Model):
+class Measure(BilingualName):
     """A measure a report may propose (more frequent visits, freezing the line…); admins keep
     the catalogue in the Django admin."""
 
@@ -43,9 +43,6 @@ class Measure(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-
-    def __str__(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 @pghistory.track()

@@ -13,6 +13,7 @@ from customers.selectors import customer_get_for_user, customer_scope
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 from visits.models import Visit
 
@@ -91,16 +92,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     if "submit" in request.POST:
                         services.report_submit(report=report, acting_user=request.user)
             except ValidationError as error:
-                if hasattr(error, "error_dict") and "classifications" in error.error_dict:
-                    for text in error.message_dict["classifications"]:
-                        form.add_error(None, text)
-                    error = ValidationError({k: v for k, v in error.message_dict.items()
-                                             if k != "classifications"} or [])
-                if hasattr(error, "error_dict"):
-                    for field, texts in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, texts)
-                elif error.messages:
-                    form.add_error(None, error.messages)
+                # "classifications" names no field: its messages become the form's own.
+                form_apply_error(form, error)
             else:
                 if "submit" in request.POST:
                     messages.success(request, _("The report was submitted for a decision."))
@@ -187,14 +180,6 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(safe_next(request, candidate=request.POST.get("next"), fallback="core:home"))
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
 @role_required(Role.ADMIN)
 def measure_list(request: HttpRequest) -> HttpResponse:
     form = forms.MeasureCatalogueForm(request.POST or None)
@@ -202,7 +187,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         try:
             services.measure_save(acting_user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Measure saved."))
             return redirect("reports:measure_list")
@@ -223,7 +208,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.measure_save(acting_user=request.user, data=form.cleaned_data,
                                   measure=measure)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error)
         else:
             messages.success(request, _("Measure saved."))
             return redirect("reports:measure_list")

@@ -9,9 +9,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.bilingual import in_active_language
 from loanwatch.core.concurrency import Versioned
 from loanwatch.core.validation import NOT_NEGATIVE
 
@@ -349,13 +349,11 @@ class QuestionGuidance(models.Model):
 
     @property
     def how(self) -> str:
-        english = (get_language() or "").startswith("en")
-        return (self.how_en if english else self.how_zh) or self.how_zh or self.how_en
+        return in_active_language(self.how_zh, self.how_en)
 
     @property
     def whom(self) -> str:
-        english = (get_language() or "").startswith("en")
-        return (self.whom_en if english else self.whom_zh) or self.whom_zh or self.whom_en
+        return in_active_language(self.whom_zh, self.whom_en)
 
 
 @pghistory.track()

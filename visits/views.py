@@ -15,26 +15,13 @@ from customers.selectors import customer_get_for_user
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
+from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 
 from . import forms, rules, selectors, services
 from .models import EvidenceFile, GuidanceProposal, Question, QuestionGuidance, Visit
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-
-
-def _apply_errors(form, error: ValidationError) -> list[str]:
-    """Put field errors on the form; return the errors that belong to no field."""
-    general: list[str] = []
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            if field in form.fields:
-                form.add_error(field, field_messages)
-            else:
-                general.extend(field_messages)
-    else:
-        general.extend(error.messages)
-    return general
 
 
 # --- Logging a visit --------------------------------------------------------------------------
@@ -99,7 +86,6 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                for i in visit.interviews.all()]
     interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
     collateral_rows = _collateral_forms(request, visit, items)
-    general_errors: list[str] = []
     if request.method == "POST":
         valid = (form.is_valid() and interviews.is_valid()
                  and all(f.is_valid() for _item, f in collateral_rows))
@@ -109,7 +95,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 saved = _save(request, visit, form, interviews, collateral_rows)
             except ValidationError as error:
-                general_errors = _apply_errors(form, error)
+                form_apply_error(form, error)
                 saved = False
             # The page may be shown again: its hidden version must be the one just saved.
             form.data = form.data.copy()
@@ -118,7 +104,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     signals = services.visit_submit(visit=visit, acting_user=request.user)
                 except ValidationError as error:
-                    general_errors = _apply_errors(form, error)
+                    form_apply_error(form, error)
                     messages.warning(request, _("The draft is saved, but the visit cannot be "
                                                 "submitted yet: see the marked answers."))
                 else:
@@ -133,7 +119,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit, "customer": customer, "form": form, "interviews": interviews,
         "interview_errors": any(f.errors for f in interviews) or bool(
             interviews.non_form_errors()),
-        "collateral_rows": collateral_rows, "general_errors": general_errors,
+        "collateral_rows": collateral_rows,
         "previous": previous,
         "sections": _sections(form, visit, previous, selectors.guidance_by_question(),
                               customer.kind),

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +28,6 @@ class CheckForm(forms.Form):
             # A person has no business licence or annual report.
             for name in ("licence_status", "annual_report_year", "abnormal_listed"):
                 del self.fields[name]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_checked_on(self) -> datetime.date:
         value = self.cleaned_data["checked_on"]
@@ -87,11 +83,7 @@ def reading_from(form: CheckForm, formset) -> CheckData:
 
 class FeedForm(forms.Form):
     file = forms.FileField(label=_("data-feed file (.csv or .json)"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Check the file")))
+    submit_label = _("Check the file")
 
 
 class PolicyForm(forms.Form):
@@ -99,8 +91,4 @@ class PolicyForm(forms.Form):
                                        max_value=366)
     task_due_days = forms.IntegerField(label=_("visit a serious finding within (days)"),
                                        min_value=1, max_value=90)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
+    submit_label = _("Save")

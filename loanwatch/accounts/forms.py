@@ -1,34 +1,30 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
+
+from loanwatch.core.forms import IdField, ListFilterForm
 
 from .models import Team, User
 from .roles import Role
 
 
 class LoginForm(AuthenticationForm):
+    submit_label = _("Sign in")
+    submit_class = "w-100"
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Sign in"), css_class="w-100"))
 
 
-class _CrispyForm(forms.Form):
+class _SubmitForm(forms.Form):
     submit_label = _("Save")
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
-
-class _VersionedForm(_CrispyForm):
+class _VersionedForm(_SubmitForm):
     """Carries the version of the record the form showed (see loanwatch.core.concurrency)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -73,7 +69,7 @@ class UserForm(_VersionedForm):
         return username
 
 
-class PasswordResetForm(_CrispyForm):
+class PasswordResetForm(_SubmitForm):
     submit_label = _("Set password")
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
 
@@ -130,11 +126,11 @@ class OwnPasswordForm(PasswordChangeForm):
     The current password is checked through `authenticate`, so that guessing it here counts
     towards the sign-in lockout as guessing it on the sign-in page does."""
 
+    submit_label = _("Change password")
+
     def __init__(self, *args, request, **kwargs) -> None:
         self.request = request
         super().__init__(request.user, *args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Change password")))
 
     def clean_old_password(self) -> str:
         old = self.cleaned_data["old_password"]
@@ -151,3 +147,11 @@ class OwnPasswordForm(PasswordChangeForm):
                 _("Choose a password different from the current one."),
                 code="password_unchanged"))
         return cleaned
+
+
+class UserFilterForm(ListFilterForm):
+    """The user list's query parameters."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    team = IdField(label=_("Team"))
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", ""), *Role.choices])

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from loanwatch.core.audit import history_for
-from loanwatch.core.query import query_int
+from loanwatch.core.forms import form_apply_error
 
 from . import forms, lockout, second_factor, selectors, services
 from .access import role_required
@@ -220,24 +220,16 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 # --- User and team management (administrators) ------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error("password" if "password" in form.fields else None, error.messages)
-
-
 @role_required(Role.ADMIN)
 def user_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    team_id = request.GET.get("team") or None
-    role = request.GET.get("role", "")
-    users = selectors.user_list(search=search, team_id=query_int(team_id), role=role)
+    filter_form = forms.UserFilterForm(request.GET)
+    filters = filter_form.values()
+    users = selectors.user_list(search=filters["q"], team_id=filters["team"],
+                                role=filters["role"])
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {
-        "page": page, "q": search, "team_id": team_id, "role_filter": role,
+        "page": page, "q": filters["q"], "team_id": filters["team"],
+        "role_filter": filters["role"], "filter_form": filter_form,
         "teams": Team.objects.order_by("code"), "roles": Role.choices,
     })
 
@@ -254,7 +246,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 team=data["team"], role=Role(data["role"]), password=data["password"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error, plain_to="password")
         else:
             messages.success(request, _("User %(user)s created.") % {"user": user})
             return redirect("accounts:user_detail", pk=user.pk)
@@ -282,7 +274,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 otp_required=data["otp_required"], expected_version=data["version"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error, plain_to="password")
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_detail", pk=user.pk)
@@ -303,7 +295,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
             services.user_set_password(acting_user=request.user, user=user,
                                        password=form.cleaned_data["password"])
         except ValidationError as error:
-            form.add_error("password", error.messages)
+            form_apply_error(form, error, plain_to="password")
         else:
             messages.success(request, _("Password set. Tell the user in person: they must "
                                         "choose their own at the next sign-in."))
@@ -356,7 +348,7 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                       name=data["name"], region=data["region"],
                                       expected_version=data["version"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_apply_error(form, error, plain_to="password")
         else:
             messages.success(request, _("Team saved."))
             return redirect("accounts:team_edit", pk=team.pk)

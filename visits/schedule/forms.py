@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Industry, RiskGroup
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm
 
 from .models import CustomerKind, RiskEvent, ScheduleSettings
 
 
 class RiskGroupForm(forms.ModelForm):
+    submit_label = _("Save")
+
     class Meta:
         model = RiskGroup
         fields = ["code", "name_zh", "name_en", "order", "colour", "default_interval_days"]
@@ -22,8 +23,6 @@ class RiskGroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["default_interval_days"].min_value = 7
         self.fields["default_interval_days"].max_value = 365
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
 
     def clean_default_interval_days(self) -> int:
         days = self.cleaned_data["default_interval_days"]
@@ -96,6 +95,7 @@ class RiskEventForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}))
     circle_customer = forms.CharField(
         label=_("guarantee circle of (customer number or USCC / resident ID)"), required=False)
+    submit_label = _("Declare and raise the tasks")
 
     class Meta:
         model = RiskEvent
@@ -107,8 +107,6 @@ class RiskEventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.fields["industry"].queryset = Industry.objects.all()
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Declare and raise the tasks")))
 
     def _lookup(self, text: str):
         text = text.strip()
@@ -154,3 +152,17 @@ class PlannedDateForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
+
+
+class PlanFilterForm(ListFilterForm):
+    """The plan's query parameters."""
+
+    weeks = forms.IntegerField(label=_("weeks ahead"), required=False, initial=8)
+    officer = IdField(label=_("officer"))
+    group = forms.ChoiceField(label=_("group by district"), required=False,
+                              choices=[("", ""), ("district", "district")])
+    overdue = FlagField(label=_("Overdue"))
+
+    def clean_weeks(self) -> int | None:
+        weeks = self.cleaned_data["weeks"]
+        return None if weeks is None else min(max(weeks, 1), 26)

@@ -15,7 +15,7 @@ from customers.selectors import customer_scope
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
-from loanwatch.core.query import query_int
+from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 
 from . import calendar, forms, selectors, services
@@ -30,18 +30,19 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 def plan(request: HttpRequest) -> HttpResponse:
     """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin."""
     today = timezone.localdate()
-    weeks = min(query_int(request.GET.get("weeks")) or 8, 26)
+    filter_form = forms.PlanFilterForm(request.GET)
+    filters = filter_form.values()
+    weeks = filters["weeks"]
     officers = list(selectors.officers_for_user(user=request.user))
-    officer_id = query_int(request.GET.get("officer"))
+    officer_id = filters["officer"]
     if officer_id and officer_id not in {o.pk for o in officers}:
         officer_id = None
-    by_district = request.GET.get("group") == "district"
+    by_district = filters["group"] == "district"
     the_plan = selectors.plan_for_user(user=request.user, today=today, weeks=weeks,
-                                       officer_id=officer_id,
-                                       overdue_only=request.GET.get("overdue") == "1")
+                                       officer_id=officer_id, overdue_only=filters["overdue"])
     return render(request, "schedule/plan.html", {
         "plan": the_plan, "officers": officers, "officer_id": officer_id, "weeks": weeks,
-        "by_district": by_district, "today": today,
+        "by_district": by_district, "today": today, "filter_form": filter_form,
         "show_officer": request.user.role != Role.OFFICER,
         "date_form": forms.PlannedDateForm()})
 
@@ -132,7 +133,7 @@ def policy(request: HttpRequest) -> HttpResponse:
                 risk_event_due_days=form.cleaned_data["risk_event_due_days"],
                 acting_user=request.user)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form_apply_error(form, error)
         else:
             messages.success(request, _(
                 "Policy saved. Tasks created: %(created)s, moved: %(moved)s, cancelled: "
