@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
-from loanwatch.core.forms import FlagField, IdField, ListFilterForm
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm, bounded_formset_factory
 
 from .models import (
     Classification,
@@ -176,7 +176,7 @@ class FloorForm(forms.Form):
         return data
 
 
-FloorFormSet = forms.formset_factory(FloorForm, extra=1, can_delete=True)
+FloorFormSet = bounded_formset_factory(FloorForm, extra=1, can_delete=True)
 
 
 class CustomerFilterForm(ListFilterForm):

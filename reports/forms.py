@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Classification, RiskGroup, RiskSignal
+from loanwatch.core.forms import bounded_formset_factory
 
 from .models import Measure, RiskPoint, RiskReport, WarningLevel
 
@@ -60,14 +61,8 @@ class MeasureForm(forms.Form):
             Q(active=True) | Q(pk__in=list(keep)))
 
 
-# A report names a handful of points and measures. Without a ceiling a posted TOTAL_FORMS of a
-# million makes Django build and render 2,000 forms (seconds of work for one request); above this
-# many the formset is refused with an error instead.
-ROWS_MAX = 100
-PointFormSet = forms.formset_factory(PointForm, extra=2, can_delete=True, max_num=ROWS_MAX,
-                                     absolute_max=ROWS_MAX)
-MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, can_delete=True, max_num=ROWS_MAX,
-                                       absolute_max=ROWS_MAX)
+PointFormSet = bounded_formset_factory(PointForm, extra=2, can_delete=True)
+MeasureFormSet = bounded_formset_factory(MeasureForm, extra=2, can_delete=True)
 
 
 def points_of(formset) -> list[dict]:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
+from loanwatch.core.forms import bounded_formset_factory
 from visits.schedule.models import RevisitTask
 
 from .models import (
@@ -167,7 +168,7 @@ class InterviewForm(forms.Form):
         required=False, widget=forms.CheckboxSelectMultiple)
 
 
-InterviewFormSet = forms.formset_factory(InterviewForm, extra=1, can_delete=True)
+InterviewFormSet = bounded_formset_factory(InterviewForm, extra=1, can_delete=True)
 
 
 class CollateralCheckForm(forms.ModelForm):

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.forms import bounded_formset_factory
+
 from .models import LicenceStatus, RecordEntry
 from .providers import CheckData, EntryData
 
@@ -65,8 +67,9 @@ class _EntryFormSet(forms.BaseFormSet):
             seen.add(key)
 
 
-EntryFormSet = forms.formset_factory(EntryForm, formset=_EntryFormSet, extra=ENTRY_ROWS_EXTRA,
-                                     can_delete=True)
+# A company can have many court cases; a few hundred rows are still typed by hand.
+EntryFormSet = bounded_formset_factory(EntryForm, formset=_EntryFormSet, extra=ENTRY_ROWS_EXTRA,
+                                       can_delete=True, rows_max=300)
 
 
 def reading_from(form: CheckForm, formset) -> CheckData:

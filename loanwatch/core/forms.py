@@ -1,10 +1,21 @@
-"""What every app's forms share: putting a service's refusal onto a form, and reading a list
-page's query parameters through a form."""
+"""What every app's forms share: putting a service's refusal onto a form, a ceiling on a
+formset's rows, and reading a list page's query parameters through a form."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+# Without a ceiling a posted TOTAL_FORMS of a million makes Django build and render 2,000 forms
+# (Django's own absolute maximum): seconds of work for one request. Above the ceiling the
+# formset is refused with an error instead.
+FORMSET_ROWS_MAX = 100
+
+
+def bounded_formset_factory(form: type[forms.BaseForm], *, rows_max: int = FORMSET_ROWS_MAX,
+                            **kwargs) -> type[forms.BaseFormSet]:
+    """`formset_factory` with a ceiling on the rows a request may post."""
+    return forms.formset_factory(form, max_num=rows_max, absolute_max=rows_max, **kwargs)
 
 
 def form_apply_error(form: forms.BaseForm, error: ValidationError, *,

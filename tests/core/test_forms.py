@@ -114,3 +114,18 @@ def test_a_bad_parameter_is_left_out_and_reported(name, value):
     assert list(form.errors) == [name]
     if name != "team":
         assert values["team"] == 7
+
+
+@pytest.mark.parametrize("formset_class", [
+    "reports.forms.PointFormSet", "reports.forms.MeasureFormSet",
+    "visits.forms.InterviewFormSet", "customers.forms.FloorFormSet",
+    "customers.records.forms.EntryFormSet"])
+def test_no_formset_builds_more_rows_than_its_ceiling(formset_class):
+    """A posted TOTAL_FORMS of a million builds no more than the ceiling's rows and is refused."""
+    from django.utils.module_loading import import_string
+
+    formset_type = import_string(formset_class)
+    formset = formset_type({"form-TOTAL_FORMS": "1000000", "form-INITIAL_FORMS": "0"})
+    assert len(formset.forms) <= formset_type.absolute_max <= 300
+    assert not formset.is_valid()
+    assert formset.non_form_errors()

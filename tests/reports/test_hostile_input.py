@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from reports.forms import ROWS_MAX
+from loanwatch.core.forms import FORMSET_ROWS_MAX as ROWS_MAX
 from reports.models import RiskReport
 from tests.hostile import HOSTILE_DATE, HOSTILE_NUMBER, HOSTILE_TEXT, HYPOTHESIS, some_fields
 
