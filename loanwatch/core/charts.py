@@ -1,8 +1,8 @@
 """Portfolio charts: figures computed in SQL for the user's scope, served as JSON that the
 browser draws with Chart.js, and offered as a table and a CSV download too.
 
-Each app that owns figures may have a `charts` module with a CHARTS list; they are found here
-by name, so that core imports none of them (the customer sheet's sections work alike).
+Each app that owns figures contributes its charts in its `hooks.py` under "charts", so that core
+imports none of them; the dashboard shows them in the hooks' order.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.http import Http404, QueryDict
 from django.utils.functional import Promise
 
-CHART_APPS = ("customers", "customers.records", "visits", "visits.schedule", "reports")
+from . import hooks
 
 
 @dataclass
@@ -47,7 +45,6 @@ class Chart:
     title: Promise | str
     kind: str  # "bar", "line" or "matrix"
     build: Callable[..., ChartData]  # build(user=, params=QueryDict) -> ChartData
-    order: int = 100
     # The GET parameters the chart understands, as (name, label, input type).
     params: tuple[tuple[str, Promise | str, str], ...] = field(default_factory=tuple)
     unit: Promise | str = ""
@@ -60,11 +57,7 @@ def _number(value):
 
 
 def charts() -> list[Chart]:
-    found = []
-    for app in CHART_APPS:
-        if find_spec(f"{app}.charts") is not None:
-            found += import_module(f"{app}.charts").CHARTS
-    return sorted(found, key=lambda c: (c.order, c.key))
+    return hooks.get_hooks("charts")
 
 
 def chart(key: str) -> Chart:

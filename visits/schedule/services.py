@@ -11,6 +11,8 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from visits.models import ON_SITE_METHODS, REMOTE_METHODS
+
 from .models import RevisitTask
 
 
@@ -41,9 +43,9 @@ def visit_qualifies(*, visit) -> bool:
     media never."""
     from .models import RevisitPolicy
 
-    if visit.method == "on_site":
+    if visit.method in ON_SITE_METHODS:
         return True
-    if visit.method not in ("phone", "video"):
+    if visit.method not in REMOTE_METHODS:
         return False
     customer = visit.customer
     return RevisitPolicy.objects.filter(risk_group_id=customer.risk_group_id,
