@@ -13,7 +13,7 @@ from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import charts, ledger, selectors
+from . import charts, ledger, selectors, services
 from .sections import tasks_section
 
 hooks.register("menu_entries", MenuEntry(label=_("Revisit plan"), url_name="schedule:plan",
@@ -65,3 +65,7 @@ hooks.register("notification_kinds", ("schedule.digest",
                                       _("Overdue revisit tasks in your team: %(n)s.")))
 hooks.register("notification_kinds", ("schedule.risk_event",
                                       _("Risk event “%(title)s”: %(n)s customers to visit.")))
+
+hooks.register("visit_submitted", services.visit_submitted)
+hooks.register("serious_finding_recorded", services.serious_finding_recorded)
+hooks.register("visit_task_choices", selectors.tasks_to_fulfil)

@@ -27,6 +27,13 @@ def task_scope(*, user) -> QuerySet[RevisitTask]:
     return RevisitTask.objects.filter(customer__in=customer_scope(user=user))
 
 
+def tasks_to_fulfil(*, customer, keep_id: int | None = None) -> QuerySet[RevisitTask]:
+    """The tasks a visit to `customer` may name as fulfilled: the open ones, and the task a draft
+    already names (`keep_id`) even if it closed meanwhile."""
+    return RevisitTask.objects.filter(Q(status=RevisitTask.Status.OPEN) | Q(pk=keep_id or 0),
+                                      customer=customer)
+
+
 def task_get_for_user(*, user, pk: int) -> RevisitTask:
     task = task_scope(user=user).filter(pk=pk).select_related("customer").first()
     if task is None:

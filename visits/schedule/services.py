@@ -1,7 +1,9 @@
 """Write services for revisit tasks, called by other apps.
 
-Record checks and risk events raise tasks with `task_raise`; visits call `visit_submitted`
-when a visit is submitted so that the tasks it fulfils close.
+Risk events raise tasks with `task_raise`. The schedule listens (visits/schedule/hooks.py) to a
+submitted visit (`visit_submitted`: the tasks it fulfils close) and to a serious record-check
+finding (`serious_finding_recorded`: a task to visit it), so neither visits nor record checks
+import the schedule.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ def task_raise(*, customer, reason: str, due_on: datetime.date, note: str = "",
         # Raised before, or by a concurrent call that committed first: use that task.
         return RevisitTask.objects.get(customer=customer, source_key=source_key), False
     return task, True
+
+
+def serious_finding_recorded(*, customer, due_on: datetime.date, note: str,
+                             source_key: str) -> None:
+    """A record check found something serious about `customer`: visit by `due_on`, once per
+    finding (`source_key`), however often the check is recorded."""
+    task_raise(customer=customer, reason=RevisitTask.Reason.RECORD_FINDING, due_on=due_on,
+               note=note, source_key=source_key)
 
 
 def visit_qualifies(*, visit) -> bool:
