@@ -8,8 +8,10 @@ from collections import defaultdict
 
 import pytest
 from django.apps import AppConfig, apps
+from django.urls import reverse
 
-from loanwatch.core import hooks
+from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks, menu
 
 
 @pytest.fixture
@@ -74,3 +76,35 @@ def test_a_hooks_module_that_fails_to_import_stops_the_start_up(tmp_path, monkey
     finally:
         for name in [m for m in sys.modules if m.startswith("broken_hooks_app")]:
             del sys.modules[name]
+
+
+
+def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
+    def urls(role, **group) -> list[str]:
+        return [entry.url for entry in menu.entries_for(role, **group)]
+
+    everyone = [reverse("customers:customer_list"), reverse("core:dashboard"),
+                reverse("schedule:plan"), reverse("records:due_list")]
+    assert urls(Role.OFFICER) == [*everyone, reverse("visits:draft_list")]
+    deciders = [*everyone, reverse("reports:report_queue"), reverse("schedule:event_list")]
+    assert urls(Role.SUPERVISOR) == urls(Role.ADMIN) == deciders
+    assert urls(Role.OFFICER, group=menu.ADMIN_GROUP) == []
+    assert urls(Role.SUPERVISOR, group=menu.ADMIN_GROUP) == []
+    assert urls(Role.ADMIN, group=menu.ADMIN_GROUP) == [reverse(name) for name in (
+        "accounts:user_list", "accounts:team_list", "customers:industry_list",
+        "schedule:risk_group_list", "schedule:policy", "customers:classification_floors",
+        "reports:measure_list", "visits:threshold_list", "visits:guidance_list",
+        "records:policy_edit")]
+    assert menu.entries_for(None) == []
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_the_administration_entries_to_administrators_only(officer_client,
+                                                                          admin_client_):
+    def page(client) -> str:
+        return client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    officer_page, admin_page = page(officer_client), page(admin_client_)
+    assert reverse("visits:draft_list") in officer_page
+    assert "Administration" not in officer_page
+    assert "Administration" in admin_page and reverse("records:policy_edit") in admin_page
