@@ -13,6 +13,8 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
+# The development tools (demo data, generator, benchmark) stay out of the product.
+RUN rm -rf loanwatch/devtools
 COPY --from=assets /src/node_modules ./node_modules
 RUN python scripts/vendor_assets.py \
     && DEBUG=1 python manage.py compilemessages --ignore=node_modules -v0 \

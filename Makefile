@@ -13,7 +13,7 @@ SERVICES := $(PY) scripts/services.py
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   - run the whole test suite"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and the import contracts (lint-imports)"
 
 run: install
 	$(SERVICES) run -- bash scripts/run.sh
@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "LoanWatch needs Python >= 3.11")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,local]'
 	touch $@
 
 assets: node_modules/.package-lock.json static/vendor/.copied
@@ -64,6 +64,7 @@ services-stop:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean-data: services-stop
 	rm -rf .data

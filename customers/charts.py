@@ -1,4 +1,4 @@
-"""The book's charts (loanwatch/core/charts.py finds this module by name): customers and
+"""The book's charts (contributed in hooks.py): customers and
 balance by risk group and by classification, and the classification migration between two
 dates read from the loans' audit trail."""
 
@@ -10,15 +10,14 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from loanwatch.core.charts import Chart, ChartData, Series
+from loanwatch.core.charts import ChartData, Series
 
 from .models import Classification, Loan, RiskGroup
 from .selectors import customer_scope
 
 
-def _by_risk_group(*, user, params) -> ChartData:
+def by_risk_group(*, user, params) -> ChartData:
     groups = list(RiskGroup.objects.order_by("order"))
     scope = customer_scope(user=user)
     counts = dict(scope.values_list("risk_group").annotate(n=Count("pk")).order_by())
@@ -31,7 +30,7 @@ def _by_risk_group(*, user, params) -> ChartData:
     ])
 
 
-def _by_classification(*, user, params) -> ChartData:
+def by_classification(*, user, params) -> ChartData:
     loans = Loan.objects.filter(customer__in=customer_scope(user=user))
     figures = loans.aggregate(**{
         f"n_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values
@@ -73,7 +72,7 @@ def _day_end(day: datetime.date | None,
     return day, timezone.make_aware(end)
 
 
-def _migration(*, user, params) -> ChartData:
+def classification_migration(*, user, params) -> ChartData:
     today = timezone.localdate()
     start_day, start = _day_end(params.get("from"), today - datetime.timedelta(days=90))
     end_day, end = _day_end(params.get("to"), today)
@@ -91,15 +90,3 @@ def _migration(*, user, params) -> ChartData:
         note=_("Rows: classification on %(start)s; columns: on %(end)s. Loans counted were "
                "on the books on both days.") % {"start": start_day.isoformat(),
                                                 "end": end_day.isoformat()})
-
-
-CHARTS = [
-    Chart(key="risk-groups", title=gettext_lazy("Customers and balance by risk group"),
-          kind="bar", build=_by_risk_group, order=10),
-    Chart(key="classifications", title=gettext_lazy("Loans and balance by classification"),
-          kind="bar", build=_by_classification, order=20),
-    Chart(key="classification-migration",
-          title=gettext_lazy("Classification migration between two dates"), kind="matrix",
-          build=_migration, order=90,
-          params=(("from", gettext_lazy("from"), "date"), ("to", gettext_lazy("to"), "date"))),
-]

@@ -2,11 +2,12 @@
 customer's information sheet as a workbook.
 
 The ledger's later columns (last visit, next due date, latest warning…) belong to the apps that
-keep those records. Each such app may have a `ledger` module with
-  - LOAN_COLUMNS: columns for the portfolio ledger, each an annotation on the loan query (so the
-    whole file is one query however many loans it holds), and
-  - sheet_tables(customer, user): tables for one customer's workbook;
-found here by name, so the customers app never imports them (the sheet's sections work alike).
+keep those records. Each such app contributes, in its `hooks.py`,
+  - "ledger_columns": LedgerColumns for the portfolio ledger, each an annotation on the loan
+    query (so the whole file is one query however many loans it holds), and
+  - "customer_workbook_tables": functions (customer=, user=) -> [SheetTable] for one customer's
+    workbook;
+so the customers app never imports them (the sheet's sections work alike).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
 from io import BytesIO
 from typing import Any
 
@@ -28,14 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xlsxwriter import Workbook
 
+from loanwatch.core import hooks
 from loanwatch.core.spreadsheets import safe_cell, safe_row
 
 from .models import Customer, Loan
 from .selectors import loan_to_value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Apps whose `ledger` module adds columns and sheet tables, in the order they appear.
-LEDGER_APPS = ("customers.records", "visits", "visits.schedule", "reports")
 
 
 @dataclass(frozen=True)
@@ -60,14 +58,8 @@ class SheetTable:
     rows: list[list[Any]]
 
 
-def _ledger_modules() -> list:
-    return [import_module(f"{app}.ledger") for app in LEDGER_APPS
-            if find_spec(f"{app}.ledger") is not None]
-
-
 def extra_columns() -> list[LedgerColumn]:
-    return [column for module in _ledger_modules()
-            for column in getattr(module, "LOAN_COLUMNS", [])]
+    return hooks.get_hooks("ledger_columns")
 
 
 @dataclass
@@ -253,9 +245,8 @@ def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
         rows=[[loan.contract_number, str(g), g.amount]
               for loan in loans for g in loan.guarantees.all()])
     tables = [identity, persons, loan_table, collateral, guarantees]
-    for module in _ledger_modules():
-        if hasattr(module, "sheet_tables"):
-            tables += module.sheet_tables(customer=customer, user=user)
+    for more in hooks.call("customer_workbook_tables", customer=customer, user=user):
+        tables += more
     return tables
 
 

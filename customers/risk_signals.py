@@ -1,10 +1,10 @@
 """The text of each risk-signal rule, whichever app raises it.
 
-An app that raises signals registers its rules once (from AppConfig.ready) with a short label
-and a sentence that may use the signal's params, e.g.
+An app that raises signals contributes its rules in its hooks.py with a short label and a
+sentence that may use the signal's params, e.g.
 
-    register("headcount_down", label=_("Headcount down"),
-             text=_("Headcount fell %(change)s %% since the last visit."))
+    hooks.register("risk_signal_rules", Rule("headcount_down", label=_("Headcount down"),
+                   text=_("Headcount fell %(change)s %% since the last visit.")))
 
 Signals store only the rule code and params, so a reader sees them in their own language and a
 rule's wording can improve without touching stored rows.
@@ -17,37 +17,37 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core import hooks
+
 
 @dataclass(frozen=True)
 class Rule:
     code: str
     label: Promise | str
-    text: Promise | str
+    text: Promise | str | None = None  # the label when the rule has no sentence of its own
 
 
-_RULES: dict[str, Rule] = {}
-
-
-def register(code: str, *, label: Promise | str, text: Promise | str | None = None) -> None:
-    _RULES[code] = Rule(code=code, label=label, text=text or label)
+def _rules() -> dict[str, Rule]:
+    # A later contribution of the same code wins, as a dict built in order keeps the last.
+    return {found.code: found for found in hooks.get_hooks("risk_signal_rules")}
 
 
 def rule(code: str) -> Rule | None:
-    return _RULES.get(code)
+    return _rules().get(code)
 
 
 def label(code: str) -> str:
-    found = _RULES.get(code)
+    found = _rules().get(code)
     return str(found.label) if found else code
 
 
 def describe(signal) -> str:
     """The signal's sentence; a rule nobody registers any more still shows its code."""
-    found = _RULES.get(signal.rule)
+    found = _rules().get(signal.rule)
     if found is None:
         return _("Signal %(rule)s") % {"rule": signal.rule}
     try:
-        return str(found.text) % (signal.params or {})
+        return str(found.text or found.label) % (signal.params or {})
     except (KeyError, TypeError, ValueError):
         # Params from an older version of the rule: the label still says what it is.
         return str(found.label)

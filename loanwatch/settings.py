@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "visits.schedule",
     "reports",
 ]
+# Demo data, the synthetic portfolio and the benchmark: in a checkout, never in the Docker image
+# (which deletes loanwatch/devtools/), so production has no command that loads demo users.
+if (BASE_DIR / "loanwatch" / "devtools").is_dir():
+    INSTALLED_APPS.append("loanwatch.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,4 +1,4 @@
-"""Warnings by level over time (loanwatch/core/charts.py finds this module by name): approved
+"""Warnings by level over time (contributed in hooks.py): approved
 reports per month of decision, by warning level, for the user's customers."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ import datetime
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from customers.selectors import customer_scope
-from loanwatch.core.charts import Chart, ChartData, Series
+from loanwatch.core.charts import ChartData, Series
 
 from .models import RiskReport, WarningLevel
 
@@ -27,7 +26,7 @@ def _months(today: datetime.date) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def _warnings_by_month(*, user, params) -> ChartData:
+def warnings_by_month(*, user, params) -> ChartData:
     months = _months(timezone.localdate())
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
     rows = (RiskReport.objects.filter(customer__in=customer_scope(user=user),
@@ -40,9 +39,3 @@ def _warnings_by_month(*, user, params) -> ChartData:
     return ChartData(labels=[m.strftime("%Y-%m") for m in months], series=[
         Series(label=str(level.label), values=[counts.get((m, level.value), 0) for m in months])
         for level in levels])
-
-
-CHARTS = [
-    Chart(key="warnings", title=gettext_lazy("Approved warnings by level, month by month"),
-          kind="bar", build=_warnings_by_month, order=30),
-]

@@ -1,34 +1,25 @@
-"""Risk reports in the post-loan ledger and the customer's workbook (customers/ledger.py finds
-this module by name): the latest warning on the customer and where its report stands."""
+"""Risk reports in the post-loan ledger and the customer's workbook (contributed in hooks.py):
+the latest warning on the customer and where its report stands."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from customers.ledger import LedgerColumn, SheetTable
+from customers.ledger import SheetTable
 
-from .models import RiskReport, WarningLevel
+from .models import RiskReport
 
 # The customer's newest report that has left its author's drafts: its warning and status.
-_latest = (RiskReport.objects.filter(customer=OuterRef("customer_id"))
-           .exclude(status=RiskReport.Status.DRAFT)
-           .order_by("-submitted_at", "-pk"))
+latest = (RiskReport.objects.filter(customer=OuterRef("customer_id"))
+          .exclude(status=RiskReport.Status.DRAFT)
+          .order_by("-submitted_at", "-pk"))
 
 
-def _label(choices):
+def label_of(choices):
     return lambda value: str(choices(value).label) if value else ""
 
 
-LOAN_COLUMNS = [
-    LedgerColumn(key="ledger_warning", header=gettext_lazy("latest warning"),
-                 expression=Subquery(_latest.values("warning_level")[:1]),
-                 show=_label(WarningLevel), width=10),
-    LedgerColumn(key="ledger_warning_status", header=gettext_lazy("warning status"),
-                 expression=Subquery(_latest.values("status")[:1]),
-                 show=_label(RiskReport.Status), width=12),
-]
 
 
 def sheet_tables(*, customer, user) -> list[SheetTable]:

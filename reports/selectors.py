@@ -3,15 +3,19 @@ outside that scope."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Count, Min, Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from customers.models import Loan, RiskSignal
 from customers.selectors import customer_scope
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
+from loanwatch.core.home import first_rows_and_count
 
-from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskReport
+from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskReport, WarningLevel
 
 # How far back a report looks for signals raised outside the visit it starts from (record
 # checks, risk events, signals entered by hand).
@@ -93,3 +97,44 @@ def deciders_for(*, report: RiskReport) -> QuerySet[User]:
     """Who is told a report awaits a decision: the supervisors of the customer's team."""
     return User.objects.filter(role=Role.SUPERVISOR, team_id=report.customer.team_id,
                                is_active=True).exclude(pk=report.author_id)
+
+
+# --- Home cards --------------------------------------------------------------------------------
+
+WARNING_DAYS = 90
+
+
+def follow_ups_card(*, user) -> dict:
+    """The officer's open follow-up items from approved reports (one query)."""
+    return {"items": list(follow_ups_open(user=user)[:20])}
+
+
+def approval_card(*, user) -> dict:
+    """How many reports await the supervisor's or admin's decision, and the oldest (one
+    query)."""
+    return approval_queue(user=user).order_by().aggregate(
+        waiting=Count("pk"), oldest=Min("submitted_at"))
+
+
+def returned_card(*, user) -> dict:
+    """The officer's reports sent back for revision, newest decision first."""
+    returned = (RiskReport.objects.filter(author=user, status=RiskReport.Status.DRAFT,
+                                          decided_by__isnull=False)
+                .select_related("customer").only("customer__name", "decision_comment")
+                .order_by("-decided_at"))
+    rows, count = first_rows_and_count(returned)
+    return {"returned": rows, "returned_count": count}
+
+
+def warnings_card(*, user) -> dict:
+    """Approved warnings of the last WARNING_DAYS by level, in one grouped query."""
+    since = timezone.localdate() - datetime.timedelta(days=WARNING_DAYS)
+    levels = dict(
+        RiskReport.objects.filter(customer__in=customer_scope(user=user),
+                                  status=RiskReport.Status.APPROVED,
+                                  decided_at__date__gte=since)
+        .exclude(warning_level=WarningLevel.NONE)
+        .values_list("warning_level").annotate(n=Count("pk")).order_by())
+    return {"warning_levels": [(level, levels.get(level.value, 0)) for level in WarningLevel
+                               if level != WarningLevel.NONE],
+            "warning_days": WARNING_DAYS}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
+from loanwatch.core import hooks
 from loanwatch.core.forms import bounded_formset_factory
-from visits.schedule.models import RevisitTask
 
 from .models import (
     ContactPreference,
@@ -54,6 +53,14 @@ FOLLOW_UPS: dict[str, tuple[str, str]] = {
 INDIVIDUAL_TITLES = {2: _("2. Income and its stability"),
                      3: _("3. Funds and household assets")}
 
+
+
+def tasks_to_fulfil(*, customer, keep_id: int | None = None):
+    """The tasks a visit to `customer` may name as fulfilled, from the app that keeps them
+    ("visit_task_choices" in its hooks.py): the open ones, and `keep_id` whatever its state."""
+    for choices in hooks.get_hooks("visit_task_choices"):
+        return choices(customer=customer, keep_id=keep_id)
+    return Visit._meta.get_field("task").related_model.objects.none()
 
 class YesNoRadio(forms.RadioSelect):
     """Yes / no / not answered as three large radio buttons (a select is fiddly on a phone)."""
@@ -131,9 +138,8 @@ class VisitForm(forms.ModelForm):
             User.objects.filter(team_id=officer.team_id, is_active=True)
             .exclude(pk=officer.pk) if officer.team_id else User.objects.none())
         # The draft's own task stays choosable even if it was closed meanwhile.
-        self.fields["task"].queryset = RevisitTask.objects.filter(
-            Q(status=RevisitTask.Status.OPEN) | Q(pk=self.instance.task_id or 0),
-            customer=customer)
+        self.fields["task"].queryset = tasks_to_fulfil(customer=customer,
+                                                       keep_id=self.instance.task_id)
         tasks = list(self.fields["task"].queryset)
         for task in tasks:
             task.customer = customer  # its label names the customer: the one in hand
@@ -187,13 +193,11 @@ class VisitStartForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("method"), choices=Visit.Method.choices,
                                widget=forms.RadioSelect)
-    task = forms.ModelChoiceField(label=_("task fulfilled"), queryset=RevisitTask.objects.none(),
-                                  required=False)
+    task = forms.ModelChoiceField(label=_("task fulfilled"), queryset=None, required=False)
 
     def __init__(self, *args, customer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task"].queryset = RevisitTask.objects.filter(
-            customer=customer, status=RevisitTask.Status.OPEN)
+        self.fields["task"].queryset = tasks_to_fulfil(customer=customer)
 
 
 class ThresholdForm(forms.Form):

@@ -1,30 +1,22 @@
 """The visits' columns of the post-loan ledger and their table in a customer's workbook
-(customers/ledger.py finds this module by name)."""
+(contributed in hooks.py)."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from customers.ledger import LedgerColumn, SheetTable
+from customers.ledger import SheetTable
 
 from .models import Visit
 
 # A visit corrected by a submitted amendment is read through the amendment, as everywhere.
-_last_submitted = (Visit.objects.filter(customer=OuterRef("customer_id"),
-                                        status=Visit.Status.SUBMITTED)
-                   .exclude(Exists(Visit.objects.filter(amends=OuterRef("pk"),
-                                                        status=Visit.Status.SUBMITTED)))
-                   .order_by("-visited_on", "-pk"))
+last_submitted = (Visit.objects.filter(customer=OuterRef("customer_id"),
+                                       status=Visit.Status.SUBMITTED)
+                  .exclude(Exists(Visit.objects.filter(amends=OuterRef("pk"),
+                                                       status=Visit.Status.SUBMITTED)))
+                  .order_by("-visited_on", "-pk"))
 
-LOAN_COLUMNS = [
-    LedgerColumn(key="ledger_last_visit", header=gettext_lazy("last visit"),
-                 expression=Subquery(_last_submitted.values("visited_on")[:1]), width=12),
-    LedgerColumn(key="ledger_last_visit_method", header=gettext_lazy("last visit method"),
-                 expression=Subquery(_last_submitted.values("method")[:1]),
-                 show=lambda value: str(Visit.Method(value).label) if value else "", width=10),
-]
 
 
 def sheet_tables(*, customer, user) -> list[SheetTable]:

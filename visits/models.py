@@ -182,6 +182,12 @@ class Visit(Versioned):
         return self.status == self.Status.SUBMITTED
 
 
+# Which visits count as seeing the customer (the revisit schedule reads them): an on-site visit
+# always; a remote one only where the policy for the customer's risk group and kind says so.
+ON_SITE_METHODS: tuple[str, ...] = (Visit.Method.ON_SITE.value,)
+REMOTE_METHODS: tuple[str, ...] = (Visit.Method.PHONE.value, Visit.Method.VIDEO.value)
+
+
 class Question(models.IntegerChoices):
     """The ten points of the checklist, for guidance and for naming who confirmed what."""
 

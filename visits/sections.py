@@ -1,4 +1,4 @@
-"""The customer sheet's "Visits" and "Risk signals" sections (registered in apps.py).
+"""The customer sheet's "Visits" and "Risk signals" sections (contributed in hooks.py).
 
 Each builds its context in a fixed number of queries, whatever the customer holds."""
 

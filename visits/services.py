@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Collateral, CollateralValuation, Customer, Loan, RiskSignal
+from loanwatch.core import hooks
 from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.validation import fields_check
 
@@ -167,9 +168,8 @@ def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
 def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = None
                  ) -> list[RiskSignal]:
     """Validate everything, lock the visit, record who and when, feed each collateral's value
-    history, store the signals the visit raises, and let the schedule close what it fulfils."""
-    from visits.schedule.services import visit_submitted
-
+    history, store the signals the visit raises, and announce it ("visit_submitted") so that the
+    schedule closes what it fulfils, in this transaction."""
     locked = (Visit.objects.select_for_update(of=("self",)).select_related("customer")
               .get(pk=visit.pk))
     _own_draft(locked, acting_user)
@@ -203,7 +203,7 @@ def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = No
                    params={k: str(v) for k, v in f.params.items()}, raised_at=now,
                    raised_by=acting_user)
         for f in findings])
-    visit_submitted(visit=locked)
+    hooks.call("visit_submitted", visit=locked)
     visit.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return signals
 

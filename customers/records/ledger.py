@@ -1,25 +1,20 @@
-"""Record checks in the post-loan ledger and the customer's workbook (customers/ledger.py finds
-this module by name)."""
+"""Record checks in the post-loan ledger and the customer's workbook (contributed in
+hooks.py)."""
 
 from __future__ import annotations
 
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from customers.ledger import LedgerColumn, SheetTable
+from customers.ledger import SheetTable
 
 from .models import RecordCheck
 from .selectors import checks_of_customer
 
-_last_check = Subquery(
+last_check = Subquery(
     RecordCheck.objects.filter(customer=OuterRef("customer_id"), person__isnull=True)
     .order_by().values("customer").annotate(last=Max("checked_on")).values("last"))
 
-LOAN_COLUMNS = [
-    LedgerColumn(key="ledger_last_record_check", header=gettext_lazy("last record check"),
-                 expression=_last_check, width=12),
-]
 
 
 def sheet_tables(*, customer, user) -> list[SheetTable]:

@@ -1,4 +1,4 @@
-"""The customer sheet's "Record checks" section (registered in apps.py): the latest check of
+"""The customer sheet's "Record checks" section (contributed in hooks.py): the latest check of
 each subject with its findings, in three queries whatever the customer holds."""
 
 from __future__ import annotations

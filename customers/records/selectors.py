@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerRelation, Person
 from customers.selectors import customer_scope
+from loanwatch.core.home import first_rows_and_count
 from loanwatch.core.rows import instances, json_rows, set_prefetched
 
 from .models import Finding, RecordCheck, RecordPolicy
@@ -141,3 +142,20 @@ def due_counts_by_officer() -> dict[int, int]:
     counts.update(officer for officer, _c, _p in
                   set(persons.values_list("customer__officer_id", "customer_id", "person_id")))
     return dict(counts)
+
+
+# --- Home cards --------------------------------------------------------------------------------
+
+FINDINGS_DAYS = 30
+
+
+def findings_card(*, user) -> dict:
+    """Findings of the last FINDINGS_DAYS on the user's customers, serious first."""
+    since = timezone.localdate() - datetime.timedelta(days=FINDINGS_DAYS)
+    findings = (Finding.objects.filter(record_check__customer__in=customer_scope(user=user),
+                                       record_check__checked_on__gte=since)
+                .select_related("record_check__customer")
+                .only("kind", "serious", "params", "record_check__customer__name")
+                .order_by("-serious", "-record_check__checked_on"))
+    rows, count = first_rows_and_count(findings)
+    return {"findings": rows, "finding_count": count, "findings_days": FINDINGS_DAYS}

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from customers.models import Customer, RiskSignal
+from loanwatch.core import hooks
 from loanwatch.core.services import notification_create
-from visits.schedule.services import task_raise
 
 from . import diff
 from .models import Finding, RecordCheck, RecordEntry, RecordPolicy
@@ -108,7 +108,8 @@ def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         for finding in serious:
             note = f"{subject.name}: {diff.finding_message(finding.kind, finding.params)}"
-            task_raise(customer=subject.customer, reason="record_finding", due_on=due_on,
+            # Announced, not done here: the revisit schedule raises the task.
+            hooks.call("serious_finding_recorded", customer=subject.customer, due_on=due_on,
                        note=note, source_key=finding.source_key(subject.key))
 
 

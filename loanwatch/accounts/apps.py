@@ -22,9 +22,3 @@ class AccountsConfig(AppConfig):
         # Every sign-in path (the app's page, the Django admin's) owes the same second factor.
         user_logged_in.connect(remember_step, dispatch_uid="accounts.second_factor_step")
         register_actions(SECURITY_EVENTS)
-
-        from loanwatch.core import notifications
-
-        from .lockout import ATTACK_NOTIFICATION, ATTACK_WORDING
-
-        notifications.register(ATTACK_NOTIFICATION, ATTACK_WORDING)

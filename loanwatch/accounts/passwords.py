@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from loanwatch.core.demo import DEMO_PASSWORD
+# The demo's logins and their password, documented in README.md ("Demo logins"): kept in the
+# product, not with the demo loader, so that the product refuses the password (and the deploy
+# check finds these users) on an installation without the development tools.
+DEMO_PASSWORD = "LoanWatch-demo-2026"  # noqa: S105
+DEMO_USERNAMES = ("admin", "supervisor1", "supervisor2", "officer1", "officer2", "officer3",
+                  "officer4")
 
 
 class PublishedPasswordValidator:

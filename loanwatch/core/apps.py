@@ -10,7 +10,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
+        from loanwatch.accounts.roles import Role
+
         from . import (
             checks,  # noqa: F401  (registers the deployment checks)
+            hooks,
             worker_signals,  # noqa: F401  (connects the worker's heartbeat)
         )
+        from .menu import MenuEntry
+
+        # Core's own contributions; its hooks module is the registry itself.
+        hooks.register("menu_entries", MenuEntry(label=_("Charts"), url_name="core:dashboard",
+                                                 roles=Role.values), order=20)
+        hooks.autodiscover()

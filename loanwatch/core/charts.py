@@ -1,8 +1,8 @@
 """Portfolio charts: figures computed in SQL for the user's scope, served as JSON that the
 browser draws with Chart.js, and offered as a table and a CSV download too.
 
-Each app that owns figures may have a `charts` module with a CHARTS list; they are found here
-by name, so that core imports none of them (the customer sheet's sections work alike).
+Each app that owns figures contributes its charts in its `hooks.py` under "charts", so that core
+imports none of them; the dashboard shows them in the hooks' order.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,7 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, QueryDict
 from django.utils.functional import Promise
 
-CHART_APPS = ("customers", "customers.records", "visits", "visits.schedule", "reports")
+from . import hooks
 
 
 @dataclass
@@ -51,7 +49,6 @@ class Chart:
     title: Promise | str
     kind: str  # "bar", "line" or "matrix"
     build: Callable[..., ChartData]  # build(user=, params=dict of PARAMETER_FIELDS' values)
-    order: int = 100
     # The GET parameters the chart understands, as (name, label, input type); each input type
     # is read by its field in PARAMETER_FIELDS.
     params: tuple[tuple[str, Promise | str, str], ...] = field(default_factory=tuple)
@@ -65,11 +62,7 @@ def _number(value):
 
 
 def charts() -> list[Chart]:
-    found = []
-    for app in CHART_APPS:
-        if find_spec(f"{app}.charts") is not None:
-            found += import_module(f"{app}.charts").CHARTS
-    return sorted(found, key=lambda c: (c.order, c.key))
+    return hooks.get_hooks("charts")
 
 
 def chart(key: str) -> Chart:

@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
-from . import demo
+from loanwatch.accounts.passwords import DEMO_PASSWORD, DEMO_USERNAMES
 
 DEMO_LOGIN_CHECK_ID = "core.E001"
 
@@ -23,7 +23,7 @@ def demo_password_check(app_configs=None, **kwargs) -> list[CheckMessage]:
     `User.check_password`, so a check never writes."""
     if settings.DEBUG:
         return []
-    usernames = [spec.username for spec in demo.USERS]
+    usernames = list(DEMO_USERNAMES)
     try:
         rows = list(get_user_model().objects.filter(username__in=usernames, is_active=True)
                     .values_list("username", "password"))
@@ -31,7 +31,7 @@ def demo_password_check(app_configs=None, **kwargs) -> list[CheckMessage]:
         # No database to ask (an image being built, a server not migrated yet): nobody can
         # sign in with anything, and the check runs again against the real one.
         return []
-    found = sorted(name for name, encoded in rows if check_password(demo.DEMO_PASSWORD, encoded))
+    found = sorted(name for name, encoded in rows if check_password(DEMO_PASSWORD, encoded))
     if not found:
         return []
     return [Error(

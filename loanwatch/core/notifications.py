@@ -1,7 +1,8 @@
 """The kinds of notification and their wording.
 
 A notification stores its kind and parameters, not sentences: the words are chosen when it is
-shown or mailed, in the reader's language. Apps register their kinds in AppConfig.ready().
+shown or mailed, in the reader's language. Apps contribute their kinds in their hooks.py as
+(kind, wording) pairs under "notification_kinds".
 """
 
 from __future__ import annotations
@@ -9,17 +10,17 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-KINDS: dict[str, Promise] = {
-    "system.message": _("%(text)s"),
-}
+from . import hooks
+
+SYSTEM_MESSAGE = _("%(text)s")
 
 
-def register(kind: str, wording: Promise) -> None:
-    KINDS[kind] = wording
+def kinds() -> dict[str, Promise]:
+    return {"system.message": SYSTEM_MESSAGE, **dict(hooks.get_hooks("notification_kinds"))}
 
 
 def render(kind: str, params: dict) -> str:
-    wording = KINDS.get(kind)
+    wording = kinds().get(kind)
     if wording is None:
         return kind
     try:

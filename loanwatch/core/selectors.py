@@ -2,11 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
-
-from customers.selectors import portfolio_summary
 
 from .broker import broker_available, broker_client, broker_ping
 from .models import Heartbeat
@@ -43,8 +39,8 @@ def broker_queue_length(*, queue: str = "celery") -> int | None:
 
 
 # --- Home pages -------------------------------------------------------------------------------
-# Each returns the template context of one role's home page. Later features add their figures
-# here, always as aggregate queries scoped to the user.
+# Each returns core's own part of one role's home page; the apps' cards come from the
+# "home_cards" hooks (loanwatch/core/home.py).
 
 
 def officer_home(*, user) -> dict:
@@ -58,8 +54,7 @@ def officer_home(*, user) -> dict:
     ) if user.team_id else []
     return {"team": user.team,
             "colleagues": [m for m in members if m.role == Role.OFFICER and m.pk != user.pk],
-            "supervisors": [m for m in members if m.role == Role.SUPERVISOR],
-            "portfolio": portfolio_summary(user=user)}
+            "supervisors": [m for m in members if m.role == Role.SUPERVISOR]}
 
 
 def supervisor_home(*, user) -> dict:
@@ -71,8 +66,7 @@ def supervisor_home(*, user) -> dict:
         if user.team_id
         else User.objects.none()
     )
-    return {"team": user.team, "officers": officers,
-            "portfolio": portfolio_summary(user=user)}
+    return {"team": user.team, "officers": officers}
 
 
 def admin_home(*, user) -> dict:
@@ -92,36 +86,9 @@ def admin_home(*, user) -> dict:
         "user_count": User.objects.filter(is_active=True).count(),
         "last_beat": beats.get("beat"),
         "last_worker": beats.get("worker"),
-        "last_planner_run": _last_planner_run(),
         "broker_up": broker_available(),
         "queue_length": broker_queue_length(),
-        "portfolio": bank_portfolio(user=user),
     }
-
-
-BANK_PORTFOLIO_KEY = "home:bank-portfolio"
-BANK_PORTFOLIO_SECONDS = 60
-
-
-def bank_portfolio(*, user) -> dict:
-    """The whole bank's book for the administrator's home page, kept for a minute and shown
-    with the time it was counted.
-
-    Summing a quarter of a million loans and counting a hundred thousand customers takes the
-    database ~90 ms however it is indexed; every administrator sees the same figures, so they
-    are counted at most once a minute per process instead of on every request.
-    """
-    figures = cache.get(BANK_PORTFOLIO_KEY)
-    if figures is None:
-        figures = {**portfolio_summary(user=user), "as_of": timezone.now()}
-        cache.set(BANK_PORTFOLIO_KEY, figures, BANK_PORTFOLIO_SECONDS)
-    return figures
-
-
-def _last_planner_run():
-    from visits.schedule.models import PlannerRun
-
-    return PlannerRun.objects.order_by("-started_at").first()
 
 
 def notifications_for(*, user):

@@ -15,6 +15,7 @@ from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
+from .home import render_cards
 from .query import query_int
 from .redirects import safe_next
 from .spreadsheets import safe_row
@@ -47,14 +48,14 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on a home page made for its day's work."""
-    role = request.user.role
-    if role == Role.ADMIN:
-        return render(request, "core/home_admin.html", selectors.admin_home(user=request.user))
-    if role == Role.SUPERVISOR:
-        return render(request, "core/home_supervisor.html",
-                      selectors.supervisor_home(user=request.user))
-    if role == Role.OFFICER:
-        return render(request, "core/home_officer.html", selectors.officer_home(user=request.user))
+    role, user = request.user.role, request.user
+    pages = {Role.ADMIN: ("core/home_admin.html", selectors.admin_home),
+             Role.SUPERVISOR: ("core/home_supervisor.html", selectors.supervisor_home),
+             Role.OFFICER: ("core/home_officer.html", selectors.officer_home)}
+    if role in pages:
+        template, own = pages[role]
+        return render(request, template, {**own(user=user),
+                                          "cards": render_cards(request=request)})
     # Signed in but given no role yet: nothing to show beyond a clear explanation.
     return render(request, "core/home_norole.html", status=403)
 

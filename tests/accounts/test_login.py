@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loanwatch.accounts.middleware import REFRESHED_AT
-from loanwatch.core import demo
+from loanwatch.accounts.passwords import DEMO_PASSWORD
+from loanwatch.devtools import demo
 
 from ..factories import TEST_PASSWORD, UserFactory
 
@@ -143,6 +144,6 @@ def test_demo_data_is_idempotent_and_demo_users_can_sign_in(client, db):
                              ("officer1", "officer-home")]:
         client.logout()
         response = client.post(reverse("accounts:login"),
-                               {"username": username, "password": demo.DEMO_PASSWORD},
+                               {"username": username, "password": DEMO_PASSWORD},
                                follow=True)
         assert f'id="{marker}"' in response.content.decode(), username

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from loanwatch.accounts.models import User
-from loanwatch.core import demo
+from loanwatch.accounts.passwords import DEMO_PASSWORD
 from loanwatch.core.audit import history_for as _history_for
 
 from ..factories import TEST_PASSWORD
@@ -119,8 +119,8 @@ def test_other_sessions_of_the_user_end_when_the_password_changes(officer):
     (TEST_PASSWORD, NEW_PASSWORD, "something-else-77", "new_password2"),
     (TEST_PASSWORD, "short", None, "new_password2"),
     (TEST_PASSWORD, "12345678901234", None, "new_password2"),
-    (TEST_PASSWORD, demo.DEMO_PASSWORD, None, "new_password2"),
-    (TEST_PASSWORD, demo.DEMO_PASSWORD.lower(), None, "new_password2"),
+    (TEST_PASSWORD, DEMO_PASSWORD, None, "new_password2"),
+    (TEST_PASSWORD, DEMO_PASSWORD.lower(), None, "new_password2"),
     (TEST_PASSWORD, TEST_PASSWORD, None, "new_password2"),
 ])
 def test_bad_new_passwords_are_refused_with_a_reason(officer_client, officer, old, new, again,
@@ -135,8 +135,8 @@ def test_bad_new_passwords_are_refused_with_a_reason(officer_client, officer, ol
 
 def test_the_demo_password_is_refused_in_chinese_too(officer_client):
     response = officer_client.post(CHANGE_URL, {
-        "old_password": TEST_PASSWORD, "new_password1": demo.DEMO_PASSWORD,
-        "new_password2": demo.DEMO_PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        "old_password": TEST_PASSWORD, "new_password1": DEMO_PASSWORD,
+        "new_password2": DEMO_PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "演示" in response.content.decode()
 
 

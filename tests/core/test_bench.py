@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from customers.models import RiskGroup
-from loanwatch.core import bench_planner
+from loanwatch.devtools import bench_planner
 from tests.customers.factories import CustomerFactory, LoanFactory
 from tests.visits.factories import VisitFactory
 from visits.models import Visit

@@ -12,7 +12,7 @@ from django.urls import reverse
 from customers import selectors
 from customers.models import Classification, Customer, Guarantee, Loan
 from customers.validators import validate_resident_id, validate_uscc
-from loanwatch.core.generate import generate
+from loanwatch.devtools.generate import generate
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from customers import selectors as customer_selectors
 from customers.models import RiskGroup
+from customers.records import selectors as record_selectors
 from customers.records.models import Finding, RecordCheck
-from loanwatch.core import work
+from reports import selectors as report_selectors
 from reports.models import RiskReport
 from tests.customers.factories import CustomerFactory
+from visits import selectors as visit_selectors
 from visits.models import Visit
+from visits.schedule import selectors as schedule_selectors
 from visits.schedule.models import RevisitTask
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +52,10 @@ def _book(officer, supervisor) -> None:
 def test_officer_figures(officer, officer_b, supervisor):
     _book(officer, supervisor)
     _book(officer_b, supervisor)  # another team's officer: none of it counts
-    figures = work.officer_work(user=officer)
+    figures = {**schedule_selectors.week_card(user=officer),
+               **visit_selectors.drafts_card(user=officer),
+               **report_selectors.returned_card(user=officer),
+               **record_selectors.findings_card(user=officer)}
     assert figures["week_task_count"] == 2
     assert figures["draft_count"] == 1
     assert figures["returned_count"] == 1
@@ -66,7 +73,9 @@ def test_supervisor_figures(officer, officer_b, supervisor, supervisor_b):
     RiskReport.objects.create(customer=raised, author=officer, status="approved",
                               warning_level="red", decided_by=supervisor,
                               decided_at=timezone.now())
-    figures = work.supervisor_work(user=supervisor)
+    figures = {**schedule_selectors.officers_card(user=supervisor),
+               **report_selectors.warnings_card(user=supervisor),
+               **customer_selectors.risk_rose_card(user=supervisor)}
     assert [row["n"] for row in figures["overdue_by_officer"]] == [1]
     assert {level.value: n for level, n in figures["warning_levels"]}["red"] == 1
     assert figures["risk_rose_count"] == 1 and figures["risk_rose"] == [raised]

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from customers import risk_signals
 from customers.models import RiskSignal
+from customers.risk_signals import Rule
+from loanwatch.core import hooks
 
 from .factories import CustomerFactory
 
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_message_comes_from_the_registered_rule_in_the_active_language():
-    risk_signals.register("test_overdue", label=_("Overdue"),
-                          text=_("%(days)s days past due"))
+    hooks.register("risk_signal_rules", Rule("test_overdue", label=_("Overdue"),
+                                             text=_("%(days)s days past due")))
     signal = RiskSignal.objects.create(customer=CustomerFactory(), source="visit", source_id=1,
                                        rule="test_overdue", params={"days": 12})
     with translation.override("en"):

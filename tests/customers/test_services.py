@@ -285,7 +285,7 @@ def test_loan_to_value_uses_the_latest_valuation(officer):
 
 
 def test_demo_data_is_valid_idempotent_and_has_a_mutual_guarantee():
-    from loanwatch.core import demo
+    from loanwatch.devtools import demo
 
     users = demo.load()
     counts = (Customer.objects.count(), Loan.objects.count())

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_reports_cover_the_workflow_and_load_once(settings, tmp_path):
-    from loanwatch.core import demo
+    from loanwatch.devtools import demo
 
     settings.MEDIA_ROOT = tmp_path
     demo.load()

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_visits_compare_raise_signals_and_load_once(settings, tmp_path):
-    from loanwatch.core import demo
+    from loanwatch.devtools import demo
 
     settings.MEDIA_ROOT = tmp_path
     demo.load()

@@ -1,4 +1,4 @@
-"""Revisit discipline (loanwatch/core/charts.py finds this module by name): the on-time visit
+"""Revisit discipline (contributed in hooks.py): the on-time visit
 rate by month and by officer, and the overdue tasks at the end of each week."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from customers.selectors import customer_scope
-from loanwatch.core.charts import Chart, ChartData, Series
+from loanwatch.core.charts import ChartData, Series
 
 from .models import RevisitTask
 
@@ -31,7 +30,7 @@ def _done_tasks(user):
                                       status=RevisitTask.Status.DONE, closed_at__isnull=False)
 
 
-def _on_time_by_month(*, user, params) -> ChartData:
+def on_time_by_month(*, user, params) -> ChartData:
     today = timezone.localdate()
     start = (today.replace(day=1) - datetime.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
     rows = (_done_tasks(user).filter(closed_at__date__gte=start)
@@ -49,7 +48,7 @@ def _on_time_by_month(*, user, params) -> ChartData:
         Series(label=_("tasks closed by a visit"), values=totals)])
 
 
-def _on_time_by_officer(*, user, params) -> ChartData:
+def on_time_by_officer(*, user, params) -> ChartData:
     since = timezone.localdate() - datetime.timedelta(days=90)
     rows = (_done_tasks(user).filter(closed_at__date__gte=since)
             .values("officer__full_name", "officer__username").order_by("officer__username")
@@ -81,7 +80,7 @@ GROUP BY w.day ORDER BY w.day
 """
 
 
-def _overdue_by_week(*, user, params) -> ChartData:
+def overdue_by_week(*, user, params) -> ChartData:
     today = timezone.localdate()
     last = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(days=6)
     first = last - datetime.timedelta(weeks=WEEKS - 1)
@@ -92,13 +91,3 @@ def _overdue_by_week(*, user, params) -> ChartData:
     return ChartData(labels=[day.isoformat() for day, _n in rows],
                      series=[Series(label=_("overdue tasks"), values=[n for _d, n in rows])],
                      note=_("Counted at the end of each week."))
-
-
-CHARTS = [
-    Chart(key="on-time-by-month", title=gettext_lazy("On-time visit rate by month"),
-          kind="line", build=_on_time_by_month, order=40),
-    Chart(key="on-time-by-officer", title=gettext_lazy("On-time visit rate by officer"),
-          kind="bar", build=_on_time_by_officer, order=50),
-    Chart(key="overdue-by-week", title=gettext_lazy("Overdue tasks week by week"),
-          kind="line", build=_overdue_by_week, order=60),
-]

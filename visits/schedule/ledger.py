@@ -1,36 +1,29 @@
 """The revisit schedule's columns of the post-loan ledger and the customer's tasks in its
-workbook (customers/ledger.py finds this module by name)."""
+workbook (contributed in hooks.py)."""
 
 from __future__ import annotations
 
 from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from customers.ledger import LedgerColumn, SheetTable
+from customers.ledger import SheetTable
 
 from .models import RevisitTask
 
 
-def _days_overdue(due):
+def days_overdue(due):
     if not due:
         return ""
     days = (timezone.localdate() - due).days
     return days if days > 0 else 0
 
 
-_next_due = Subquery(
+next_due = Subquery(
     RevisitTask.objects.filter(customer=OuterRef("customer_id"),
                                status=RevisitTask.Status.OPEN)
     .order_by().values("customer").annotate(due=Min("due_on")).values("due"))
 
-LOAN_COLUMNS = [
-    LedgerColumn(key="ledger_next_due", header=gettext_lazy("next visit due"),
-                 expression=_next_due, width=12),
-    LedgerColumn(key="ledger_days_overdue", header=gettext_lazy("days overdue"),
-                 source="ledger_next_due", show=_days_overdue, width=8),
-]
 
 
 def sheet_tables(*, customer, user) -> list[SheetTable]:

@@ -22,6 +22,8 @@ import pgtrigger
 from django.db import connection, transaction
 from django.utils import timezone
 
+from visits.models import ON_SITE_METHODS, REMOTE_METHODS, Visit
+
 from .models import PlannerRun, ScheduleSettings
 
 # pg_advisory_xact_lock key of whole-portfolio runs ("revisit" in ASCII, as a bigint).
@@ -29,9 +31,11 @@ PLANNER_LOCK = 0x7265766973697400
 # Loans older than this get no first-check task of their own: the periodic task, already
 # overdue, stands for them.
 FIRST_CHECK_LOOKBACK_DAYS = 180
+# Which methods count is the visits app's to say (visits.models); they come in as parameters.
 QUALIFYING = """
-    v.status = 'submitted'
-    AND (v.method = 'on_site' OR (v.method IN ('phone', 'video') AND {remote}))
+    v.status = %(submitted)s
+    AND (v.method = ANY(%(on_site_methods)s)
+         OR (v.method = ANY(%(remote_methods)s) AND {remote}))
 """
 
 
@@ -174,6 +178,9 @@ def _plan(*, customer_ids: list[int] | None, today: datetime.date) -> PlanResult
         "today": today,
         "lookback": today - datetime.timedelta(days=FIRST_CHECK_LOOKBACK_DAYS),
         "ids": customer_ids,
+        "submitted": Visit.Status.SUBMITTED.value,
+        "on_site_methods": list(ON_SITE_METHODS),
+        "remote_methods": list(REMOTE_METHODS),
     }
     scope_c = "AND c.id = ANY(%(ids)s)" if customer_ids is not None else ""
     scope_t = "AND t.customer_id = ANY(%(ids)s)" if customer_ids is not None else ""

@@ -1,4 +1,4 @@
-"""The customer sheet's Tasks section (registered in apps.py)."""
+"""The customer sheet's Tasks section (contributed in hooks.py)."""
 
 from __future__ import annotations
 

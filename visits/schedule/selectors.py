@@ -6,13 +6,15 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from customers.selectors import customer_scope
 from loanwatch.accounts.roles import Role
+from loanwatch.core.home import first_rows_and_count
 
-from .models import RevisitTask, RiskEvent
+from .models import PlannerRun, RevisitTask, RiskEvent
 
 # A district is what a Chinese address names up to its first 区 or 县 (after the city).
 DISTRICT = re.compile(r"^(.*?[区县])")
@@ -23,6 +25,13 @@ def task_scope(*, user) -> QuerySet[RevisitTask]:
         # Every task has a customer and an admin sees every customer: no join to all of them.
         return RevisitTask.objects.all()
     return RevisitTask.objects.filter(customer__in=customer_scope(user=user))
+
+
+def tasks_to_fulfil(*, customer, keep_id: int | None = None) -> QuerySet[RevisitTask]:
+    """The tasks a visit to `customer` may name as fulfilled: the open ones, and the task a draft
+    already names (`keep_id`) even if it closed meanwhile."""
+    return RevisitTask.objects.filter(Q(status=RevisitTask.Status.OPEN) | Q(pk=keep_id or 0),
+                                      customer=customer)
 
 
 def task_get_for_user(*, user, pk: int) -> RevisitTask:
@@ -123,3 +132,63 @@ def calendar_tasks(*, user) -> QuerySet[RevisitTask]:
     """An officer's open tasks for the calendar feed: their own, whatever the role."""
     return (RevisitTask.objects.filter(officer=user, status=RevisitTask.Status.OPEN)
             .select_related("customer").order_by("due_on", "pk"))
+
+
+# --- Home cards --------------------------------------------------------------------------------
+
+ON_TIME_DAYS = 90
+
+
+def revisit_card(*, user) -> dict:
+    """What is due this week and what is overdue, in one query."""
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=7)
+    # Bounded by the week's end so that the open tasks due later are never read; counting the
+    # due date (never empty) rather than the key lets the bank-wide count read the partial
+    # index alone.
+    figures = task_scope(user=user).filter(status=RevisitTask.Status.OPEN,
+                                           due_on__lt=week_end).aggregate(
+        overdue=Count("due_on", filter=Q(due_on__lt=today)),
+        this_week=Count("due_on", filter=Q(due_on__gte=today)))
+    return {"figures": figures}
+
+
+def week_card(*, user) -> dict:
+    """The officer's open tasks due or planned before a week from today: the first few and how
+    many."""
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=7)
+    tasks = (RevisitTask.objects.filter(officer=user, status=RevisitTask.Status.OPEN)
+             .filter(Q(due_on__lt=week_end) | Q(planned_on__lt=week_end))
+             .select_related("customer").only("customer__name", "due_on", "planned_on")
+             .order_by("due_on", "pk"))
+    rows, count = first_rows_and_count(tasks)
+    return {"today": today, "week_tasks": rows, "week_task_count": count}
+
+
+def officers_card(*, user) -> dict:
+    """Both officer tables in one grouped query: the open tasks overdue today, and the tasks
+    closed in the last ON_TIME_DAYS with how many of them on time."""
+    today = timezone.localdate()
+    open_, done = RevisitTask.Status.OPEN, RevisitTask.Status.DONE
+    closed_since = Q(status=done, closed_at__date__gte=today - datetime.timedelta(
+        days=ON_TIME_DAYS))
+    by_officer = list(
+        RevisitTask.objects.filter(customer__in=customer_scope(user=user))
+        .filter(Q(status=open_, due_on__lt=today) | closed_since)
+        .values("officer__full_name", "officer__username")
+        .annotate(n=Count("pk", filter=Q(status=open_)),
+                  total=Count("pk", filter=Q(status=done)),
+                  on_time=Count("pk", filter=Q(status=done, closed_at__date__lte=F("due_on"))))
+        .order_by("officer__username"))
+    overdue_by_officer = sorted((row for row in by_officer if row["n"]),
+                                key=lambda row: (-row["n"], row["officer__username"]))
+    on_time = [row for row in by_officer if row["total"]]
+    for row in on_time:
+        row["rate"] = round(100 * row["on_time"] / row["total"], 1)
+    return {"overdue_by_officer": overdue_by_officer, "on_time": on_time,
+            "on_time_days": ON_TIME_DAYS}
+
+
+def planner_run_card(*, user) -> dict:
+    return {"last_planner_run": PlannerRun.objects.order_by("-started_at").first()}

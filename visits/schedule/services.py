@@ -1,7 +1,9 @@
 """Write services for revisit tasks, called by other apps.
 
-Record checks and risk events raise tasks with `task_raise`; visits call `visit_submitted`
-when a visit is submitted so that the tasks it fulfils close.
+Risk events raise tasks with `task_raise`. The schedule listens (visits/schedule/hooks.py) to a
+submitted visit (`visit_submitted`: the tasks it fulfils close) and to a serious record-check
+finding (`serious_finding_recorded`: a task to visit it), so neither visits nor record checks
+import the schedule.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from visits.models import ON_SITE_METHODS, REMOTE_METHODS
 
 from .models import RevisitTask
 
@@ -35,15 +39,23 @@ def task_raise(*, customer, reason: str, due_on: datetime.date, note: str = "",
     return task, True
 
 
+def serious_finding_recorded(*, customer, due_on: datetime.date, note: str,
+                             source_key: str) -> None:
+    """A record check found something serious about `customer`: visit by `due_on`, once per
+    finding (`source_key`), however often the check is recorded."""
+    task_raise(customer=customer, reason=RevisitTask.Reason.RECORD_FINDING, due_on=due_on,
+               note=note, source_key=source_key)
+
+
 def visit_qualifies(*, visit) -> bool:
     """Whether a submitted visit counts for the schedule: on-site always; phone or video where
     the policy for the customer's risk group and kind says so; third-party inquiries and social
     media never."""
     from .models import RevisitPolicy
 
-    if visit.method == "on_site":
+    if visit.method in ON_SITE_METHODS:
         return True
-    if visit.method not in ("phone", "video"):
+    if visit.method not in REMOTE_METHODS:
         return False
     customer = visit.customer
     return RevisitPolicy.objects.filter(risk_group_id=customer.risk_group_id,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_generated_checks_read_like_entered_ones(admin_user):
-    from loanwatch.core.generate import generate
+    from loanwatch.devtools.generate import generate
 
     generate(customers=90, seed=7, out=io.StringIO(), today=datetime.date(2026, 11, 29))
     assert RecordCheck.objects.count() >= 90 * 6

@@ -273,8 +273,8 @@ def test_an_event_never_reaches_another_teams_customers(supervisor_b, officer):
 
 
 def test_the_demo_loads_twice_without_change():
-    from loanwatch.core import demo as core_demo
-    from visits.schedule import demo
+    from loanwatch.devtools import demo as core_demo
+    from loanwatch.devtools.demo import schedule as demo
 
     users = core_demo.load()
     demo.load(users)

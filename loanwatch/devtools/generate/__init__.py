@@ -7,8 +7,9 @@ an earlier generation) with identifiers of their own, so a second run adds anoth
 
 History triggers are switched off for the load, inside its transaction only: a bulk load of test
 data is not a change anyone made, and writing an audit row per generated row would triple the
-time. Each app that owns data adds its part in `<app>/generate.py` with a `generate(ctx)`
-function; they run in dependency order after the people and teams made here.
+time. Each app that owns data has its part here (`generate/<app>.py`, a `generate(ctx)`
+registered as "portfolio_generators" in loanwatch/devtools/hooks.py); they run in the order of
+INSTALLED_APPS after the people and teams made here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import io
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import import_module
-from importlib.util import find_spec
 
 import pgtrigger
 from django.contrib.auth.hashers import make_password
@@ -29,9 +28,7 @@ from django.db.models import Max
 
 from loanwatch.accounts.models import Team, User
 from loanwatch.accounts.roles import Role
-
-# Generated apps, in dependency order; each may provide `<app>.generate.generate(ctx)`.
-APPS = ("customers", "customers.records", "visits", "visits.schedule", "reports")
+from loanwatch.core import hooks
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢"
             "宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程")
@@ -209,9 +206,7 @@ def generate(*, customers: int, seed: int, out, today: datetime.date | None = No
     with transaction.atomic():
         _ignore_history_triggers()
         _people(ctx)
-        for app in APPS:
-            if find_spec(f"{app}.generate") is not None:
-                import_module(f"{app}.generate").generate(ctx)
+        hooks.call("portfolio_generators", ctx=ctx)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, or the planner guesses on empty tables
     return ctx

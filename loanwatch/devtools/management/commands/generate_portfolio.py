@@ -1,4 +1,5 @@
-"""Fill the database with a synthetic portfolio for the benchmark (see loanwatch/core/generate.py).
+"""Fill the database with a synthetic portfolio for the benchmark (see
+loanwatch/devtools/generate/__init__.py).
 
     python manage.py generate_portfolio                      # full scale: 100,000 customers
     python manage.py generate_portfolio --customers 5000 --seed 7
@@ -10,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from loanwatch.core import demo, generate
+from loanwatch.devtools import demo, generate
 
 
 class Command(BaseCommand):

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from customers.demo import demo_customers
 from customers.models import Collateral
 from loanwatch.accounts.models import User
-
-from . import services
-from .models import ContactPreference, Interview, Visit, VisitCollateral
+from loanwatch.devtools.demo.customers import demo_customers
+from visits import services
+from visits.models import ContactPreference, Interview, Visit, VisitCollateral
 
 D = Decimal
 

@@ -16,9 +16,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from loanwatch.accounts.models import User
-
-from .models import (
+from customers.models import (
     Collateral,
     CollateralValuation,
     Customer,
@@ -29,7 +27,8 @@ from .models import (
     Person,
     RiskGroup,
 )
-from .validators import resident_id_check_character, uscc_check_character
+from customers.validators import resident_id_check_character, uscc_check_character
+from loanwatch.accounts.models import User
 
 INDUSTRIES = [
     ("A01", "农业", "Agriculture", False),
@@ -221,6 +220,3 @@ def load(users: dict[str, User]) -> None:
         CustomerRelation.objects.get_or_create(
             customer=customers[key], person=person, role=role,
             defaults={"stake_pct": Decimal(stake) if stake else None})
-    from .records.demo import load as load_record_checks  # needs the people above
-
-    load_record_checks(users)

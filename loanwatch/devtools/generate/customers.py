@@ -1,4 +1,4 @@
-"""The customers part of a generated portfolio (see loanwatch/core/generate.py).
+"""The customers part of a generated portfolio (see loanwatch/devtools/generate/__init__.py).
 
 Per officer fifty customers, about three in five of them companies; two and a half loans per
 customer on average, most of them current and a tail overdue into every classification; related
@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from loanwatch.core.generate import Context, copy_rows, next_id, reset_sequence
-
-from .models import (
+from customers.models import (
     Classification,
     ClassificationFloor,
     Collateral,
@@ -29,7 +27,8 @@ from .models import (
     RepaymentMethod,
     RiskGroup,
 )
-from .validators import USCC_ALPHABET, resident_id_check_character, uscc_check_character
+from customers.validators import USCC_ALPHABET, resident_id_check_character, uscc_check_character
+from loanwatch.devtools.generate import Context, copy_rows, next_id, reset_sequence
 
 TRADE = ["贸易", "机械制造", "食品", "建材", "物流", "电子科技", "纺织", "化工", "家具", "餐饮管理",
          "农业开发", "信息技术", "汽车配件", "印刷包装", "医疗器械"]

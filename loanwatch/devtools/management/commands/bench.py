@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from loanwatch.accounts.models import User
-from loanwatch.core import bench_planner, demo
+from loanwatch.devtools import bench_planner, demo
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
 # Features add their key pages here.
@@ -264,7 +264,7 @@ class Command(BaseCommand):
         """Officers submitting whole visits at once for a fixed time; then the database must
         hold exactly the visits the server acknowledged."""
         from customers.models import Customer
-        from loanwatch.core import bench_visits
+        from loanwatch.devtools import bench_visits
         from visits.models import Visit
 
         candidates = User.objects.filter(role="officer", customers__kind="corporate").distinct()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from loanwatch.core import demo
+from loanwatch.devtools import demo
 
 
 def _database() -> str:

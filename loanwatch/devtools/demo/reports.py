@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from customers.demo import demo_customers
 from customers.models import RiskGroup
+from loanwatch.devtools.demo.customers import demo_customers
+from reports import services
+from reports.models import Measure, RiskReport
 from visits.models import Visit
-
-from . import services
-from .models import Measure, RiskReport
 
 # (customer, visit date, warning, assessment, proposed risk group code,
 #  [(measure code, due date, note)], a point added by hand, decider, decision, comment)

@@ -1,4 +1,4 @@
-"""The visits part of a generated portfolio (see loanwatch/core/generate.py): ten submitted
+"""The visits part of a generated portfolio (see generate/__init__.py): ten submitted
 visits per customer, one every two to three months back from today, each with the whole
 checklist answered and figures that drift from visit to visit as a real business's do; the
 high-debt-ratio signal where those figures call for it; a tenth of the customers also have a
@@ -11,9 +11,8 @@ import json
 from decimal import Decimal
 
 from customers.models import RiskSignal
-from loanwatch.core.generate import Context, copy_dicts, next_id, reset_sequence
-
-from .models import Interview, Visit
+from loanwatch.devtools.generate import Context, copy_dicts, next_id, reset_sequence
+from visits.models import Interview, Visit
 
 VISITS_PER_CUSTOMER = 10
 SUPPLIERS = ["本地钢材批发商", "华东原料供应站", "省农资公司", "电子元件贸易行", "包装材料厂"]

@@ -1,18 +1,17 @@
 """Demo data of the revisit schedule: the demo portfolio planned, and one risk event declared.
 
-Not called by loanwatch/core/demo.py on its own: call `load(users)` after the visits' demo data
-(the plan follows from their visits). Loading twice changes nothing: the planner is idempotent
+Loaded after the visits' demo data (the plan follows from their visits), as INSTALLED_APPS
+orders the "demo_loaders". Loading twice changes nothing: the planner is idempotent
 and the event is declared once. Both reach the demo's own customers only (`demo_customers()`);
 the bank's customers are planned by beat's planner run, as every morning.
 """
 
 from __future__ import annotations
 
-from customers.demo import demo_customers
-
-from . import services
-from .models import RiskEvent
-from .planner import plan
+from loanwatch.devtools.demo.customers import demo_customers
+from visits.schedule import services
+from visits.schedule.models import RiskEvent
+from visits.schedule.planner import plan
 
 EVENT_TITLE = "钢材价格大幅下跌"
 

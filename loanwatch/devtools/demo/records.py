@@ -12,12 +12,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from customers.demo import IDENTIFIERS, demo_customers
 from customers.models import Customer
-
-from . import services
-from .providers import CheckData, EntryData, Subject
-from .selectors import subjects_for
+from customers.records import services
+from customers.records.providers import CheckData, EntryData, Subject
+from customers.records.selectors import subjects_for
+from loanwatch.devtools.demo.customers import IDENTIFIERS, demo_customers
 
 NEW_CASE = EntryData(kind="enforcement", case_number="（2026）京0108执4417号",
                      court="北京市海淀区人民法院", amount=Decimal("386500.00"))

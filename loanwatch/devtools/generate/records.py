@@ -1,4 +1,4 @@
-"""The record-checks part of a generated portfolio (see loanwatch/core/generate.py): six
+"""The record-checks part of a generated portfolio (see generate/__init__.py): six
 monthly checks of each customer itself, the latest dated within the last seven weeks so that
 some customers are due; one customer in thirty has a new enforcement case in its latest check,
 with the finding and the serious risk signal that check raised."""
@@ -9,9 +9,8 @@ import datetime
 import json
 
 from customers.models import Customer, RiskSignal
-from loanwatch.core.generate import Context, copy_dicts, next_id, reset_sequence
-
-from .models import Finding, RecordCheck, RecordEntry
+from customers.records.models import Finding, RecordCheck, RecordEntry
+from loanwatch.devtools.generate import Context, copy_dicts, next_id, reset_sequence
 
 CHECKS_PER_CUSTOMER = 6
 CHUNK = 5_000  # customers per COPY batch: bounded memory at any scale

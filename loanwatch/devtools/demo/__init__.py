@@ -12,10 +12,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from loanwatch.accounts.models import Team, User
+from loanwatch.accounts.passwords import DEMO_PASSWORD, DEMO_USERNAMES
 from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
 
-# Documented in README.md ("Demo logins"). Never use these outside a demo.
-DEMO_PASSWORD = "LoanWatch-demo-2026"  # noqa: S105
+__all__ = ["DEMO_PASSWORD", "DEMO_USERNAMES", "USERS", "load", "load_people"]
 
 
 @dataclass(frozen=True)
@@ -68,21 +69,9 @@ def load_people() -> dict[str, User]:
 
 
 def load() -> dict[str, User]:
-    """Load everything; later features append their own loaders below the people."""
+    """Load everything: the people, then each app's demo data ("demo_loaders" in
+    loanwatch/devtools/hooks.py), in the order of INSTALLED_APPS."""
     with transaction.atomic():
         users = load_people()
-        for loader in _feature_loaders():
-            loader(users)
+        hooks.call("demo_loaders", users=users)
     return users
-
-
-def _feature_loaders() -> list:
-    # Apps that have demo data expose `demo.load(users)`, loaded in dependency order.
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    return [
-        import_module(f"{app}.demo").load
-        for app in ("customers", "visits", "visits.schedule", "reports")
-        if find_spec(f"{app}.demo") is not None
-    ]

@@ -1,0 +1,41 @@
+"""What the customers app contributes to pages and jobs it does not own (see
+loanwatch/core/hooks.py and docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
+from loanwatch.core.charts import Chart
+from loanwatch.core.home import HomeCard
+from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
+
+from . import charts, selectors
+
+hooks.register("menu_entries", MenuEntry(label=_("Customers"), url_name="customers:customer_list",
+                                         roles=Role.values), order=10)
+hooks.register("menu_entries", MenuEntry(label=_("Industries"), url_name="customers:industry_list",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=30)
+hooks.register("menu_entries", MenuEntry(label=_("Classification floors"),
+                                         url_name="customers:classification_floors",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=60)
+
+hooks.register("home_cards", HomeCard(key="portfolio", template="customers/_portfolio_card.html",
+                                      roles=Role.values, context=selectors.portfolio_card),
+               order=10)
+hooks.register("home_cards", HomeCard(key="risk-rose", template="customers/_home_risk_rose.html",
+                                      roles=[Role.SUPERVISOR],
+                                      context=selectors.risk_rose_card), order=70)
+
+hooks.register("charts", Chart(key="risk-groups",
+                               title=_("Customers and balance by risk group"),
+                               kind="bar", build=charts.by_risk_group), order=10)
+hooks.register("charts", Chart(key="classifications",
+                               title=_("Loans and balance by classification"),
+                               kind="bar", build=charts.by_classification), order=20)
+hooks.register("charts", Chart(key="classification-migration",
+                               title=_("Classification migration between two dates"),
+                               kind="matrix", build=charts.classification_migration,
+                               params=(("from", _("from"), "date"), ("to", _("to"), "date"))),
+               order=90)

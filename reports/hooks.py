@@ -1,0 +1,65 @@
+"""What risk reports contribute to pages and jobs they do not own (see loanwatch/core/hooks.py
+and docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django.db.models import Subquery
+from django.utils.translation import gettext_lazy as _
+
+from customers.ledger import LedgerColumn
+from customers.sheet import Section
+from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
+from loanwatch.core.charts import Chart
+from loanwatch.core.home import HomeCard
+from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
+
+from . import charts, ledger, selectors
+from .models import RiskReport, WarningLevel
+from .sections import reports_section
+
+hooks.register("menu_entries", MenuEntry(label=_("Reports to decide"),
+                                         url_name="reports:report_queue",
+                                         roles=[Role.SUPERVISOR, Role.ADMIN]), order=60)
+hooks.register("menu_entries", MenuEntry(label=_("Risk measures"), url_name="reports:measure_list",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=70)
+
+hooks.register("home_cards", HomeCard(key="approvals", template="reports/_queue_card.html",
+                                      roles=[Role.SUPERVISOR, Role.ADMIN],
+                                      context=selectors.approval_card), order=20)
+hooks.register("home_cards", HomeCard(key="follow-ups", template="reports/_follow_ups.html",
+                                      roles=[Role.OFFICER], context=selectors.follow_ups_card),
+               order=40)
+hooks.register("home_cards", HomeCard(key="returned", template="reports/_home_returned.html",
+                                      roles=[Role.OFFICER], context=selectors.returned_card),
+               order=70)
+hooks.register("home_cards", HomeCard(key="warnings", template="reports/_home_warnings.html",
+                                      roles=[Role.SUPERVISOR], context=selectors.warnings_card),
+               order=60)
+
+hooks.register("customer_sheet_sections", Section(
+    key="risk-reports", template="reports/_sheet_section.html", context=reports_section),
+    order=60)
+
+hooks.register("ledger_columns", LedgerColumn(
+    key="ledger_warning", header=_("latest warning"),
+    expression=Subquery(ledger.latest.values("warning_level")[:1]),
+    show=ledger.label_of(WarningLevel), width=10))
+hooks.register("ledger_columns", LedgerColumn(
+    key="ledger_warning_status", header=_("warning status"),
+    expression=Subquery(ledger.latest.values("status")[:1]),
+    show=ledger.label_of(RiskReport.Status), width=12))
+hooks.register("customer_workbook_tables", ledger.sheet_tables)
+
+hooks.register("charts", Chart(key="warnings",
+                               title=_("Approved warnings by level, month by month"),
+                               kind="bar", build=charts.warnings_by_month), order=30)
+
+hooks.register("notification_kinds", ("reports.awaiting", _(
+    "Risk report %(pk)s on %(customer)s by %(author)s awaits your decision.")))
+hooks.register("notification_kinds", ("reports.approved", _(
+    "%(decider)s approved your risk report %(pk)s on %(customer)s.")))
+hooks.register("notification_kinds", ("reports.rejected", _(
+    "%(decider)s rejected your risk report %(pk)s on %(customer)s.")))
+hooks.register("notification_kinds", ("reports.returned", _(
+    "%(decider)s returned your risk report %(pk)s on %(customer)s for revision.")))

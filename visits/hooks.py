@@ -1,0 +1,50 @@
+"""What the visits app contributes to pages and jobs it does not own (see
+loanwatch/core/hooks.py and docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django.db.models import Subquery
+from django.utils.translation import gettext_lazy as _
+
+from customers.ledger import LedgerColumn
+from customers.risk_signals import Rule
+from customers.sheet import Section
+from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
+from loanwatch.core.home import HomeCard
+from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
+
+from . import ledger, rules, sections, selectors
+from .models import Visit
+
+hooks.register("menu_entries", MenuEntry(label=_("My draft visits"), url_name="visits:draft_list",
+                                         roles=[Role.OFFICER]), order=50)
+hooks.register("menu_entries", MenuEntry(label=_("Signal thresholds"),
+                                         url_name="visits:threshold_list", roles=[Role.ADMIN],
+                                         group=ADMIN_GROUP), order=80)
+hooks.register("menu_entries", MenuEntry(label=_("Interview guidance"),
+                                         url_name="visits:guidance_list", roles=[Role.ADMIN],
+                                         group=ADMIN_GROUP), order=90)
+
+hooks.register("home_cards", HomeCard(key="drafts", template="visits/_home_drafts.html",
+                                      roles=[Role.OFFICER], context=selectors.drafts_card),
+               order=60)
+
+hooks.register("customer_sheet_sections", Section(
+    key="visits", template="visits/sheet_visits.html", context=sections.visits_section),
+    order=30)
+hooks.register("customer_sheet_sections", Section(
+    key="risk-signals", template="visits/sheet_signals.html", context=sections.signals_section),
+    order=35)
+
+hooks.register("ledger_columns", LedgerColumn(
+    key="ledger_last_visit", header=_("last visit"),
+    expression=Subquery(ledger.last_submitted.values("visited_on")[:1]), width=12))
+hooks.register("ledger_columns", LedgerColumn(
+    key="ledger_last_visit_method", header=_("last visit method"),
+    expression=Subquery(ledger.last_submitted.values("method")[:1]),
+    show=lambda value: str(Visit.Method(value).label) if value else "", width=10))
+hooks.register("customer_workbook_tables", ledger.sheet_tables)
+
+for spec in rules.RULES:
+    hooks.register("risk_signal_rules", Rule(spec.code, label=spec.label, text=spec.text))
