@@ -16,6 +16,9 @@ print(local_secret_key(data_dir() / "secret_key"))')
 fi
 export DEBUG="${DEBUG:-false}"
 export PORT="${PORT:-8000}"
+# honcho gives each process its own PORT (web PORT, worker PORT+100, beat PORT+200): fix the
+# address mails link to here, where PORT is still the web server's.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
