@@ -139,3 +139,17 @@ def test_a_nul_in_the_customer_column_is_named(officer):
     with pytest.raises(ImportRejected) as rejected:
         imports.check_feed(rows=rows, acting_user=officer)
     assert [p.column.split()[-1] for p in rejected.value.problems] == ["customer"]
+
+
+@pytest.mark.parametrize("header", [
+    HEADER.replace("_", " ").upper(),  # CUSTOMER,PERSON ID,CHECKED ON …
+    ",".join(name.split()[0] for name in HEADER.split(",")),  # 客户证件号,关联人身份证号 …
+    ",".join(" ".join(reversed(name.split())) for name in HEADER.split(",")),
+])
+def test_feed_headers_in_either_language_in_any_case(officer, header):
+    customer, _person = company_with_controller(officer)
+    line = f"{customer.identifier},,2026-10-01,存续,2025,否,限高,K-1,海淀法院,,,否"
+    upload = SimpleUploadedFile("feed.csv", f"{header}\n{line}".encode("gb18030"))
+    plan = imports.check_feed(rows=imports.read_feed(upload), acting_user=officer)
+    assert [(p.customer, [e.case_number for e in p.entries]) for p in plan] == [
+        (customer, ["K-1"])]
