@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from customers.models import Classification, Loan
 from loanwatch.core import importing
 from loanwatch.core.importing import Column, ImportRejected, Row
 from tests.customers.factories import LoanFactory
+from tests.hostile import HOSTILE_DATE, HOSTILE_NUMBER, HOSTILE_TEXT, HYPOTHESIS
 
 STATUS = [("active", "active"), ("settled", "settled"), ("written_off", "written off")]
 
@@ -265,3 +268,33 @@ def test_a_header_naming_two_columns_is_a_mistake_in_the_spec():
     with pytest.raises(ValueError, match="names two columns"):
         importing.Spec(columns=(Column("a", "甲", "first", aliases=("x",)),
                                 Column("b", "乙", "second", aliases=("X",))))
+
+
+@HYPOTHESIS
+@given(raw=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx", ".jsonl"]))
+def test_any_bytes_are_read_or_refused_never_an_error(raw, suffix):
+    try:
+        rows = read(SimpleUploadedFile(f"feed{suffix}", raw))
+    except ImportRejected as rejected:
+        assert rejected.problems
+    else:
+        assert all(isinstance(r["_row"], int) and all(isinstance(v, str) for k, v in r.items()
+                                                      if k != "_row") for r in rows)
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(cells=st.fixed_dictionaries({
+    "as_of": HOSTILE_DATE, "balance": HOSTILE_NUMBER, "interest_overdue": HOSTILE_NUMBER,
+    "days_past_due": HOSTILE_NUMBER, "status": HOSTILE_TEXT, "classification": HOSTILE_TEXT}))
+def test_hostile_cells_are_named_or_applied_never_an_error(cells):
+    loan = Loan.objects.filter(contract_number="HT-H").first() or LoanFactory(
+        contract_number="HT-H")
+    rows = [{"_row": 2, **{k: v for k, v in EXPECTED.items() if k != "_row"},
+             "contract_number": "HT-H", **cells}]
+    before = Loan.objects.values_list("balance", "days_past_due").get(pk=loan.pk)
+    try:
+        LoanStatusImport(acting_user=None).apply(rows)
+    except ImportRejected as rejected:
+        assert rejected.problems
+        assert Loan.objects.values_list("balance", "days_past_due").get(pk=loan.pk) == before
