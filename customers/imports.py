@@ -5,7 +5,8 @@ has one row with the loan columns empty). Every row is checked with the same ser
 forms, which apply each model field's own limits too (length, NUL, minimum values, choices), so
 a preview that passes is a confirmation that writes; every problem is reported with its row
 number, column and reason; nothing is written until the whole file is valid, and then
-everything is written in one transaction."""
+everything is written in one transaction (loanwatch/core/importing.py holds what every import
+shares: reading, headers in English or Chinese, the problems, all or nothing)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 CSV: one row per court record (enforcement case, dishonest-debtor entry, consumption
 restriction); a subject's check columns repeat on each of its rows, and a subject without court
 records has one row with the record columns empty. Headers may be the English key, the Chinese
-name or both (as the template writes them):
+name or both (as the template writes them), in any case, with spaces for underscores; a CSV is
+UTF-8 or GB18030 (loanwatch/core/importing.py reads and checks the file):
 
     customer        客户证件号   our customer's USCC or resident ID (required)
     person_id       关联人身份证号 blank: the customer itself; else the resident ID of its legal
@@ -43,7 +44,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.models import CustomerRelation
+from customers.models import Customer, CustomerRelation, Person
 from customers.selectors import customer_scope
 from loanwatch.core import importing
 from loanwatch.core.importing import Column, ImportRejected, Row
@@ -153,6 +154,8 @@ class PlannedCheck:
 
 class FeedImport(importing.Importer[list[PlannedCheck]]):
     spec = SPEC
+    customers: dict[str, Customer]
+    persons: dict[tuple[int, str], Person]
 
     def lookups(self, rows: list[Row]) -> None:
         # A NUL cannot be looked up (PostgreSQL refuses it); plan() reports its row.
