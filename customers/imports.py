@@ -1,4 +1,5 @@
-"""Import of customers with their loans from .xlsx or .csv, for a bank moving its ledger in.
+"""Import of customers with their loans from .xlsx, .csv or JSON lines, for a bank moving its
+ledger in.
 
 One row per loan; the customer's columns repeat on each of its loans (a customer without loans
 has one row with the loan columns empty). Every row is checked with the same services as the
@@ -89,7 +90,8 @@ COLUMNS = [
            parse=importing.Choice(Classification.choices, words=CLASSIFICATION_WORDS,
                                   message=gettext_lazy("Unknown classification."))),
 ]
-SPEC = importing.Spec(columns=tuple(COLUMNS), suffixes=(".xlsx", ".csv"), max_rows=MAX_ROWS)
+SPEC = importing.Spec(columns=tuple(COLUMNS), suffixes=(".xlsx", ".csv", ".jsonl"),
+                      max_rows=MAX_ROWS)
 BY_KEY = SPEC.by_key
 CUSTOMER_KEYS = [c.key for c in COLUMNS if not c.loan]
 LOAN_KEYS = [c.key for c in COLUMNS if c.loan]

@@ -1,10 +1,11 @@
-"""The data-feed file: record checks of many subjects at once, as CSV or JSON.
+"""The data-feed file: record checks of many subjects at once, as CSV, xlsx, JSON or JSON lines.
 
-CSV: one row per court record (enforcement case, dishonest-debtor entry, consumption
-restriction); a subject's check columns repeat on each of its rows, and a subject without court
-records has one row with the record columns empty. Headers may be the English key, the Chinese
-name or both (as the template writes them), in any case, with spaces for underscores; a CSV is
-UTF-8 or GB18030 (loanwatch/core/importing.py reads and checks the file):
+CSV, xlsx or JSON lines (one object a line, keyed by the headers): one row per court record
+(enforcement case, dishonest-debtor entry, consumption restriction); a subject's check columns
+repeat on each of its rows, and a subject without court records has one row with the record
+columns empty. Headers may be the English key, the Chinese name or both (as the template writes
+them), in any case, with spaces for underscores; a CSV is UTF-8 or GB18030
+(loanwatch/core/importing.py reads and checks the file):
 
     customer        客户证件号   our customer's USCC or resident ID (required)
     person_id       关联人身份证号 blank: the customer itself; else the resident ID of its legal
@@ -124,8 +125,8 @@ def _rows_from_json(raw: bytes) -> list[Row]:
     return rows
 
 
-SPEC = importing.Spec(columns=tuple(COLUMNS), suffixes=(".csv", ".json"), max_rows=MAX_ROWS,
-                      readers={".json": _rows_from_json})
+SPEC = importing.Spec(columns=tuple(COLUMNS), suffixes=(".csv", ".xlsx", ".json", ".jsonl"),
+                      max_rows=MAX_ROWS, readers={".json": _rows_from_json})
 BY_KEY = SPEC.by_key
 
 

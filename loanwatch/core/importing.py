@@ -218,6 +218,7 @@ def read_rows(upload: Any, *, spec: Spec) -> list[Row]:
             "kinds": ", ".join(spec.suffixes)})])
     rows: list[Row] = []
     try:
+        upload.seek(0)  # from the start, though the file was read before
         raw = upload.read()
         source: Iterable[Row]
         if suffix in spec.readers:

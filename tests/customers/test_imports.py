@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from io import BytesIO
 
 import pytest
@@ -190,3 +191,11 @@ def test_a_csv_saved_by_chinese_excel_in_gb18030(officer):
     upload = SimpleUploadedFile("ledger.csv", text.getvalue().encode("gb18030"))
     plan = imports.check_rows(rows=imports.read_file(upload), acting_user=officer)
     assert [p.data["name"] for p in plan] == ["导入企业1"]
+
+
+def test_json_lines_keyed_by_the_headers(officer):
+    lines = [json.dumps(dict(zip([c.en for c in imports.COLUMNS], row(n), strict=True)),
+                        ensure_ascii=False) for n in (1, 2)]
+    upload = SimpleUploadedFile("ledger.jsonl", "\n".join(lines).encode())
+    plan = imports.check_rows(rows=imports.read_file(upload), acting_user=officer)
+    assert [(p.row, p.data["name"]) for p in plan] == [(1, "导入企业1"), (2, "导入企业2")]
