@@ -149,7 +149,7 @@ class ReassignForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("file (.xlsx or .csv)"))
+    file = forms.FileField(label=_("file (.xlsx, .csv or .jsonl)"))
     submit_label = _("Check the file")
 
 

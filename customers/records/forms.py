@@ -85,7 +85,7 @@ def reading_from(form: CheckForm, formset) -> CheckData:
 
 
 class FeedForm(forms.Form):
-    file = forms.FileField(label=_("data-feed file (.csv or .json)"))
+    file = forms.FileField(label=_("data-feed file (.csv, .xlsx, .json or .jsonl)"))
     submit_label = _("Check the file")
 
 

@@ -6,13 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.imports import ImportRejected
 from customers.selectors import customer_get_for_user
 from loanwatch.accounts.access import role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 
 from . import forms, imports, selectors, services
+from .imports import ImportRejected
 from .models import RecordCheck, RecordPolicy
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)

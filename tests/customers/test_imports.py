@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from io import BytesIO
 
 import pytest
@@ -170,3 +171,31 @@ def test_a_day_count_in_digits_that_are_not_ascii_is_named(officer):
                            acting_user=officer)
     assert [(p.row, p.column) for p in rejected.value.problems] == [
         (2, imports.BY_KEY["days_past_due"].header)]
+
+
+@pytest.mark.parametrize("headers", [
+    [c.zh for c in imports.COLUMNS],
+    [f"{c.en} {c.zh}" for c in imports.COLUMNS],
+    [c.en.upper() for c in imports.COLUMNS],
+    [f"  {c.key}  " for c in imports.COLUMNS],  # identifier, disbursed_on …
+])
+def test_headers_in_either_language_in_any_case(officer, headers):
+    plan = imports.check_rows(rows=imports.read_file(csv_file([row(1)], headers=headers)),
+                              acting_user=officer)
+    assert [(p.data["name"], len(p.loans)) for p in plan] == [("导入企业1", 1)]
+
+
+def test_a_csv_saved_by_chinese_excel_in_gb18030(officer):
+    text = io.StringIO()
+    csv.writer(text).writerows([[c.zh for c in imports.COLUMNS], row(1)])
+    upload = SimpleUploadedFile("ledger.csv", text.getvalue().encode("gb18030"))
+    plan = imports.check_rows(rows=imports.read_file(upload), acting_user=officer)
+    assert [p.data["name"] for p in plan] == ["导入企业1"]
+
+
+def test_json_lines_keyed_by_the_headers(officer):
+    lines = [json.dumps(dict(zip([c.en for c in imports.COLUMNS], row(n), strict=True)),
+                        ensure_ascii=False) for n in (1, 2)]
+    upload = SimpleUploadedFile("ledger.jsonl", "\n".join(lines).encode())
+    plan = imports.check_rows(rows=imports.read_file(upload), acting_user=officer)
+    assert [(p.row, p.data["name"]) for p in plan] == [(1, "导入企业1"), (2, "导入企业2")]

@@ -3,10 +3,12 @@ same feed twice raises one revisit task."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from customers.imports import ImportRejected
 from customers.models import RiskSignal
@@ -139,3 +141,40 @@ def test_a_nul_in_the_customer_column_is_named(officer):
     with pytest.raises(ImportRejected) as rejected:
         imports.check_feed(rows=rows, acting_user=officer)
     assert [p.column.split()[-1] for p in rejected.value.problems] == ["customer"]
+
+
+@pytest.mark.parametrize("header", [
+    HEADER.replace("_", " ").upper(),  # CUSTOMER,PERSON ID,CHECKED ON …
+    ",".join(name.split()[0] for name in HEADER.split(",")),  # 客户证件号,关联人身份证号 …
+    ",".join(" ".join(reversed(name.split())) for name in HEADER.split(",")),
+])
+def test_feed_headers_in_either_language_in_any_case(officer, header):
+    customer, _person = company_with_controller(officer)
+    line = f"{customer.identifier},,2026-10-01,存续,2025,否,限高,K-1,海淀法院,,,否"
+    upload = SimpleUploadedFile("feed.csv", f"{header}\n{line}".encode("gb18030"))
+    plan = imports.check_feed(rows=imports.read_feed(upload), acting_user=officer)
+    assert [(p.customer, [e.case_number for e in p.entries]) for p in plan] == [
+        (customer, ["K-1"])]
+
+
+def test_the_feed_as_xlsx_or_json_lines(officer):
+    customer, person = company_with_controller(officer)
+    c = customer.identifier
+    lines = [f"{c},,2026-10-01,存续,2025,否,被执行人,K-1,海淀法院,125000,2026-09-20,否",
+             f"{c},{person.id_number},2026-10-01,,,否,,,,,,"]
+    headers = HEADER.split(",")
+    book = Workbook()
+    book.active.append(headers)
+    for line in lines:
+        book.active.append(line.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = SimpleUploadedFile("feed.xlsx", buffer.getvalue())
+    jsonl = SimpleUploadedFile("feed.jsonl", "\n".join(
+        json.dumps(dict(zip(headers, line.split(","), strict=True)), ensure_ascii=False)
+        for line in lines).encode())
+    from_xlsx = imports.read_feed(xlsx)
+    assert [r["_row"] for r in from_xlsx] == [2, 3]
+    assert [{k: v for k, v in r.items() if k != "_row"} for r in imports.read_feed(jsonl)] == [
+        {k: v for k, v in r.items() if k != "_row"} for r in from_xlsx]
+    assert _import(xlsx, officer) == {"checks": 2, "unchanged": 0, "findings": 1}

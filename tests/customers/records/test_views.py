@@ -193,7 +193,7 @@ def test_every_record_page_is_all_chinese(officer, admin_user):
         ("records:check_detail", [check.pk]), ("records:due_list", []),
         ("records:feed_import", []), ("customers:customer_detail", [customer.pk]))]
     pages.append((_client(admin_user, "zh-hans"), reverse("records:policy_edit")))
-    allowed = LATIN_ALLOWED | {"CSV", "csv", "json", "Excel", officer.username,
+    allowed = LATIN_ALLOWED | {"CSV", "csv", "json", "jsonl", "xlsx", "Excel", officer.username,
                                admin_user.username, officer.full_name}
     # A unified social credit code carries letters (e.g. "AJY"); it is data, not interface.
     allowed |= set(re.findall(r"[A-Za-z]+", customer.identifier))
