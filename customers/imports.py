@@ -28,6 +28,7 @@ from loanwatch.accounts.roles import Role
 from loanwatch.core.spreadsheets import safe_row
 
 from . import services
+from .exports import XLSX
 from .models import Classification, Customer, GuaranteeType, Industry, RepaymentMethod, RiskGroup
 from .validators import uscc_check_character
 
@@ -379,8 +380,6 @@ def import_rows(*, rows: list[dict], acting_user) -> dict[str, int]:
 
 
 def template_response() -> HttpResponse:
-    from .exports import XLSX
-
     book = Workbook()
     sheet = book.active
     sheet.title = "customers"
