@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xlsxwriter import Workbook
 
-from loanwatch.core import hooks
+from loanwatch.accounts.models import Team, User
+from loanwatch.core import hooks, pdf
 from loanwatch.core.spreadsheets import safe_cell, safe_row
 
-from .models import Customer, Loan
+from .models import Classification, Customer, Loan, RiskGroup
 from .selectors import loan_to_value
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,10 +76,6 @@ class _Names:
 
     @classmethod
     def of(cls, customers: QuerySet[Customer]) -> _Names:
-        from loanwatch.accounts.models import Team, User
-
-        from .models import Classification, RiskGroup
-
         return cls(
             officers={u.pk: str(u) for u in User.objects.filter(
                 pk__in=customers.values("officer_id"))},
@@ -272,8 +269,6 @@ def _cell(value: Any) -> str:
 
 def customer_pdf_response(*, customer: Customer, user) -> HttpResponse:
     """The information sheet printed: the same tables as the workbook, one after another."""
-    from loanwatch.core import pdf
-
     title = _("Post-loan management information sheet")
     story = [pdf.para(title, "title"), pdf.para(customer.name, "heading"),
              pdf.para(_("Printed %(when)s by %(user)s") % {

@@ -17,6 +17,8 @@ from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
 from loanwatch.core.validation import MORE_THAN_ZERO, NOT_NEGATIVE
 
+from .risk_signals import describe
+
 
 class Classification(models.TextChoices):
     """五级分类 — the order of the members is the order of severity."""
@@ -430,6 +432,4 @@ class RiskSignal(models.Model):
 
     @property
     def message(self) -> str:
-        from .risk_signals import describe
-
         return describe(self)

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 from django.utils import timezone
 
+from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
 from loanwatch.core.rows import instance, instances, json_rows, set_prefetched
@@ -273,8 +274,6 @@ def officer_choices_for_user(*, user) -> list[OfficerChoice]:
     """The officers `services.officers_assignable_by` allows, as plain rows: an administrator's
     menus hold every officer of the bank, and building two thousand users with their teams as
     model instances cost the list more than its own query."""
-    from loanwatch.accounts.models import User
-
     if user.role == Role.OFFICER:
         return [OfficerChoice(pk=user.pk, name=str(user), team_code="")]
     qs = User.objects.filter(role=Role.OFFICER, is_active=True).exclude(team=None)
@@ -526,8 +525,6 @@ def portfolio_summary(*, user) -> dict:
     Two plain aggregates rather than one over loans joined to customers: counting distinct
     customers across the join sorted every loan of the bank for an administrator.
     """
-    from django.db.models import Count
-
     scope = customer_scope(user=user)
     loans = Loan.objects.all() if user.role == Role.ADMIN else \
         Loan.objects.filter(customer__in=scope)

@@ -22,12 +22,14 @@ from loanwatch.core.validation import field_errors, fields_check
 from . import selectors
 from .models import (
     Classification,
+    ClassificationFloor,
     Collateral,
     CollateralValuation,
     Customer,
     CustomerAssignment,
     CustomerRelation,
     Guarantee,
+    Industry,
     Loan,
     Person,
 )
@@ -367,8 +369,6 @@ def guarantor_choices(*, user, loan: Loan):
 
 @transaction.atomic
 def industry_save(*, acting_user, data: dict[str, Any], industry=None):
-    from .models import Industry
-
     code = (data.get("code") or "").strip().upper()
     if Industry.objects.filter(code=code).exclude(pk=industry.pk if industry else None).exists():
         raise ValidationError({"code": [_("An industry with this code already exists.")]})
@@ -387,8 +387,6 @@ def industry_save(*, acting_user, data: dict[str, Any], industry=None):
 @transaction.atomic
 def classification_floors_save(*, acting_user, floors: list[tuple[int, str]]) -> None:
     """Replace the floors. More days past due may never allow a better classification."""
-    from .models import ClassificationFloor
-
     floors = sorted(floors)
     days = [d for d, _ in floors]
     if len(set(days)) != len(days):

@@ -4,8 +4,9 @@ outside that scope."""
 from __future__ import annotations
 
 import datetime
+from datetime import timedelta
 
-from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,11 +78,6 @@ def follow_up_get_for_user(*, user, pk: int) -> FollowUp:
 def signals_for_report(*, customer, visit=None) -> QuerySet[RiskSignal]:
     """The signals a new report starts from: those of its visit, and those raised lately by
     anything but a visit (record checks, risk events, by hand)."""
-    from datetime import timedelta
-
-    from django.db.models import Q
-    from django.utils import timezone
-
     since = timezone.now() - timedelta(days=SIGNAL_LOOKBACK_DAYS)
     condition = Q(raised_at__gte=since) & ~Q(source=RiskSignal.Source.VISIT)
     if visit is not None:

@@ -18,10 +18,13 @@ from customers.services import LOAN_FIELDS, loan_update
 from loanwatch.accounts.roles import Role
 from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.services import notification_create
+from visits.schedule import planner
+from visits.schedule.services import task_raise
 
 from . import selectors
 from .models import (
     FollowUp,
+    Measure,
     ProposedClassification,
     ProposedMeasure,
     ReportTransition,
@@ -221,9 +224,6 @@ def report_decide(*, report: RiskReport, acting_user, decision: str,
 def _apply_approval(*, report: RiskReport, acting_user) -> None:
     """What an approved report changes: risk group, classifications, follow-up items, the
     revisit schedule, and for a red warning an immediate visit."""
-    from visits.schedule import planner
-    from visits.schedule.services import task_raise
-
     customer = Customer.objects.select_for_update().get(pk=report.customer_id)
     if report.proposed_risk_group_id and customer.risk_group_id != report.proposed_risk_group_id:
         # No customers service changes only the risk group; the row is locked and versioned
@@ -264,8 +264,6 @@ def follow_up_done(*, item: FollowUp, acting_user) -> FollowUp:
 def measure_save(*, acting_user, data: dict[str, Any], measure=None):
     """Add or change a measure of the catalogue (admins). Measures are retired, never deleted:
     approved reports and follow-up items keep pointing at them."""
-    from .models import Measure
-
     if acting_user.role != Role.ADMIN:
         raise PermissionDenied
     code = (data.get("code") or "").strip().lower()

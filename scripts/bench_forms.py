@@ -52,7 +52,14 @@ from django import forms  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import translation  # noqa: E402
 
+from customers.forms import CustomerForm  # noqa: E402
 from loanwatch.core.forms_rendering import render_form  # noqa: E402
+from reports.forms import ReportForm  # noqa: E402
+from tests.customers.factories import CustomerFactory, LoanFactory  # noqa: E402
+from tests.factories import UserFactory  # noqa: E402
+from tests.visits.factories import VisitFactory  # noqa: E402
+from visits.forms import VisitForm  # noqa: E402
+from visits.models import Visit  # noqa: E402
 
 
 class _Rollback(Exception):
@@ -61,14 +68,6 @@ class _Rollback(Exception):
 
 def _forms() -> dict[str, Callable[[], forms.BaseForm]]:
     """Factories for the forms to time, over rows created for the purpose."""
-    from customers.forms import CustomerForm
-    from reports.forms import ReportForm
-    from tests.customers.factories import CustomerFactory, LoanFactory
-    from tests.factories import UserFactory
-    from tests.visits.factories import VisitFactory
-    from visits.forms import VisitForm
-    from visits.models import Visit
-
     officer = UserFactory(role="officer")
     colleagues = [UserFactory(team=officer.team, role="officer") for _ in range(5)]
     customer = CustomerFactory(officer=officer)
@@ -120,9 +119,9 @@ def _floor(form: forms.BaseForm) -> str:
 
 
 def _crispy(form: forms.BaseForm) -> str:
-    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+    from crispy_forms.templatetags import crispy_forms_filters  # noqa: PLC0415  (optional package)
 
-    return as_crispy_form(form)
+    return crispy_forms_filters.as_crispy_form(form)
 
 
 def main() -> None:

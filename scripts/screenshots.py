@@ -8,6 +8,7 @@ server it starts itself on a free port, in headless Chromium (Debian's package).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,6 +17,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -61,8 +64,6 @@ print(json.dumps({"customer": visit.customer_id if visit else
 
 def _demo_ids(py: str, env: dict) -> dict:
     """The demo records the screenshots show, found in the database the server will use."""
-    import json
-
     out = subprocess.run([py, "manage.py", "shell", "-c", DEMO_IDS], cwd=ROOT, env=env,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -97,8 +98,6 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         OUT.mkdir(parents=True, exist_ok=True)
-        from playwright.sync_api import sync_playwright
-
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=ARGS)
             for lang, accept in (("zh", "zh-CN"), ("en", "en-US")):

@@ -31,6 +31,9 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg2
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -97,8 +100,6 @@ def pg_url() -> str:
 
 def _pg_data_directory() -> Path | None:
     """The data folder of the PostgreSQL answering on our port; None when none answers."""
-    import psycopg2
-
     try:
         conn = psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres",
                                 dbname="postgres", connect_timeout=2)
@@ -162,8 +163,6 @@ def pg_start() -> bool:
 
 
 def _pg_ensure_database() -> None:
-    import psycopg2
-
     conn = psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres", dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -194,8 +193,6 @@ def redis_url() -> str:
 
 def redis_running() -> bool:
     """True when our own server answers on our port; stops the command if another does."""
-    import redis
-
     try:
         folder = redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_connect_timeout=1,
                              socket_timeout=5).config_get("dir")["dir"]
@@ -232,8 +229,6 @@ def redis_start() -> bool:
 
 
 def redis_stop() -> None:
-    import redis
-
     if not redis_running():
         return
     log("stopping Redis")

@@ -8,10 +8,12 @@ real Redis broker, in a thread of the test process so that it sees the test data
 from __future__ import annotations
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.test import Client
 
 from loanwatch.accounts.roles import Role
+from loanwatch.celery import app
 
 from .factories import TeamFactory, UserFactory
 
@@ -89,10 +91,6 @@ def celery_worker(transactional_db, django_db_serialized_rollback):
     Its tests commit for real; the serialized rollback restores the rows that migrations
     created (the role groups) after the flush that ends them.
     """
-    from celery.contrib.testing.worker import start_worker
-
-    from loanwatch.celery import app
-
     app.control.purge()
     with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False,
                       shutdown_timeout=10, loglevel="WARNING") as worker:

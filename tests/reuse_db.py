@@ -23,6 +23,12 @@ import json
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+from pytest_django.fixtures import validate_django_db
 
 from loanwatch.local_servers import data_dir
 
@@ -31,10 +37,6 @@ _FLUSHED = pytest.StashKey[bool]()
 
 
 def _fingerprint() -> str:
-    from django.apps import apps
-    from django.conf import settings
-    from django.db.migrations.loader import MigrationLoader
-
     digest = hashlib.sha256()
     for alias, database in sorted(settings.DATABASES.items()):
         where = {key: database.get(key) for key in ("ENGINE", "HOST", "PORT", "NAME")}
@@ -60,8 +62,6 @@ def _fingerprint_path() -> Path:
 
 def _empties_tables(item: pytest.Item) -> bool:
     """Whether the test runs in a TransactionTestCase, whose teardown flushes the database."""
-    from pytest_django.fixtures import validate_django_db
-
     marker = item.get_closest_marker("django_db")
     if marker and any(validate_django_db(marker)[:2]):  # transaction, reset_sequences
         return True
@@ -96,9 +96,6 @@ def django_db_setup(django_db_setup, django_db_blocker, request: pytest.FixtureR
     path = _fingerprint_path()
     path.unlink(missing_ok=True)
     yield
-    from django.core.management import call_command
-    from django.db import connections
-
     if request.session.stash.get(_FLUSHED, False):
         with django_db_blocker.unblock():
             for connection in connections.all():

@@ -3,9 +3,12 @@ and evidence; signal thresholds, interview guidance and contact preferences."""
 
 from __future__ import annotations
 
+import uuid
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -273,14 +276,10 @@ class VisitCollateral(models.Model):
 
 def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
     # The name is random: nothing the uploader typed reaches the file system.
-    import uuid
-
     return f"evidence/{instance.visit.customer_id}/{uuid.uuid4().hex}"
 
 
 def evidence_storage():
-    from django.core.files.storage import storages
-
     return storages["evidence"] if "evidence" in settings.STORAGES else storages["default"]
 
 

@@ -157,6 +157,6 @@ class Finding(models.Model):
 
     @property
     def message(self) -> str:
-        from .diff import finding_message
+        from .diff import finding_message  # noqa: PLC0415  (diff imports these models)
 
         return finding_message(self.kind, self.params)

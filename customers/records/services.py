@@ -7,15 +7,18 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from customers.models import Customer, RiskSignal
+from loanwatch.accounts.models import User
 from loanwatch.core import hooks
 from loanwatch.core.services import notification_create
 
 from . import diff
 from .models import Finding, RecordCheck, RecordEntry, RecordPolicy
 from .providers import CheckData, EntryData, RecordProvider, Subject
+from .selectors import due_counts_by_officer
 
 RULE_PREFIX = "record_"
 
@@ -135,12 +138,6 @@ def policy_save(*, acting_user, data: dict) -> RecordPolicy:
 def reminders_send() -> int:
     """Tell each officer how many of their subjects are due for a check; returns how many
     officers were told. Run daily by beat."""
-    from django.urls import reverse
-
-    from loanwatch.accounts.models import User
-
-    from .selectors import due_counts_by_officer
-
     counts = due_counts_by_officer()
     url = reverse("records:due_list")
     with transaction.atomic():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pghistory
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -158,7 +159,5 @@ def team_save(*, acting_user: User, team: Team | None, code: str, name: str, reg
 
 
 def user_remember_language(*, user: User, language: str) -> None:
-    from django.conf import settings
-
     if language in dict(settings.LANGUAGES) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)

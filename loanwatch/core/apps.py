@@ -3,6 +3,11 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.accounts.roles import Role
+
+from . import hooks
+from .menu import MenuEntry
+
 
 class CoreConfig(AppConfig):
     name = "loanwatch.core"
@@ -10,14 +15,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from loanwatch.accounts.roles import Role
-
-        from . import (
+        from . import (  # noqa: PLC0415  (both read models, which load after this module)
             checks,  # noqa: F401  (registers the deployment checks)
-            hooks,
             worker_signals,  # noqa: F401  (connects the worker's heartbeat)
         )
-        from .menu import MenuEntry
 
         # Core's own contributions; its hooks module is the registry itself.
         hooks.register("menu_entries", MenuEntry(label=_("Charts"), url_name="core:dashboard",

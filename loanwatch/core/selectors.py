@@ -2,10 +2,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import redis
 from django.db import connection
+from django.db.models import Count, Q
+
+from loanwatch.accounts.models import Team, User
+from loanwatch.accounts.roles import Role
 
 from .broker import broker_available, broker_client, broker_ping
-from .models import Heartbeat
+from .models import Heartbeat, Notification
 
 
 def database_ok() -> bool:
@@ -28,8 +33,6 @@ def heartbeat_last(*, name: str) -> datetime | None:
 
 def broker_queue_length(*, queue: str = "celery") -> int | None:
     """Tasks waiting in the broker, or None when it is not reachable right now."""
-    import redis
-
     if not broker_available():
         return None
     try:
@@ -44,9 +47,6 @@ def broker_queue_length(*, queue: str = "celery") -> int | None:
 
 
 def officer_home(*, user) -> dict:
-    from loanwatch.accounts.models import User
-    from loanwatch.accounts.roles import Role
-
     # The team's officers and supervisors in one query, split here.
     members = list(
         User.objects.filter(team_id=user.team_id, is_active=True,
@@ -58,8 +58,6 @@ def officer_home(*, user) -> dict:
 
 
 def supervisor_home(*, user) -> dict:
-    from loanwatch.accounts.models import User
-
     officers = (
         User.objects.filter(team_id=user.team_id, is_active=True, role="officer")
         .order_by("full_name")
@@ -70,10 +68,6 @@ def supervisor_home(*, user) -> dict:
 
 
 def admin_home(*, user) -> dict:
-    from django.db.models import Count, Q
-
-    from loanwatch.accounts.models import Team, User
-
     teams = Team.objects.annotate(
         officer_count=Count("members", filter=Q(members__role="officer",
                                                 members__is_active=True)),
@@ -92,12 +86,8 @@ def admin_home(*, user) -> dict:
 
 
 def notifications_for(*, user):
-    from .models import Notification
-
     return Notification.objects.filter(recipient=user).order_by("-created_at")
 
 
 def notification_unread_count(*, user) -> int:
-    from .models import Notification
-
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

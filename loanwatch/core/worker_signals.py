@@ -14,13 +14,13 @@ from celery.signals import task_postrun, worker_ready
 from django.db import transaction
 from django.utils import timezone
 
+from .models import Heartbeat
+
 NAME = "worker"
 EVERY = timedelta(seconds=30)
 
 
 def worker_alive() -> None:
-    from .models import Heartbeat
-
     now = timezone.now()
     with transaction.atomic():
         updated = Heartbeat.objects.filter(name=NAME, at__lt=now - EVERY).update(at=now)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loanwatch.accounts.middleware import REFRESHED_AT
+from loanwatch.accounts.models import Team, User
 from loanwatch.accounts.passwords import DEMO_PASSWORD
 from loanwatch.devtools import demo
 
@@ -135,8 +136,6 @@ def test_language_switcher_overrides_the_browser(client, db):
 
 def test_demo_data_is_idempotent_and_demo_users_can_sign_in(client, db):
     demo.load()
-    from loanwatch.accounts.models import Team, User
-
     counts = (User.objects.count(), Team.objects.count())
     demo.load()
     assert (User.objects.count(), Team.objects.count()) == counts

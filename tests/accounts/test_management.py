@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from loanwatch.accounts.models import User
+from loanwatch.accounts.models import Team, User
 from loanwatch.accounts.roles import Role
+
+from ..factories import UserFactory
 
 
 def _new_user(admin_client_, team_, **overrides):
@@ -72,8 +78,6 @@ def test_admin_cannot_remove_their_own_admin_role(admin_client_, admin_user):
 
 
 def test_admin_unlocks_a_locked_user(admin_client_, officer, client):
-    from django.conf import settings
-
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": officer.username, "password": "x"})
     page = admin_client_.get(reverse("accounts:user_detail", args=[officer.pk]))
@@ -86,8 +90,6 @@ def test_admin_unlocks_a_locked_user(admin_client_, officer, client):
 def test_team_create_and_rename_recorded(admin_client_):
     admin_client_.post(reverse("accounts:team_create"),
                        {"code": "GZ-TH", "name": "广州天河支行", "region": "广州"})
-    from loanwatch.accounts.models import Team
-
     team = Team.objects.get(code="GZ-TH")
     admin_client_.post(reverse("accounts:team_edit", args=[team.pk]),
                        {"code": "GZ-TH", "name": "广州天河支行贷后团队", "region": "广州"})
@@ -97,12 +99,7 @@ def test_team_create_and_rename_recorded(admin_client_):
 
 def test_user_list_queries_do_not_grow_with_users(admin_client_, django_assert_max_num_queries,
                                                   team_a):
-    from ..factories import UserFactory
-
     UserFactory.create_batch(3, team=team_a, role=Role.OFFICER)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         admin_client_.get(reverse("accounts:user_list"))
     UserFactory.create_batch(40, team=team_a, role=Role.OFFICER)
@@ -114,11 +111,7 @@ def test_user_list_queries_do_not_grow_with_users(admin_client_, django_assert_m
 def test_two_admins_editing_the_same_user_get_a_conflict_not_an_overwrite(
     admin_client_, officer, db
 ):
-    from ..factories import UserFactory
-
     other_admin = UserFactory(username="admin_y", team=None, role=Role.ADMIN)
-    from django.test import Client
-
     second = Client()
     second.force_login(other_admin)
     url = reverse("accounts:user_detail", args=[officer.pk])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -130,8 +130,6 @@ def test_a_pending_session_cannot_replace_the_phone(pending, enrolled, superviso
 def test_a_pending_session_reaches_no_page_of_the_app(pending):
     """Every named URL of the app, with made-up arguments: only the code page, sign-out,
     the language switch and the health check answer; the rest send the session to the code."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
     allowed = {"accounts:second_factor_verify", "accounts:logout", "set_language",
                "javascript-catalog", "core:healthz", "core:ping", "admin_sign_in"}
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between page actions are still plain synchronous calls.
@@ -64,8 +65,6 @@ def _migration_rows(django_db_serialized_rollback) -> None:
 def browser(_migration_rows) -> Iterator:
     # Per test, after the database set-up: Playwright's event loop must not be running while
     # the test database restores its rows (Django refuses synchronous queries inside a loop).
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_ARGS)

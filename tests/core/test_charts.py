@@ -8,11 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import Loan
+from customers.models import Loan, RiskGroup
+from reports.models import RiskReport
 from tests.customers.factories import CustomerFactory, LoanFactory
+from visits.schedule.models import RevisitTask
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +35,6 @@ def _series(figures: dict, label: str) -> dict:
 @pytest.fixture
 def book(officer, officer_b):
     """Officer A: two normal customers, one high-risk; officer B (other team): one normal."""
-    from customers.models import RiskGroup
-
     high = RiskGroup.objects.get(code="high")
     for n, group in enumerate([None, None, high]):
         customer = CustomerFactory(officer=officer, **({"risk_group": group} if group else {}))
@@ -98,8 +99,6 @@ def test_dashboard_lists_every_chart_and_an_unknown_one_is_not_found(officer_cli
 
 def test_chart_queries_do_not_grow_with_the_book(officer_client, officer,
                                                  django_assert_max_num_queries):
-    from django.test.utils import CaptureQueriesContext
-
     def count(key: str) -> int:
         with CaptureQueriesContext(connection) as captured:
             officer_client.get(reverse("core:chart_json", args=[key]))
@@ -116,8 +115,6 @@ def test_chart_queries_do_not_grow_with_the_book(officer_client, officer,
 
 
 def test_on_time_rate_counts_visits_made_by_the_due_date(officer_client, officer, officer_b):
-    from visits.schedule.models import RevisitTask
-
     now = timezone.now()
     due = timezone.localdate()
     for owner, closed_days_after_due in ((officer, -3), (officer, 4), (officer_b, -1)):
@@ -134,8 +131,6 @@ def test_on_time_rate_counts_visits_made_by_the_due_date(officer_client, officer
 
 
 def test_overdue_tasks_are_counted_at_each_week_end(officer_client, officer):
-    from visits.schedule.models import RevisitTask
-
     today = timezone.localdate()
     task = RevisitTask.objects.create(customer=CustomerFactory(officer=officer), officer=officer,
                                       reason="manual", due_on=today - datetime.timedelta(days=3))
@@ -149,8 +144,6 @@ def test_overdue_tasks_are_counted_at_each_week_end(officer_client, officer):
 
 def test_warnings_count_approved_reports_by_level(officer_client, officer, officer_b,
                                                   supervisor):
-    from reports.models import RiskReport
-
     for owner, status, level in ((officer, "approved", "red"), (officer, "approved", "red"),
                                  (officer, "approved", "yellow"), (officer, "draft", "red"),
                                  (officer_b, "approved", "red")):

@@ -17,11 +17,15 @@ from django.core.management.base import CommandError, SystemCheckError
 from django.db.models import Count
 
 from customers.models import Customer, Industry
+from customers.records.models import Finding
 from loanwatch.accounts.models import User
+from loanwatch.accounts.passwords import DEMO_USERNAMES
 from loanwatch.accounts.roles import Role
 from loanwatch.core.checks import DEMO_LOGIN_CHECK_ID, demo_password_check
 from loanwatch.devtools import demo
+from loanwatch.devtools.demo.customers import IDENTIFIERS, demo_customers
 from tests.customers.factories import CustomerFactory, LoanFactory
+from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -72,9 +76,6 @@ def test_demo_data_leaves_the_banks_own_customers_untouched(settings, tmp_path):
 
     assert _snapshot(customers) == before
     # The demo itself is all there: its steel trader's new court case, found on the demo's own.
-    from customers.records.models import Finding
-    from loanwatch.devtools.demo.customers import IDENTIFIERS, demo_customers
-
     finding = Finding.objects.get(kind="new_case")
     assert finding.record_check.customer.identifier == IDENTIFIERS["bj2"]
     assert demo_customers().count() == len(IDENTIFIERS)
@@ -145,13 +146,9 @@ def test_the_check_is_for_deployments_only(settings):
 
 def test_a_bank_user_named_like_a_demo_user_with_a_password_of_its_own_passes(settings):
     settings.DEBUG = False
-    from tests.factories import UserFactory
-
     UserFactory(username="admin", team=None, role=Role.ADMIN)
     assert demo_password_check() == []
 
 
 def test_the_product_knows_every_demo_login_without_the_development_tools():
-    from loanwatch.accounts.passwords import DEMO_USERNAMES
-
     assert sorted(spec.username for spec in demo.USERS) == sorted(DEMO_USERNAMES)

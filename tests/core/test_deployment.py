@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from loanwatch.local_secret import local_secret_key
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = {"web", "worker", "beat"}
 REQUIRED_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG",
@@ -89,8 +91,6 @@ def test_compose_file_validates():
 
 
 def test_the_local_set_up_keeps_one_key_with_its_data(tmp_path):
-    from loanwatch.local_secret import local_secret_key
-
     path = tmp_path / "data" / "secret_key"
     key = local_secret_key(path)
     assert len(key) >= 50

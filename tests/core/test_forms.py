@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
+from django.utils.module_loading import import_string
 
 from loanwatch.core.forms import FlagField, IdField, ListFilterForm, form_apply_error
 
@@ -122,8 +123,6 @@ def test_a_bad_parameter_is_left_out_and_reported(name, value):
     "customers.records.forms.EntryFormSet"])
 def test_no_formset_builds_more_rows_than_its_ceiling(formset_class):
     """A posted TOTAL_FORMS of a million builds no more than the ceiling's rows and is refused."""
-    from django.utils.module_loading import import_string
-
     formset_type = import_string(formset_class)
     formset = formset_type({"form-TOTAL_FORMS": "1000000", "form-INITIAL_FORMS": "0"})
     assert len(formset.forms) <= formset_type.absolute_max <= 300

@@ -13,6 +13,7 @@ from customers import selectors
 from customers.models import Classification, Customer, Guarantee, Loan
 from customers.validators import validate_resident_id, validate_uscc
 from loanwatch.devtools.generate import generate
+from tests.customers.factories import CustomerFactory
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,6 @@ def test_the_same_seed_gives_the_same_portfolio_and_the_app_carries_on_after_it(
     assert again == names
     assert first.run_tag != second.run_tag  # the second run's logins and contracts are new
     # Sequences moved past the copied ids: an ordinary save still works.
-    from tests.customers.factories import CustomerFactory
-
     assert CustomerFactory(officer=officer).pk > max(c.pk for c in _generated())
 
 

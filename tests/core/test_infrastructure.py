@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from loanwatch.celery import app
 from loanwatch.core.models import Heartbeat
 from loanwatch.core.services import enqueue_on_commit
 from loanwatch.core.tasks import beat_tick
@@ -57,10 +59,6 @@ def test_enqueue_on_commit_reaches_worker_only_after_commit(celery_worker):
 @pytest.fixture
 def broker_down():
     """Point the Celery app at a port where nothing listens, as during a Redis outage."""
-    from django.conf import settings
-
-    from loanwatch.celery import app
-
     def repoint(url: str) -> None:
         # The next publish takes the connection and producer pools of the new URL (kombu keeps
         # one pool per URL process-wide, so the old ones are left open, not closed).
@@ -113,8 +111,6 @@ def test_healthz_reports_last_beat_tick(client, db):
 
 
 def test_beat_schedule_declares_the_tick():
-    from django.conf import settings
-
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "loanwatch.core.tasks.beat_tick" in tasks
 

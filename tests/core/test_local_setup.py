@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 
 from loanwatch import local_servers
@@ -135,6 +136,4 @@ def test_another_installations_servers_are_neither_used_nor_stopped(tmp_path):
         assert result.returncode != 0
         assert "not this installation's" in result.stderr
         assert "set LOANWATCH_" in result.stderr
-    import redis
-
     assert redis.Redis.from_url(django_settings.REDIS_URL).ping()

@@ -13,6 +13,8 @@ from loanwatch.core import services
 from loanwatch.core.models import Notification
 from loanwatch.core.tasks import notifications_sweep
 
+from ..factories import TEST_PASSWORD
+
 
 def _notify(user, text="请核查客户流水", url="/"):
     return services.notification_create(recipient=user, kind="system.message",
@@ -83,8 +85,6 @@ def test_the_worker_mails_it_after_commit(celery_worker, officer):
 
 
 def test_signing_in_remembers_the_language_for_mail(client, officer):
-    from ..factories import TEST_PASSWORD
-
     client.post(reverse("accounts:login"),
                 {"username": officer.username, "password": TEST_PASSWORD},
                 HTTP_ACCEPT_LANGUAGE="en-US")

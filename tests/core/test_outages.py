@@ -15,10 +15,12 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from loanwatch.celery import app
 from loanwatch.core.broker import broker_available, forget_broker_state
 from loanwatch.core.models import Heartbeat
 from loanwatch.core.services import enqueue_on_commit
@@ -41,8 +43,6 @@ def own_redis(tmp_path):
         stdout=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
-    from loanwatch.celery import app
-
     def repoint(broker: str) -> None:
         app._pool = None
         app.amqp._producer_pool = None
@@ -60,8 +60,6 @@ def own_redis(tmp_path):
     process.send_signal(signal.SIGCONT)
     process.kill()
     process.wait()
-    from django.conf import settings
-
     repoint(settings.CELERY_BROKER_URL)
 
 

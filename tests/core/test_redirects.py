@@ -3,8 +3,10 @@ crafts cannot turn a LoanWatch form into a springboard to a look-alike page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client, RequestFactory
@@ -162,9 +164,6 @@ def test_every_view_returns_to_the_page_of_this_site_it_was_given(view, personas
 
 def test_every_next_is_read_through_the_helper_and_every_sender_is_covered_here():
     """A view that starts reading `next`, or a form that starts sending it, joins VIEWS above."""
-    import re
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2]
     folders = ("customers", "visits", "reports", "loanwatch", "templates")
     unguarded = [

@@ -7,48 +7,43 @@ tests/access_matrix.py adds them with
 
 from __future__ import annotations
 
+from customers.services import relation_add
 from tests.access_matrix import Row, every, only, scoped
+
+from .factories import (
+    CollateralFactory,
+    CustomerFactory,
+    GuaranteeFactory,
+    IndustryFactory,
+    LoanFactory,
+)
 
 
 def _customer(p: dict) -> dict:
-    from .factories import CustomerFactory
-
     return {"pk": CustomerFactory(officer=p["officer"]).pk}
 
 
 def _loan(p: dict) -> dict:
-    from .factories import CustomerFactory, LoanFactory
-
     return {"pk": LoanFactory(customer=CustomerFactory(officer=p["officer"])).pk}
 
 
 def _collateral(p: dict) -> dict:
-    from .factories import CollateralFactory, CustomerFactory
-
     return {"pk": CollateralFactory(customer=CustomerFactory(officer=p["officer"])).pk}
 
 
 def _relation(p: dict) -> dict:
-    from customers.services import relation_add
-
-    from .factories import CustomerFactory
-
     customer = CustomerFactory(officer=p["officer"])
     return {"pk": relation_add(customer=customer, acting_user=p["officer"], name="张三",
                                role="legal_representative").pk}
 
 
 def _guarantee(p: dict) -> dict:
-    from .factories import CustomerFactory, GuaranteeFactory, LoanFactory
-
     loan = LoanFactory(customer=CustomerFactory(officer=p["officer"]))
     return {"pk": GuaranteeFactory(loan=loan,
                                    guarantor_customer=CustomerFactory(officer=p["officer"])).pk}
 
 
 def _industry(p: dict) -> dict:
-    from .factories import IndustryFactory
-
     return {"pk": IndustryFactory().pk}
 
 

@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from reports.models import RiskReport
 from visits.models import Visit
 from visits.schedule.models import RevisitTask
 
@@ -42,8 +44,6 @@ def test_ledger_lists_the_users_loans_with_visit_and_due_date(officer_client, of
                          status=Visit.Status.SUBMITTED, submitted_at=timezone.now(),
                          submitted_by=officer)
     Visit.objects.create(customer=mine, officer=officer, visited_on=datetime.date(2026, 11, 1))
-    from reports.models import RiskReport
-
     RiskReport.objects.create(customer=mine, author=officer, status="submitted",
                               warning_level="yellow", submitted_at=timezone.now())
     RiskReport.objects.create(customer=mine, author=officer, warning_level="red")  # a draft
@@ -114,8 +114,6 @@ def test_another_officers_sheet_is_not_found(officer_client, officer_b):
 
 
 def test_sheet_prints_to_pdf_with_the_chinese_name(officer_client, officer):
-    from pypdf import PdfReader
-
     customer = CustomerFactory(officer=officer, name="打印测试机械有限公司")
     LoanFactory(customer=customer, contract_number="PDF-1")
     response = officer_client.get(reverse("customers:customer_sheet_pdf", args=[customer.pk]),

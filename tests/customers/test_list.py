@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers import selectors, views
+from customers.services import officers_assignable_by
 from loanwatch.accounts.roles import Role
 from tests.factories import UserFactory
 
@@ -69,8 +70,6 @@ def test_the_officer_menus_name_every_officer_escaped_with_the_team(admin_client
 
 
 def test_the_menus_offer_whom_the_user_may_assign(officer, officer_b, supervisor, admin_user):
-    from customers.services import officers_assignable_by
-
     for user in (officer, supervisor, admin_user):
         assert [(o.pk, str(o)) for o in selectors.officer_choices_for_user(user=user)] == \
             [(o.pk, str(o)) for o in officers_assignable_by(user=user)]

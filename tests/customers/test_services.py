@@ -6,17 +6,20 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 
-from customers import selectors, services
+from customers import diagram, selectors, services
 from customers.models import (
     Classification,
     ClassificationFloor,
     Customer,
     CustomerAssignment,
     CustomerRelation,
+    Industry,
     Loan,
     RiskGroup,
 )
+from loanwatch.devtools import demo
 from tests.factories import UserFactory
 
 from .factories import (
@@ -285,8 +288,6 @@ def test_loan_to_value_uses_the_latest_valuation(officer):
 
 
 def test_demo_data_is_valid_idempotent_and_has_a_mutual_guarantee():
-    from loanwatch.devtools import demo
-
     users = demo.load()
     counts = (Customer.objects.count(), Loan.objects.count())
     demo.load()
@@ -309,10 +310,6 @@ def test_demo_data_is_valid_idempotent_and_has_a_mutual_guarantee():
 
 
 def test_admin_edits_floors_through_the_page(admin_client_):
-    from django.urls import reverse
-
-    from customers.models import ClassificationFloor
-
     data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0",
             "form-0-days_past_due_over": "30", "form-0-minimum": "special_mention",
             "form-1-days_past_due_over": "60", "form-1-minimum": "pass",  # better: refused
@@ -330,10 +327,6 @@ def test_admin_edits_floors_through_the_page(admin_client_):
 
 
 def test_admin_adds_a_high_risk_industry(admin_client_):
-    from django.urls import reverse
-
-    from customers.models import Industry
-
     admin_client_.post(reverse("customers:industry_list"),
                        {"code": "k70", "name": "房地产业", "name_en": "Real estate",
                         "high_risk": "on"})
@@ -348,8 +341,6 @@ def test_an_officer_without_a_team_cannot_hold_customers(db):
 
 
 def test_circle_diagram_marks_the_cycle_and_gives_up_on_huge_circles(officer):
-    from customers import diagram
-
     a, b, c = CustomerFactory.create_batch(3, officer=officer)
     guarantees(a, b)
     guarantees(b, a)

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from customers.validators import (
+    ID_WEIGHTS,
     USCC_ALPHABET,
+    USCC_WEIGHTS,
     resident_id_check_character,
     uscc_check_character,
     validate_resident_id,
@@ -24,8 +26,6 @@ def make_id(first17: str = "11010819850312123") -> str:
 
 def test_weights_reproduce_the_standards_table():
     # GB 32100-2015 table 3 and GB 11643-1999 weights, derived rather than copied.
-    from customers.validators import ID_WEIGHTS, USCC_WEIGHTS
-
     assert USCC_WEIGHTS[:6] == [1, 3, 9, 27, 19, 26]
     assert ID_WEIGHTS[:6] == [7, 9, 10, 5, 8, 4]
     assert len(USCC_ALPHABET) == 31 and not set("IOZSV") & set(USCC_ALPHABET)

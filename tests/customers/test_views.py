@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.conf import settings
@@ -12,10 +13,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from customers.models import Customer, CustomerAssignment
+from customers.models import Customer, CustomerAssignment, RiskGroup
+from customers.records import services as record_services
+from customers.services import relation_add
 from customers.views import PAGE_SIZE
+from tests.customers.records.helpers import reading, subject
 from tests.factories import UserFactory
+from tests.reports.factories import draft_report
+from visits.schedule.services import task_raise
 
 from .factories import (
     CollateralFactory,
@@ -24,6 +31,7 @@ from .factories import (
     LoanFactory,
     ValuationFactory,
     guarantees,
+    resident_id,
     uscc,
 )
 
@@ -45,8 +53,6 @@ def record(officer):
     loan = LoanFactory(customer=customer)
     collateral = CollateralFactory(customer=customer)
     collateral.loans.add(loan)
-    from customers.services import relation_add
-
     relation = relation_add(customer=customer, acting_user=officer, name="张三",
                             role="legal_representative")
     return {"customer": customer, "loan": loan, "collateral": collateral, "relation": relation}
@@ -132,8 +138,6 @@ def test_supervisor_reassigns_from_the_list(supervisor_client, officer):
 
 
 def test_create_customer_shows_field_errors_in_the_users_language(officer_client):
-    from customers.models import RiskGroup
-
     bad = uscc(5)[:17] + ("0" if uscc(5)[-1] != "0" else "1")
     response = officer_client.post(reverse("customers:customer_create"), {
         "kind": "corporate", "name": "坏代码公司", "identifier": bad,
@@ -145,8 +149,6 @@ def test_create_customer_shows_field_errors_in_the_users_language(officer_client
 
 
 def test_create_customer_and_loan_through_the_forms(officer_client, officer):
-    from customers.models import RiskGroup
-
     response = officer_client.post(reverse("customers:customer_create"), {
         "kind": "corporate", "name": "好代码公司", "identifier": uscc(6),
         "risk_group": RiskGroup.objects.get(code="normal").pk, "officer": officer.pk})
@@ -213,10 +215,6 @@ def test_sheet_shows_the_circle_and_marks_mutual_guarantee(officer_client, offic
 
 
 def test_export_contains_the_filtered_list(officer_client, officer):
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
     LoanFactory(customer=CustomerFactory(officer=officer, name="逾期公司"), days_past_due=30,
                 classification="special_mention", balance=Decimal("10"))
     CustomerFactory(officer=officer, name="正常公司")
@@ -243,10 +241,6 @@ def test_home_pages_show_the_users_book_at_a_fixed_cost(officer_client, supervis
 
 
 def test_sheet_shows_a_controller_behind_another_company(officer_client, officer, officer_b):
-    from customers.services import relation_add
-
-    from .factories import resident_id
-
     mine, also_mine = CustomerFactory.create_batch(2, officer=officer)
     hidden = CustomerFactory(officer=officer_b, name="别组的公司")
     for customer, user in ((mine, officer), (also_mine, officer), (hidden, officer_b)):
@@ -279,10 +273,6 @@ def test_collateral_edit_links_loans_and_keeps_the_appraisal(officer_client, off
 
 
 def test_export_keeps_formula_like_names_as_text(officer_client, officer):
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
     CustomerFactory(officer=officer, name='=HYPERLINK("http://evil.example","x")')
     response = officer_client.get(reverse("customers:customer_export"))
     cell = load_workbook(BytesIO(response.content)).active["A2"]
@@ -299,14 +289,6 @@ SHEET_QUERIES = 12
 
 def _fill_sheet(customer: Customer, officer, n: int) -> None:
     """Give a customer `n` more of everything the sheet lists."""
-    from customers.records import services as record_services
-    from customers.services import relation_add
-    from tests.customers.records.helpers import reading, subject
-    from tests.reports.factories import draft_report
-    from visits.schedule.services import task_raise
-
-    from .factories import resident_id
-
     for i in range(n):
         k = CustomerAssignment.objects.count() * 10 + i
         loan = LoanFactory(customer=customer)

@@ -6,40 +6,30 @@ supervisor of the customer's team or an admin decides.
 
 from __future__ import annotations
 
+from reports.models import FollowUp
 from tests.access_matrix import LOGIN, Row, only, scoped
+from tests.customers.factories import CustomerFactory
+
+from .factories import draft_report, measure, submitted_report, submitted_visit
 
 
 def _customer(p: dict) -> dict:
-    from tests.customers.factories import CustomerFactory
-
     return {"customer_pk": CustomerFactory(officer=p["officer"]).pk}
 
 
 def _visit(p: dict) -> dict:
-    from tests.customers.factories import CustomerFactory
-
-    from .factories import submitted_visit
-
     return {"visit_pk": submitted_visit(customer=CustomerFactory(officer=p["officer"])).pk}
 
 
 def _draft(p: dict) -> dict:
-    from .factories import draft_report
-
     return {"pk": draft_report(officer=p["officer"]).pk}
 
 
 def _submitted(p: dict) -> dict:
-    from .factories import submitted_report
-
     return {"pk": submitted_report(officer=p["officer"]).pk}
 
 
 def _follow_up(p: dict) -> dict:
-    from reports.models import FollowUp
-
-    from .factories import measure, submitted_report
-
     report = submitted_report(officer=p["officer"])
     return {"pk": FollowUp.objects.create(report=report, customer=report.customer,
                                           measure=measure(), owner=p["officer"]).pk}
@@ -53,8 +43,6 @@ DECIDERS = {"anon": LOGIN, "officer": 403, "officer_b": 404, "supervisor": 302,
             "supervisor_b": 404, "admin": 302}
 
 def _measure(p: dict) -> dict:
-    from .factories import measure
-
     return {"pk": measure().pk}
 
 

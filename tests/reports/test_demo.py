@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from loanwatch.devtools import demo
 from reports.models import FollowUp, RiskReport
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_reports_cover_the_workflow_and_load_once(settings, tmp_path):
-    from loanwatch.devtools import demo
-
     settings.MEDIA_ROOT = tmp_path
     demo.load()
     counts = (RiskReport.objects.count(), FollowUp.objects.count())

@@ -10,6 +10,8 @@ from reports import services
 from reports.forms import MeasureForm
 from reports.models import Measure
 
+from .factories import draft_report, measure
+
 pytestmark = pytest.mark.django_db
 
 DATA = {"code": "insurance", "name_zh": "要求投保财产险", "name_en": "Require property insurance",
@@ -45,8 +47,6 @@ def test_a_supervisor_cannot_change_the_catalogue(supervisor):
 
 
 def test_a_draft_keeps_a_measure_retired_after_it_was_chosen(officer, officer_client):
-    from .factories import draft_report, measure
-
     report = draft_report(officer=officer, measures=[{"measure": measure("restructure")}])
     Measure.objects.filter(code="restructure").update(active=False)
     page = officer_client.get(reverse("reports:report_edit", kwargs={"pk": report.pk}))

@@ -6,10 +6,11 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
+from customers.models import Classification
 from reports import services
 from reports.pdf import report_pdf
 from reports.selectors import report_get_for_user
-from tests.customers.factories import CustomerFactory
+from tests.customers.factories import CustomerFactory, LoanFactory
 
 from .factories import measure, submitted_report
 
@@ -47,9 +48,6 @@ def test_the_pdf_page_serves_a_pdf(officer, officer_client):
 def test_a_full_report_fits_two_pages(officer, supervisor):
     """A heavy but realistic report: a dozen risk points, five measures, three loans, a return
     and a resubmission."""
-    from customers.models import Classification
-    from tests.customers.factories import LoanFactory
-
     customer = CustomerFactory(officer=officer)
     loans = [LoanFactory(customer=customer) for _ in range(3)]
     points = [{"category": "finance", "severity": "warning",

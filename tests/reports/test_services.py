@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pghistory.models import Events
@@ -13,6 +14,7 @@ from pghistory.models import Events
 from customers.models import Classification, RiskGroup, RiskSignal
 from loanwatch.accounts.roles import Role
 from loanwatch.core.models import Notification
+from loanwatch.core.services import notification_email
 from reports import services
 from reports.models import FollowUp, ReportTransition, RiskPoint, RiskReport
 from tests.customers.factories import CustomerFactory, LoanFactory
@@ -272,10 +274,6 @@ def test_a_follow_up_is_done_once(officer, supervisor):
 
 
 def test_the_supervisor_is_mailed_in_their_language(officer, supervisor):
-    from django.core import mail
-
-    from loanwatch.core.services import notification_email
-
     supervisor.language = "zh-hans"
     supervisor.save()
     report = submitted_report(officer=officer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.urls import reverse
 from customers.models import Classification
 from reports import services
 from reports.models import FollowUp, RiskReport
+from reports.sections import reports_section
 from tests.customers.factories import CustomerFactory, LoanFactory
 
 from .factories import draft_report, measure, submitted_report, submitted_visit
@@ -141,8 +144,6 @@ def test_starting_from_the_customer_offers_the_submitted_visits(officer, officer
 
 def test_the_supervisor_home_counts_the_reports_awaiting_them(officer, supervisor,
                                                              supervisor_b):
-    import re
-
     submitted_report(officer=officer)
     submitted_report(officer=officer)
 
@@ -157,8 +158,6 @@ def test_the_supervisor_home_counts_the_reports_awaiting_them(officer, superviso
 
 @pytest.mark.parametrize("size", [1, 6])
 def test_the_sheet_section_costs_one_query(officer, size, django_assert_num_queries):
-    from reports.sections import reports_section
-
     customer = CustomerFactory(officer=officer)
     for _ in range(size):
         draft_report(officer=officer, customer=customer)

@@ -6,7 +6,13 @@ admins read visits in their scope; thresholds and guidance are administered by a
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.access_matrix import LOGIN, Row, only, scoped
+from tests.customers.factories import CustomerFactory
+from visits.services import evidence_add, proposal_create, visit_submit
+
+from .factories import VisitFactory, ready_visit
 
 
 def officer_only(owner_status: int = 200) -> dict:
@@ -17,38 +23,20 @@ def officer_only(owner_status: int = 200) -> dict:
 
 
 def _customer(p: dict) -> dict:
-    from tests.customers.factories import CustomerFactory
-
     return {"pk": CustomerFactory(officer=p["officer"]).pk}
 
 
 def _draft(p: dict) -> dict:
-    from tests.customers.factories import CustomerFactory
-
-    from .factories import VisitFactory
-
     return {"pk": VisitFactory(customer=CustomerFactory(officer=p["officer"])).pk}
 
 
 def _submitted(p: dict) -> dict:
-    from tests.customers.factories import CustomerFactory
-    from visits.services import visit_submit
-
-    from .factories import ready_visit
-
     visit = ready_visit(customer=CustomerFactory(officer=p["officer"]))
     visit_submit(visit=visit, acting_user=p["officer"])
     return {"pk": visit.pk}
 
 
 def _evidence(p: dict) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.customers.factories import CustomerFactory
-    from visits.services import evidence_add
-
-    from .factories import VisitFactory
-
     visit = VisitFactory(customer=CustomerFactory(officer=p["officer"]))
     evidence = evidence_add(visit=visit, acting_user=p["officer"], kind="other",
                             upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4\n%matrix"))
@@ -56,8 +44,6 @@ def _evidence(p: dict) -> dict:
 
 
 def _proposal(p: dict) -> dict:
-    from visits.services import proposal_create
-
     return {"pk": proposal_create(acting_user=p["officer"], question=2, language="zh",
                                   text="先聊家常").pk}
 

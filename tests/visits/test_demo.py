@@ -3,14 +3,13 @@ from __future__ import annotations
 import pytest
 
 from customers.models import CollateralValuation, RiskSignal
+from loanwatch.devtools import demo
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_visits_compare_raise_signals_and_load_once(settings, tmp_path):
-    from loanwatch.devtools import demo
-
     settings.MEDIA_ROOT = tmp_path
     demo.load()
     counts = (Visit.objects.count(), RiskSignal.objects.count(),

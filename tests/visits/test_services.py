@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from customers.models import CollateralValuation
 from tests.customers.factories import CollateralFactory, CustomerFactory, IndividualFactory
 from visits import rules, services
-from visits.models import EvidenceFile, Visit, VisitCollateral
+from visits.models import EvidenceFile, QuestionGuidance, Visit, VisitCollateral
 from visits.schedule.models import RevisitTask
 from visits.schedule.services import task_raise
+from visits.selectors import previous_visit
 
 from .factories import VisitFactory, ready_visit
 
@@ -23,8 +28,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english():
-    from django.utils import translation
-
     with translation.override("en"):
         yield
 
@@ -190,8 +193,6 @@ def test_a_draft_is_not_amended(officer):
 
 
 def test_previous_visit_skips_drafts_and_superseded_visits(officer):
-    from visits.selectors import previous_visit
-
     customer = CustomerFactory(officer=officer)
     first = ready_visit(customer=customer, visited_on=date(2025, 3, 1))
     services.visit_submit(visit=first, acting_user=officer)
@@ -240,10 +241,6 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(draft, tmp_path, name
 
 
 def test_accepted_files_are_stored_under_random_names_with_their_hash(draft, tmp_path):
-    import hashlib
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -271,8 +268,6 @@ def test_files_are_added_only_to_ones_own_draft(draft, supervisor):
 # --- Guidance and preferences ---------------------------------------------------------------
 
 def test_a_proposal_accepted_replaces_the_guidance(officer, admin_user):
-    from visits.models import QuestionGuidance
-
     proposal = services.proposal_create(acting_user=officer, question=3, language="en",
                                         text="Ask to see the receivables ledger.")
     services.proposal_decide(proposal=proposal, acting_user=admin_user, accept=True)

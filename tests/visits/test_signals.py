@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from customers.models import RiskSignal
 from tests.customers.factories import (
@@ -178,8 +179,6 @@ def test_a_disabled_rule_stays_silent(customer):
 
 
 def test_signal_messages_read_in_both_languages(customer):
-    from django.utils import translation
-
     submit(ready_visit(customer=customer, total_liabilities=Decimal("19000000")))
     signal = RiskSignal.objects.get(rule="high_debt_ratio")
     with translation.override("en"):

@@ -3,19 +3,39 @@ the customer's history and drafts, the customer sheet's sections, administration
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import CollateralValuation, RiskSignal
-from tests.customers.factories import CollateralFactory, CustomerFactory, IndividualFactory
+from tests.customers.factories import (
+    CollateralFactory,
+    CustomerFactory,
+    IndividualFactory,
+    ValuationFactory,
+)
+from tests.factories import UserFactory
 from visits import services
-from visits.models import EvidenceFile, Interview, SignalThreshold, Visit, VisitCollateral
+from visits.models import (
+    EvidenceFile,
+    GuidanceProposal,
+    Interview,
+    QuestionGuidance,
+    SignalThreshold,
+    Visit,
+    VisitCollateral,
+)
+from visits.rules import RULES
+from visits.schedule.models import RevisitTask
 from visits.schedule.services import task_raise
+from visits.selectors import contact_preferences_by_customer
 
 from .factories import VisitFactory, ready_visit
 
@@ -185,8 +205,6 @@ LATIN_ALLOWED = {"LoanWatch", "PDF", "JPEG", "PNG", "Office", "SHA", "English", 
 
 
 def _visible_text(html: str) -> str:
-    import re
-
     # Scripts, templates and text areas hold code or data, not interface text.
     html = re.sub(r"<(script|style|template|textarea)\b.*?</\1>", " ", html, flags=re.S)
     # The audit trail's old and new values are data too.
@@ -197,8 +215,6 @@ def _visible_text(html: str) -> str:
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_form_and_page_render_in_both_languages(officer, language):
-    import re
-
     customer = CustomerFactory(officer=officer)
     services.contact_preference_save(customer=customer, acting_user=officer, data={
         "preferred_method": "phone", "avoid_frequent_on_site": True, "best_time": "上午",
@@ -264,9 +280,6 @@ def test_list_pages_keep_their_query_count(officer, django_assert_num_queries, v
     for size in (2, 12):
         while Visit.objects.filter(customer=customer).count() < size:
             VisitFactory(customer=customer)
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
@@ -277,8 +290,6 @@ def test_list_pages_keep_their_query_count(officer, django_assert_num_queries, v
 
 def test_admin_edits_a_threshold(admin_user, officer):
     client = _client(admin_user)
-    from visits.rules import RULES
-
     data = {}
     for rule in RULES:
         data[f"{rule.code}-threshold"] = "45" if rule.code == "high_debt_ratio" else "0"
@@ -293,8 +304,6 @@ def test_admin_edits_a_threshold(admin_user, officer):
 
 
 def test_an_officer_proposes_and_an_admin_accepts_guidance(officer, admin_user):
-    from visits.models import GuidanceProposal, QuestionGuidance
-
     response = _client(officer).post(reverse("visits:proposal_create", args=[5]),
                                      {"language": "zh", "text": "先问旺季，再问营收。"})
     assert response.status_code == 302
@@ -318,8 +327,6 @@ def test_supervisors_read_visits_but_do_not_log_them(officer, supervisor):
 
 
 def test_admin_pages_and_the_sheet_are_all_chinese(admin_user, officer):
-    import re
-
     customer = CustomerFactory(officer=officer)
     services.visit_submit(visit=ready_visit(customer=customer,
                                             total_liabilities=Decimal("18000000")),
@@ -358,8 +365,6 @@ def test_the_visit_page_says_who_confirmed_each_point(officer):
 
 
 def test_contact_preferences_for_a_plan_in_one_query(officer, django_assert_num_queries):
-    from visits.selectors import contact_preferences_by_customer
-
     customers = [CustomerFactory(officer=officer) for _ in range(3)]
     services.contact_preference_save(customer=customers[0], acting_user=officer,
                                      data={"best_time": "上午"})
@@ -433,9 +438,6 @@ VISIT_FORM_QUERIES = 11
 
 
 def _queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -444,10 +446,6 @@ def _queries(client, url) -> int:
 def _grow_visit(visit: Visit, officer, n: int) -> None:
     """Add to a visit and its customer what its page and form list: collateral with values
     and checks, people interviewed, evidence, open tasks, teammates to go along."""
-    from tests.customers.factories import ValuationFactory
-    from tests.factories import UserFactory
-    from visits.schedule.models import RevisitTask
-
     for i in range(n):
         item = CollateralFactory(customer=visit.customer)
         ValuationFactory(collateral=item)

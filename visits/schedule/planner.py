@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from visits.models import ON_SITE_METHODS, REMOTE_METHODS, Visit
 
-from .models import PlannerRun, ScheduleSettings
+from .models import PlannerRun, RevisitTask, ScheduleSettings
 
 # pg_advisory_xact_lock key of whole-portfolio runs ("revisit" in ASCII, as a bigint).
 PLANNER_LOCK = 0x7265766973697400
@@ -218,8 +218,6 @@ def _task_trigger_ids() -> list[str]:
 def _audited(cursor, statement: str, params: dict, label: str) -> int:
     """Run a write that RETURNs the rows it wrote and record each in the task's history, as the
     row trigger would (label insert/update, no request context: the planner is nobody)."""
-    from .models import RevisitTask
-
     columns = [f.column for f in RevisitTask._meta.concrete_fields]
     listed = ", ".join(f'"{c}"' for c in columns)
     sql = (f"WITH changed AS ({statement}) "  # noqa: S608 (column names from the model)

@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -110,8 +111,6 @@ def plan_for_user(*, user, today: datetime.date, weeks: int = 8,
 
 def officers_for_user(*, user):
     """Officers whose plans the user may look at (for the supervisor's and admin's filter)."""
-    from django.contrib.auth import get_user_model
-
     qs = get_user_model().objects.filter(role=Role.OFFICER, is_active=True)
     if user.role == Role.SUPERVISOR:
         return qs.filter(team_id=user.team_id).order_by("full_name", "username")

@@ -9,13 +9,30 @@ import the schedule.
 from __future__ import annotations
 
 import datetime
+import secrets
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer
+from customers.selectors import customer_scope, guarantee_circle_ids
+from loanwatch.accounts.roles import Role
+from loanwatch.core.services import notification_create
 from visits.models import ON_SITE_METHODS, REMOTE_METHODS
 
-from .models import RevisitTask
+from .models import (
+    CalendarFeed,
+    CustomerKind,
+    DigestSent,
+    RevisitPolicy,
+    RevisitTask,
+    RiskEvent,
+    ScheduleSettings,
+)
+from .planner import plan
 
 
 def task_raise(*, customer, reason: str, due_on: datetime.date, note: str = "",
@@ -51,8 +68,6 @@ def visit_qualifies(*, visit) -> bool:
     """Whether a submitted visit counts for the schedule: on-site always; phone or video where
     the policy for the customer's risk group and kind says so; third-party inquiries and social
     media never."""
-    from .models import RevisitPolicy
-
     if visit.method in ON_SITE_METHODS:
         return True
     if visit.method not in REMOTE_METHODS:
@@ -71,8 +86,6 @@ def visit_submitted(*, visit) -> list[RevisitTask]:
     task of the customer raised on or before the visit date (a visit made before an event was
     declared cannot answer it). The planner then sets the next periodic task from this visit.
     """
-    from .planner import plan
-
     now = timezone.now()
     ids = set()
     if visit.task_id:
@@ -121,13 +134,6 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     A task whose due date the planner moves is reminded again (the planner clears the marks).
     One notification per officer and kind, with the number of tasks, rather than one per task.
     """
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from loanwatch.core.services import notification_create
-
-    from .models import ScheduleSettings
-
     today = today or timezone.localdate()
     now = timezone.now()
     horizon = today + datetime.timedelta(days=ScheduleSettings.load().reminder_days_before)
@@ -150,15 +156,6 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
 @transaction.atomic
 def overdue_digest_send(*, today: datetime.date | None = None) -> int:
     """Each supervisor hears once a day how many of their team's tasks are overdue."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Count, OuterRef, Subquery
-    from django.urls import reverse
-
-    from loanwatch.accounts.roles import Role
-    from loanwatch.core.services import notification_create
-
-    from .models import DigestSent
-
     today = today or timezone.localdate()
     overdue = (RevisitTask.objects.filter(status=RevisitTask.Status.OPEN, due_on__lt=today,
                                           customer__team_id=OuterRef("team_id"))
@@ -185,9 +182,6 @@ def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int
                 acting_user):
     """Save the whole grid and the bank-wide numbers, and re-plan every customer at once (the
     change may move any of them; one set-based run is cheaper than working out which)."""
-    from .models import RevisitPolicy, ScheduleSettings
-    from .planner import plan
-
     for (group_id, kind), (days, remote) in cells.items():
         RevisitPolicy.objects.update_or_create(
             risk_group_id=group_id, customer_kind=kind,
@@ -205,11 +199,6 @@ def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int
 def risk_group_save(*, group, data: dict, acting_user):
     """Create or change a risk group; a new one gets a policy row for each kind at its default
     interval, and changed groups re-plan their customers."""
-    from customers.models import Customer
-
-    from .models import CustomerKind, RevisitPolicy
-    from .planner import plan
-
     created = group.pk is None
     for key, value in data.items():
         setattr(group, key, value)
@@ -229,16 +218,10 @@ def risk_group_save(*, group, data: dict, acting_user):
 
 def risk_event_targets(*, event, user, customer_ids: list[int] | None = None):
     """The customers an event reaches within the declarer's scope (active ones only)."""
-    from customers.selectors import customer_scope, guarantee_circle_ids
-
-    from .models import RiskEvent
-
     scope = customer_scope(user=user).filter(status="active")
     if event.target == RiskEvent.Target.INDUSTRY:
         return scope.filter(industry_id=event.industry_id)
     if event.target == RiskEvent.Target.REGION:
-        from django.db.models import Q
-
         return scope.filter(Q(address__icontains=event.region)
                             | Q(registered_address__icontains=event.region))
     if event.target == RiskEvent.Target.CIRCLE:
@@ -252,12 +235,6 @@ def risk_event_declare(*, acting_user, data: dict,
                        customer_ids: list[int] | None = None):
     """Declare an event: a task due within N days for each targeted customer in the declarer's
     scope, named after the event, and one notification to each officer concerned."""
-    from django.urls import reverse
-
-    from loanwatch.core.services import notification_create
-
-    from .models import RiskEvent
-
     event = RiskEvent.objects.create(declared_by=acting_user, **data)
     targets = list(risk_event_targets(event=event, user=acting_user,
                                       customer_ids=customer_ids).select_related("officer"))
@@ -290,10 +267,6 @@ def task_plan_date(*, task: RevisitTask, planned_on: datetime.date | None) -> Re
 
 def calendar_token_renew(*, user) -> str:
     """A new secret for the user's calendar link; the old link stops working at once."""
-    import secrets
-
-    from .models import CalendarFeed
-
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
     return token

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from customers.records.providers import CheckData, Subject
+from customers.records.services import check_record
 from tests.access_matrix import Row, every, only, scoped
+from tests.customers.factories import CustomerFactory
 
 
 def _customer(p: dict) -> dict:
-    from tests.customers.factories import CustomerFactory
-
     return {"pk": CustomerFactory(officer=p["officer"]).pk}
 
 
 def _check(p: dict) -> dict:
-    from datetime import date
-
-    from customers.records.providers import CheckData, Subject
-    from customers.records.services import check_record
-    from tests.customers.factories import CustomerFactory
-
     customer = CustomerFactory(officer=p["officer"])
     check = check_record(subject=Subject(customer=customer),
                          data=CheckData(checked_on=date(2026, 10, 1)), source="manual",

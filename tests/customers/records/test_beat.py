@@ -7,6 +7,7 @@ import time
 import pytest
 from django.conf import settings
 
+from loanwatch.celery import app
 from loanwatch.core.models import Notification
 
 from .helpers import company_with_controller
@@ -14,8 +15,6 @@ from .helpers import company_with_controller
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_entry_reminds_officers_on_a_worker(celery_worker, officer):
-    from loanwatch.celery import app
-
     company_with_controller(officer)  # never checked: the company and its representative
     entry = settings.CELERY_BEAT_SCHEDULE["record-checks-remind"]
     # What beat does when the entry is due: publish the task by name to the broker.

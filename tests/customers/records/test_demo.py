@@ -3,14 +3,13 @@ from __future__ import annotations
 import pytest
 
 from customers.records.models import Finding, RecordCheck
+from loanwatch.devtools import demo
 from visits.schedule.models import RevisitTask
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_checks_find_the_steel_traders_new_case_once(settings, tmp_path):
-    from loanwatch.devtools import demo
-
     settings.MEDIA_ROOT = tmp_path
     demo.load()
     checks = RecordCheck.objects.count()

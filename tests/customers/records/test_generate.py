@@ -8,13 +8,12 @@ import pytest
 from customers.models import RiskSignal
 from customers.records import selectors
 from customers.records.models import Finding, RecordCheck
+from loanwatch.devtools.generate import generate
 
 pytestmark = pytest.mark.django_db
 
 
 def test_generated_checks_read_like_entered_ones(admin_user):
-    from loanwatch.devtools.generate import generate
-
     generate(customers=90, seed=7, out=io.StringIO(), today=datetime.date(2026, 11, 29))
     assert RecordCheck.objects.count() >= 90 * 6
     for finding in Finding.objects.select_related("record_check__customer"):

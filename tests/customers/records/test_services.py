@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from customers.models import RiskSignal
@@ -118,10 +120,6 @@ def test_officers_hear_how_many_subjects_are_due(officer, officer_b):
 
 
 def test_a_plugged_in_provider_checks_the_subjects_due(settings, officer, officer_b):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     settings.RECORDS_PROVIDER = "tests.customers.records.fake_provider.StaticProvider"
     customer, _person = company_with_controller(officer)
     other, _ = company_with_controller(officer_b, n=2)

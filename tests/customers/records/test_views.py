@@ -3,7 +3,9 @@ policy, scope and query counts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,9 +14,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from customers.records import services
 from customers.records.models import RecordCheck, RecordPolicy
+from tests.customers.factories import IndividualFactory, LoanFactory
+from tests.visits.test_views import LATIN_ALLOWED, _visible_text
 from visits.schedule.models import RevisitTask
 
 from .helpers import company_with_controller, reading, subject
@@ -179,10 +184,6 @@ def test_pages_keep_their_query_count(officer, django_assert_num_queries, page):
 
 
 def test_every_record_page_is_all_chinese(officer, admin_user):
-    import re
-
-    from tests.visits.test_views import LATIN_ALLOWED, _visible_text
-
     customer, person = company_with_controller(officer)
     for on, cases in ((date(2026, 6, 1), ()), (date(2026, 10, 1), ("K-1",))):
         check = services.check_record(subject=subject(customer), data=reading(on, *cases),
@@ -206,12 +207,6 @@ def test_every_record_page_is_all_chinese(officer, admin_user):
 
 
 def test_the_ledger_and_the_workbook_carry_the_checks(officer):
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
-    from tests.customers.factories import LoanFactory
-
     customer, _person = company_with_controller(officer)
     LoanFactory(customer=customer)
     services.check_record(subject=subject(customer), data=reading(date(2026, 10, 1), "L-1"),
@@ -228,8 +223,6 @@ def test_the_ledger_and_the_workbook_carry_the_checks(officer):
 
 
 def test_an_individual_customer_is_checked_without_licence_or_annual_report(officer):
-    from tests.customers.factories import IndividualFactory
-
     person = IndividualFactory(officer=officer)
     client = _client(officer)
     url = reverse("records:check_create", args=[person.pk])

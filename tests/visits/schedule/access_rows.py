@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
+from customers.models import RiskGroup
 from tests.access_matrix import Row, every, only, scoped
+from tests.customers.factories import CustomerFactory
+from visits.schedule.services import calendar_token_renew, task_raise
 
 
 def _task(p: dict) -> dict:
-    import datetime
-
-    from tests.customers.factories import CustomerFactory
-    from visits.schedule.services import task_raise
-
     task, _ = task_raise(customer=CustomerFactory(officer=p["officer"]), reason="manual",
                          due_on=datetime.date(2026, 12, 1))
     return {"pk": task.pk}
 
 
 def _feed(p: dict) -> dict:
-    from visits.schedule.services import calendar_token_renew
-
     return {"token": calendar_token_renew(user=p["officer"])}
 
 
 def _group(p: dict) -> dict:
-    from customers.models import RiskGroup
-
     return {"pk": RiskGroup.objects.get(code="normal").pk}
 
 

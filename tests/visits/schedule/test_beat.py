@@ -6,18 +6,16 @@ import datetime
 import time
 
 import pytest
+from celery.beat import ScheduleEntry
 from django.conf import settings
 
+from loanwatch.celery import app
 from tests.customers.factories import CustomerFactory, LoanFactory
 from visits.schedule.models import PlannerRun, RevisitTask
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_entry_runs_the_planner_on_a_worker(celery_worker):
-    from celery.beat import ScheduleEntry
-
-    from loanwatch.celery import app
-
     customer = CustomerFactory()
     LoanFactory(customer=customer, disbursed_on=datetime.date(2025, 1, 15))
     entry_conf = settings.CELERY_BEAT_SCHEDULE["revisit-planner"]

@@ -5,16 +5,26 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from customers.models import RiskGroup
 from loanwatch.core.models import Notification
-from tests.customers.factories import CustomerFactory, GuaranteeFactory, LoanFactory
-from tests.visits.factories import VisitFactory
+from loanwatch.devtools import demo as core_demo
+from loanwatch.devtools.demo import schedule as demo
+from tests.customers.factories import (
+    CustomerFactory,
+    GuaranteeFactory,
+    IndustryFactory,
+    LoanFactory,
+)
+from tests.visits.factories import VisitFactory, ready_visit
 from visits.schedule import services
 from visits.schedule.models import RevisitPolicy, RevisitTask, RiskEvent
 from visits.schedule.planner import plan
+from visits.services import visit_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +59,6 @@ def test_a_guarantee_circle_event_reaches_the_circle_in_scope_and_tells_each_off
 
 
 def test_events_by_industry_region_and_hand(supervisor, officer):
-    from tests.customers.factories import IndustryFactory
-
     steel = IndustryFactory(name="钢铁")
     in_steel = _borrower(officer, industry=steel)
     in_district = _borrower(officer, address="北京市海淀区中关村大街1号")
@@ -138,9 +146,6 @@ def test_admin_creates_and_edits_a_risk_group(admin_client_):
 
 
 def test_a_submitted_visit_closes_its_tasks_and_plans_the_next(officer):
-    from tests.visits.factories import ready_visit
-    from visits.services import visit_submit
-
     customer = _borrower(officer)
     plan()
     event_task, _ = services.task_raise(customer=customer, reason="risk_event",
@@ -229,8 +234,6 @@ def _one_line_break(text: str) -> str:
 
 
 def test_hostile_text_round_trips_through_the_calendar_feed(officer_client, officer, client):
-    from icalendar import Calendar
-
     customer = _borrower(officer, name=HOSTILE_TEXT, address=HOSTILE_TEXT)
     services.task_raise(customer=customer, reason="manual", due_on=datetime.date(2026, 12, 20),
                         note=HOSTILE_TEXT)
@@ -257,8 +260,6 @@ def test_the_customer_sheet_lists_open_tasks(officer_client, officer):
 
 
 def _login(user):
-    from django.test import Client
-
     client = Client()
     client.force_login(user)
     return client
@@ -273,9 +274,6 @@ def test_an_event_never_reaches_another_teams_customers(supervisor_b, officer):
 
 
 def test_the_demo_loads_twice_without_change():
-    from loanwatch.devtools import demo as core_demo
-    from loanwatch.devtools.demo import schedule as demo
-
     users = core_demo.load()
     demo.load(users)
     tasks = list(RevisitTask.objects.order_by("pk").values("pk", "due_on", "status"))

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from customers.models import Customer, RiskGroup
 from tests.customers.factories import CustomerFactory, IndustryFactory, LoanFactory
+from tests.factories import UserFactory
 from tests.visits.factories import VisitFactory
 from visits.models import Visit
-from visits.schedule.models import PlannerRun, RevisitPolicy, RevisitTask, ScheduleSettings
+from visits.schedule.models import (
+    PlannerRun,
+    RevisitPolicy,
+    RevisitTask,
+    RevisitTaskEvent,
+    ScheduleSettings,
+)
 from visits.schedule.planner import plan
+from visits.schedule.services import task_raise
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 29)
@@ -182,9 +191,6 @@ def test_two_runs_at_once_create_no_duplicate(django_db_blocker):
 
 
 def test_open_tasks_follow_a_reassigned_customer():
-    from tests.factories import UserFactory
-    from visits.schedule.services import task_raise
-
     customer = _customer()
     plan(today=TODAY)
     manual, _ = task_raise(customer=customer, reason="manual", due_on=TODAY)
@@ -197,12 +203,6 @@ def test_open_tasks_follow_a_reassigned_customer():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_run_killed_halfway_leaves_nothing_and_the_next_run_finishes():
-    import time
-
-    from django.db import OperationalError, transaction
-
-    from visits.schedule.services import task_raise
-
     fresh = _customer()
     waiting, _ = task_raise(customer=_customer(), reason="manual",
                             due_on=datetime.date(2026, 11, 1))
@@ -249,9 +249,6 @@ def test_a_run_killed_halfway_leaves_nothing_and_the_next_run_finishes():
 
 
 def test_the_planners_changes_are_in_the_audit_trail():
-    from visits.schedule.models import RevisitTaskEvent
-    from visits.schedule.services import task_raise
-
     customer = _customer()
     plan(today=TODAY)
     task = _periodic(customer)

@@ -34,8 +34,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from customers.models import Customer
 from loanwatch.accounts.models import User
-from loanwatch.devtools import bench_planner, demo
+from loanwatch.devtools import bench_planner, bench_visits, demo
+from visits.models import Visit
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
 # Features add their key pages here.
@@ -263,10 +265,6 @@ class Command(BaseCommand):
     def _write_load(self, port: int, writers: int, seconds: float) -> dict:
         """Officers submitting whole visits at once for a fixed time; then the database must
         hold exactly the visits the server acknowledged."""
-        from customers.models import Customer
-        from loanwatch.devtools import bench_visits
-        from visits.models import Visit
-
         candidates = User.objects.filter(role="officer", customers__kind="corporate").distinct()
         generated = candidates.filter(username__startswith="gen")
         officers = list((generated if generated.exists() else candidates)
@@ -301,8 +299,6 @@ class Command(BaseCommand):
     def _places(self, officer) -> dict:
         """Records of the benchmarked officer that the paths name: a customer with a submitted
         visit, that visit, and one of the officer's drafts."""
-        from visits.models import Visit
-
         visit = (Visit.objects.filter(officer=officer, status=Visit.Status.SUBMITTED)
                  .order_by("customer_id", "-visited_on").first())
         draft = Visit.objects.filter(officer=officer, status=Visit.Status.DRAFT).first()
