@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +30,9 @@ from loanwatch.core.spreadsheets import safe_row
 from . import services
 from .models import Classification, Customer, GuaranteeType, Industry, RepaymentMethod, RiskGroup
 from .validators import uscc_check_character
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 MAX_ROWS = 5000
 EXAMPLE_USCC = "91110108MA01ABCD1" + uscc_check_character("91110108MA01ABCD1")
@@ -213,7 +216,7 @@ def _date(text: str) -> date:
 
 
 class _Checker:
-    def __init__(self, acting_user) -> None:
+    def __init__(self, acting_user: User) -> None:
         self.user = acting_user
         self.industries = {i.code.lower(): i for i in Industry.objects.all()}
         self.industries.update({i.name.lower(): i for i in self.industries.values()})
@@ -352,12 +355,12 @@ class _Checker:
         return list(planned.values())
 
 
-def check_rows(*, rows: list[dict], acting_user) -> list[PlannedCustomer]:
+def check_rows(*, rows: list[dict], acting_user: User) -> list[PlannedCustomer]:
     return _Checker(acting_user).run(rows)
 
 
 @transaction.atomic
-def import_rows(*, rows: list[dict], acting_user) -> dict[str, int]:
+def import_rows(*, rows: list[dict], acting_user: User) -> dict[str, int]:
     """Check again (the ledger may have changed since the preview), then write everything."""
     plan = check_rows(rows=rows, acting_user=acting_user)
     loans = 0

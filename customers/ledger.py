@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Expression, QuerySet
 from django.http import HttpResponse
@@ -32,6 +32,9 @@ from loanwatch.core.spreadsheets import safe_cell, safe_row
 
 from .models import Customer, Loan
 from .selectors import loan_to_value
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -203,7 +206,7 @@ def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
     return book.response(f"ledger-{stamp}.xlsx")
 
 
-def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
+def customer_sheet_tables(*, customer: Customer, user: User) -> list[SheetTable]:
     """The information sheet as tables: this app's, then each ledger app's."""
     identity = SheetTable(
         title=_("Identity"), headers=[_("field"), _("value")],
@@ -250,7 +253,7 @@ def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
     return tables
 
 
-def customer_xlsx_response(*, customer: Customer, user) -> HttpResponse:
+def customer_xlsx_response(*, customer: Customer, user: User) -> HttpResponse:
     book = _Book()
     used: set[str] = set()
     for table in customer_sheet_tables(customer=customer, user=user):
@@ -270,7 +273,7 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def customer_pdf_response(*, customer: Customer, user) -> HttpResponse:
+def customer_pdf_response(*, customer: Customer, user: User) -> HttpResponse:
     """The information sheet printed: the same tables as the workbook, one after another."""
     from loanwatch.core import pdf
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -51,6 +52,9 @@ from .models import (
     Guarantee,
     Loan,
 )
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 SORTS = {
     "name": "name", "-name": "-name",
@@ -114,7 +118,7 @@ def _search_matches(term: str) -> QuerySet:
                                                loans.order_by().values("customer_id"))
 
 
-def customer_scope_filter(*, user, through: str = "") -> Q:
+def customer_scope_filter(*, user: User, through: str = "") -> Q:
     """The customers a user may see at all, as a condition on Customer (or, with
     `through="customer__"`, on a model that belongs to a customer).
 
@@ -132,12 +136,12 @@ def customer_scope_filter(*, user, through: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def customer_scope(*, user) -> QuerySet[Customer]:
+def customer_scope(*, user: User) -> QuerySet[Customer]:
     """The customers a user may see at all."""
     return Customer.objects.filter(customer_scope_filter(user=user))
 
 
-def customer_list_for_user(*, user, search: str = "", kind: str = "",
+def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
                            industry_id: int | None = None,
                            risk_group_id: int | None = None, officer_id: int | None = None,
                            classification: str = "", overdue: bool = False,
@@ -230,7 +234,7 @@ class FigureSortedCustomers:
         return [found[pk] for pk in ids]
 
 
-def customer_list_page_source(*, user, sort: str = "name",
+def customer_list_page_source(*, user: User, sort: str = "name",
                               **filters) -> QuerySet[Customer] | FigureSortedCustomers:
     """What the list page paginates: the filtered customers in the chosen order, without the
     figures (`customer_list_figures` adds them to the page)."""
@@ -269,7 +273,7 @@ class OfficerChoice:
         return self.name
 
 
-def officer_choices_for_user(*, user) -> list[OfficerChoice]:
+def officer_choices_for_user(*, user: User) -> list[OfficerChoice]:
     """The officers `services.officers_assignable_by` allows, as plain rows: an administrator's
     menus hold every officer of the bank, and building two thousand users with their teams as
     model instances cost the list more than its own query."""
@@ -300,7 +304,7 @@ def _all_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
-def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer:
+def customer_get_for_user(*, user: User, pk: int, for_sheet: bool = False) -> Customer:
     """One customer in the user's scope, or 404. `for_sheet` preloads the information sheet.
 
     Short child lists (reassignments, valuations, each person's other companies) ride in their
@@ -383,7 +387,7 @@ def _share_sheet_rows(customer: Customer) -> None:
                 [g for g in guarantees if g.guarantor_customer_id == customer.pk])
 
 
-def loan_get_for_user(*, user, pk: int) -> Loan:
+def loan_get_for_user(*, user: User, pk: int) -> Loan:
     loan = (Loan.objects.filter(customer__in=customer_scope(user=user), pk=pk)
             .select_related("customer").first())
     if loan is None:
@@ -391,7 +395,7 @@ def loan_get_for_user(*, user, pk: int) -> Loan:
     return loan
 
 
-def collateral_get_for_user(*, user, pk: int) -> Collateral:
+def collateral_get_for_user(*, user: User, pk: int) -> Collateral:
     collateral = (Collateral.objects.filter(customer__in=customer_scope(user=user), pk=pk)
                   .select_related("customer").first())
     if collateral is None:
@@ -399,7 +403,7 @@ def collateral_get_for_user(*, user, pk: int) -> Collateral:
     return collateral
 
 
-def relation_get_for_user(*, user, pk: int) -> CustomerRelation:
+def relation_get_for_user(*, user: User, pk: int) -> CustomerRelation:
     relation = (CustomerRelation.objects.filter(customer__in=customer_scope(user=user), pk=pk)
                 .select_related("customer", "person").first())
     if relation is None:
@@ -407,7 +411,7 @@ def relation_get_for_user(*, user, pk: int) -> CustomerRelation:
     return relation
 
 
-def guarantee_get_for_user(*, user, pk: int) -> Guarantee:
+def guarantee_get_for_user(*, user: User, pk: int) -> Guarantee:
     guarantee = (Guarantee.objects.filter(loan__customer__in=customer_scope(user=user), pk=pk)
                  .select_related("loan").first())
     if guarantee is None:
@@ -505,7 +509,7 @@ def guarantee_circle_ids(*, customer_id: int) -> Circle:
     return Circle(member_ids=members, edges=edges)
 
 
-def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
+def guarantee_circle_for_user(*, user: User, customer: Customer) -> Circle:
     """The circle of a customer the user may see; members outside the user's scope are named
     (the guarantee already names them on the loan) but not linked."""
     circle = guarantee_circle_ids(customer_id=customer.pk)
@@ -520,7 +524,7 @@ def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
     return circle
 
 
-def portfolio_summary(*, user) -> dict:
+def portfolio_summary(*, user: User) -> dict:
     """The user's book for the home pages: one aggregate over the loans, one over the customers.
 
     Two plain aggregates rather than one over loans joined to customers: counting distinct
@@ -552,7 +556,7 @@ BANK_PORTFOLIO_KEY = "home:bank-portfolio"
 BANK_PORTFOLIO_SECONDS = 60
 
 
-def bank_portfolio(*, user) -> dict:
+def bank_portfolio(*, user: User) -> dict:
     """The whole bank's book for the administrator's home page, kept for a minute and shown
     with the time it was counted.
 
@@ -567,7 +571,7 @@ def bank_portfolio(*, user) -> dict:
     return figures
 
 
-def portfolio_card(*, user) -> dict:
+def portfolio_card(*, user: User) -> dict:
     if user.role == Role.ADMIN:
         return {"portfolio": bank_portfolio(user=user)}
     return {"portfolio": portfolio_summary(user=user)}
@@ -589,7 +593,7 @@ GROUP BY e.pgh_obj_id
 """
 
 
-def customers_risk_rose_since(*, user, since: datetime.datetime) -> tuple[list, int]:
+def customers_risk_rose_since(*, user: User, since: datetime.datetime) -> tuple[list, int]:
     """Customers moved to a closer-watched risk group since `since`, from the audit trail: the
     first few (with their group) and how many, in one query."""
     scope = customer_scope(user=user)
@@ -600,7 +604,7 @@ def customers_risk_rose_since(*, user, since: datetime.datetime) -> tuple[list, 
                                 .order_by("name", "pk"))
 
 
-def risk_rose_card(*, user) -> dict:
+def risk_rose_card(*, user: User) -> dict:
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime.combine(today.replace(day=1),
                                                                 datetime.time.min))

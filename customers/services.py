@@ -41,7 +41,7 @@ LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_
                "classification"]
 
 
-def officers_assignable_by(*, user) -> list[User]:
+def officers_assignable_by(*, user: User) -> list[User]:
     """Whom a user may make a customer's officer: an officer themself; a supervisor the officers of
     their team; an admin any officer."""
     qs = User.objects.filter(role=Role.OFFICER, is_active=True).select_related("team")
@@ -55,7 +55,7 @@ def officers_assignable_by(*, user) -> list[User]:
 # --- Customers --------------------------------------------------------------------------------
 
 
-def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer | None = None,
+def customer_validate(*, data: dict[str, Any], acting_user: User, instance: Customer | None = None,
                       taken: dict[str, str] | None = None) -> dict[str, Any]:
     """Check a customer's data; return it with the identifier normalised.
 
@@ -96,7 +96,7 @@ def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer |
 
 
 @transaction.atomic
-def customer_create(*, acting_user, data: dict[str, Any]) -> Customer:
+def customer_create(*, acting_user: User, data: dict[str, Any]) -> Customer:
     if acting_user.role == Role.OFFICER:
         data = {**data, "officer": acting_user}
     data = customer_validate(data=data, acting_user=acting_user)
@@ -114,7 +114,7 @@ def customer_create(*, acting_user, data: dict[str, Any]) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, acting_user, data: dict[str, Any],
+def customer_update(*, customer: Customer, acting_user: User, data: dict[str, Any],
                     expected_version: int | None = None) -> Customer:
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     check_and_bump(locked=locked, expected=expected_version)
@@ -142,7 +142,7 @@ def _blank_strings(customer: Customer) -> None:
 
 
 @transaction.atomic
-def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_user,
+def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_user: User,
                       note: str = "") -> int:
     """Move customers to another officer of the supervisor's team; each move is recorded."""
     if to_officer not in officers_assignable_by(user=acting_user):
@@ -176,8 +176,9 @@ def customer_refresh_status(*, customer: Customer) -> None:
 
 
 @transaction.atomic
-def relation_add(*, customer: Customer, acting_user, name: str, role: str, id_number: str = "",
-                 phone: str = "", stake_pct: Decimal | None = None) -> CustomerRelation:
+def relation_add(*, customer: Customer, acting_user: User, name: str, role: str,
+                 id_number: str = "", phone: str = "",
+                 stake_pct: Decimal | None = None) -> CustomerRelation:
     """Link a person to a corporate customer; a person with the same ID number is reused, so one
     controller behind two companies is one person."""
     Customer.objects.select_for_update().get(pk=customer.pk)
@@ -212,7 +213,7 @@ def relation_add(*, customer: Customer, acting_user, name: str, role: str, id_nu
 
 
 @transaction.atomic
-def relation_remove(*, relation: CustomerRelation, acting_user) -> None:
+def relation_remove(*, relation: CustomerRelation, acting_user: User) -> None:
     relation.delete()
 
 
@@ -248,7 +249,7 @@ def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None
 
 
 @transaction.atomic
-def loan_create(*, customer: Customer, acting_user, data: dict[str, Any]) -> Loan:
+def loan_create(*, customer: Customer, acting_user: User, data: dict[str, Any]) -> Loan:
     Customer.objects.select_for_update().get(pk=customer.pk)
     loan_validate(data=data)
     try:
@@ -263,7 +264,7 @@ def loan_create(*, customer: Customer, acting_user, data: dict[str, Any]) -> Loa
 
 
 @transaction.atomic
-def loan_update(*, loan: Loan, acting_user, data: dict[str, Any],
+def loan_update(*, loan: Loan, acting_user: User, data: dict[str, Any],
                 expected_version: int | None = None) -> Loan:
     locked = Loan.objects.select_for_update().get(pk=loan.pk)
     check_and_bump(locked=locked, expected=expected_version)
@@ -280,7 +281,7 @@ def loan_update(*, loan: Loan, acting_user, data: dict[str, Any],
 
 
 @transaction.atomic
-def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
+def collateral_create(*, customer: Customer, acting_user: User, data: dict[str, Any],
                       loans: Iterable[Loan] = ()) -> Collateral:
     loans = list(loans)
     if any(loan.customer_id != customer.pk for loan in loans):
@@ -295,7 +296,7 @@ def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
 
 
 @transaction.atomic
-def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, Any],
+def collateral_update(*, collateral: Collateral, acting_user: User, data: dict[str, Any],
                       loans: Iterable[Loan], expected_version: int | None = None) -> Collateral:
     """Edit the description and the loans it secures; values change only by new valuations."""
     locked = Collateral.objects.select_for_update().get(pk=collateral.pk)
@@ -313,7 +314,7 @@ def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, An
 
 
 @transaction.atomic
-def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value: Decimal,
+def valuation_add(*, collateral: Collateral, acting_user: User, valued_on: date, value: Decimal,
                   source: str, note: str = "") -> CollateralValuation:
     errors = field_errors(model=CollateralValuation, values={
         "valued_on": valued_on, "value": value, "source": source, "note": note})
@@ -332,7 +333,7 @@ def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value
 
 
 @transaction.atomic
-def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
+def guarantee_create(*, loan: Loan, acting_user: User, amount: Decimal,
                      guarantor_customer: Customer | None = None,
                      guarantor_name: str = "") -> Guarantee:
     guarantor_name = (guarantor_name or "").strip()
@@ -353,11 +354,11 @@ def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
 
 
 @transaction.atomic
-def guarantee_remove(*, guarantee: Guarantee, acting_user) -> None:
+def guarantee_remove(*, guarantee: Guarantee, acting_user: User) -> None:
     guarantee.delete()  # the audit trail keeps the removed row
 
 
-def guarantor_choices(*, user, loan: Loan):
+def guarantor_choices(*, user: User, loan: Loan):
     return selectors.customer_scope(user=user).exclude(pk=loan.customer_id).filter(
         ~Q(pk=loan.customer_id)).order_by("name")
 
@@ -366,7 +367,7 @@ def guarantor_choices(*, user, loan: Loan):
 
 
 @transaction.atomic
-def industry_save(*, acting_user, data: dict[str, Any], industry=None):
+def industry_save(*, acting_user: User, data: dict[str, Any], industry=None):
     from .models import Industry
 
     code = (data.get("code") or "").strip().upper()
@@ -385,7 +386,7 @@ def industry_save(*, acting_user, data: dict[str, Any], industry=None):
 
 
 @transaction.atomic
-def classification_floors_save(*, acting_user, floors: list[tuple[int, str]]) -> None:
+def classification_floors_save(*, acting_user: User, floors: list[tuple[int, str]]) -> None:
     """Replace the floors. More days past due may never allow a better classification."""
     from .models import ClassificationFloor
 

@@ -22,11 +22,11 @@ from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskRepor
 SIGNAL_LOOKBACK_DAYS = 180
 
 
-def report_scope(*, user) -> QuerySet[RiskReport]:
+def report_scope(*, user: User) -> QuerySet[RiskReport]:
     return RiskReport.objects.filter(customer__in=customer_scope(user=user))
 
 
-def report_get_for_user(*, user, pk: int) -> RiskReport:
+def report_get_for_user(*, user: User, pk: int) -> RiskReport:
     """One report with everything its page and its PDF show, or 404."""
     report = (report_scope(user=user).filter(pk=pk)
               .select_related("customer__officer", "customer__team", "customer__risk_group",
@@ -50,7 +50,7 @@ def report_list_for_customer(*, customer) -> QuerySet[RiskReport]:
             .select_related("author", "decided_by").order_by("-created_at", "-pk"))
 
 
-def approval_queue(*, user) -> QuerySet[RiskReport]:
+def approval_queue(*, user: User) -> QuerySet[RiskReport]:
     """Reports awaiting a decision the user may take, oldest first. Their own reports are
     left out: nobody decides on what they wrote."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
@@ -60,13 +60,13 @@ def approval_queue(*, user) -> QuerySet[RiskReport]:
             .select_related("customer", "author").order_by("submitted_at", "pk"))
 
 
-def follow_ups_open(*, user) -> QuerySet[FollowUp]:
+def follow_ups_open(*, user: User) -> QuerySet[FollowUp]:
     return (FollowUp.objects.filter(owner=user, done_at__isnull=True,
                                     customer__in=customer_scope(user=user))
             .select_related("customer", "measure").order_by("due_on", "pk"))
 
 
-def follow_up_get_for_user(*, user, pk: int) -> FollowUp:
+def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:
     item = (FollowUp.objects.filter(pk=pk, customer__in=customer_scope(user=user))
             .select_related("customer").first())
     if item is None:
@@ -104,19 +104,19 @@ def deciders_for(*, report: RiskReport) -> QuerySet[User]:
 WARNING_DAYS = 90
 
 
-def follow_ups_card(*, user) -> dict:
+def follow_ups_card(*, user: User) -> dict:
     """The officer's open follow-up items from approved reports (one query)."""
     return {"items": list(follow_ups_open(user=user)[:20])}
 
 
-def approval_card(*, user) -> dict:
+def approval_card(*, user: User) -> dict:
     """How many reports await the supervisor's or admin's decision, and the oldest (one
     query)."""
     return approval_queue(user=user).order_by().aggregate(
         waiting=Count("pk"), oldest=Min("submitted_at"))
 
 
-def returned_card(*, user) -> dict:
+def returned_card(*, user: User) -> dict:
     """The officer's reports sent back for revision, newest decision first."""
     returned = (RiskReport.objects.filter(author=user, status=RiskReport.Status.DRAFT,
                                           decided_by__isnull=False)
@@ -126,7 +126,7 @@ def returned_card(*, user) -> dict:
     return {"returned": rows, "returned_count": count}
 
 
-def warnings_card(*, user) -> dict:
+def warnings_card(*, user: User) -> dict:
     """Approved warnings of the last WARNING_DAYS by level, in one grouped query."""
     since = timezone.localdate() - datetime.timedelta(days=WARNING_DAYS)
     levels = dict(

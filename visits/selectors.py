@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -20,12 +22,15 @@ from .models import (
     VisitCollateral,
 )
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
-def visit_scope(*, user) -> QuerySet[Visit]:
+
+def visit_scope(*, user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(customer_scope_filter(user=user, through="customer__"))
 
 
-def visit_get_for_user(*, user, pk: int, full: bool = False, for_form: bool = False) -> Visit:
+def visit_get_for_user(*, user: User, pk: int, full: bool = False, for_form: bool = False) -> Visit:
     """One visit in the user's scope, or 404.
 
     `full` preloads what the visit page shows. `for_form` preloads what the visit form needs:
@@ -55,7 +60,7 @@ def visit_get_for_user(*, user, pk: int, full: bool = False, for_form: bool = Fa
     return visit
 
 
-def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
+def evidence_get_for_user(*, user: User, pk: int) -> EvidenceFile:
     found = (EvidenceFile.objects.filter(visit__in=visit_scope(user=user), pk=pk)
              .select_related("visit").first())
     if found is None:
@@ -79,7 +84,7 @@ def previous_visit(*, visit: Visit) -> Visit | None:
     return qs.order_by("-visited_on", "-pk").first()
 
 
-def customer_visits_for_user(*, user, customer) -> QuerySet[Visit]:
+def customer_visits_for_user(*, user: User, customer) -> QuerySet[Visit]:
     """A customer's visits (the customer already checked against the user's scope)."""
     return (Visit.objects.filter(customer=customer).select_related("officer", "companion")
             .order_by("-visited_on", "-pk"))
@@ -91,7 +96,7 @@ def visit_signal_counts(*, visit_ids: list[int]) -> dict[int, int]:
     return {row["source_id"]: row["n"] for row in rows}
 
 
-def drafts_for_user(*, user) -> QuerySet[Visit]:
+def drafts_for_user(*, user: User) -> QuerySet[Visit]:
     return (visit_scope(user=user).filter(status=Visit.Status.DRAFT, officer=user)
             .select_related("customer").order_by("-visited_on", "-pk"))
 
@@ -138,7 +143,7 @@ def pending_proposals() -> QuerySet[GuidanceProposal]:
 # --- Home cards --------------------------------------------------------------------------------
 
 
-def drafts_card(*, user) -> dict:
+def drafts_card(*, user: User) -> dict:
     """The officer's draft visits: the newest few and how many, loading only what the card
     shows (building whole customer rows was a quarter of the home page's cost)."""
     drafts = (Visit.objects.filter(officer=user, status=Visit.Status.DRAFT)

@@ -4,6 +4,7 @@ signal thresholds, interview guidance and contact preferences."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,9 @@ from .models import (
     VisitCollateral,
 )
 from .selectors import previous_visit
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 # Checklist fields by customer kind: a field that does not apply to a kind is neither shown
 # nor stored for it.
@@ -72,7 +76,7 @@ def checklist_fields(*, kind: str) -> list[str]:
     return [name for name in CHECKLIST_FIELDS if name not in hidden]
 
 
-def _own_draft(visit: Visit, acting_user) -> None:
+def _own_draft(visit: Visit, acting_user: User) -> None:
     if visit.officer_id != acting_user.pk:
         raise PermissionDenied
     if visit.status != Visit.Status.DRAFT:
@@ -80,7 +84,7 @@ def _own_draft(visit: Visit, acting_user) -> None:
                                 "amendment."), code="locked")
 
 
-def visit_create(*, customer: Customer, acting_user, visited_on, method: str = "on_site",
+def visit_create(*, customer: Customer, acting_user: User, visited_on, method: str = "on_site",
                  task=None) -> Visit:
     if acting_user.pk != customer.officer_id:
         raise PermissionDenied
@@ -91,7 +95,7 @@ def visit_create(*, customer: Customer, acting_user, visited_on, method: str = "
 
 
 @transaction.atomic
-def visit_save(*, visit: Visit, acting_user, data: dict, interviews: list[dict] | None = None,
+def visit_save(*, visit: Visit, acting_user: User, data: dict, interviews: list[dict] | None = None,
                collateral: list[dict] | None = None, expected_version: int | None = None
                ) -> Visit:
     """Save a draft as it stands, half-filled or not. Interviews are replaced by the list given;
@@ -165,7 +169,7 @@ def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = None
+def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | None = None
                  ) -> list[RiskSignal]:
     """Validate everything, lock the visit, record who and when, feed each collateral's value
     history, store the signals the visit raises, and announce it ("visit_submitted") so that the
@@ -209,7 +213,7 @@ def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = No
 
 
 @transaction.atomic
-def visit_amend(*, visit: Visit, acting_user) -> Visit:
+def visit_amend(*, visit: Visit, acting_user: User) -> Visit:
     """Start the correction of a submitted visit: a draft copy that `amends` it. The original
     stays as it was; an open correction is reused rather than doubled."""
     original = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -242,7 +246,7 @@ def visit_amend(*, visit: Visit, acting_user) -> Visit:
 
 # --- Evidence -----------------------------------------------------------------------------------
 
-def evidence_add(*, visit: Visit, acting_user, upload, kind: str, name: str | None = None
+def evidence_add(*, visit: Visit, acting_user: User, upload, kind: str, name: str | None = None
                  ) -> EvidenceFile:
     """Check the file by its content, store it under a random name, keep its SHA-256."""
     _own_draft(visit, acting_user)
@@ -264,7 +268,7 @@ def evidence_add(*, visit: Visit, acting_user, upload, kind: str, name: str | No
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
+def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     _own_draft(evidence.visit, acting_user)
     name = evidence.file.name
     storage = evidence.file.storage
@@ -277,7 +281,7 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
 # --- Thresholds, guidance, contact preferences -----------------------------------------------
 
 @transaction.atomic
-def thresholds_save(*, acting_user, values: dict[str, tuple[Decimal, bool]]) -> None:
+def thresholds_save(*, acting_user: User, values: dict[str, tuple[Decimal, bool]]) -> None:
     for code, (threshold, enabled) in values.items():
         if code not in rules.RULES_BY_CODE:
             continue
@@ -287,13 +291,13 @@ def thresholds_save(*, acting_user, values: dict[str, tuple[Decimal, bool]]) -> 
             rule=code, defaults={"threshold": threshold, "enabled": enabled})
 
 
-def guidance_save(*, acting_user, question: int, data: dict) -> QuestionGuidance:
+def guidance_save(*, acting_user: User, question: int, data: dict) -> QuestionGuidance:
     guidance, _created = QuestionGuidance.objects.update_or_create(question=question,
                                                                    defaults=data)
     return guidance
 
 
-def proposal_create(*, acting_user, question: int, language: str, text: str
+def proposal_create(*, acting_user: User, question: int, language: str, text: str
                     ) -> GuidanceProposal:
     text = text.strip()
     if not text:
@@ -303,7 +307,7 @@ def proposal_create(*, acting_user, question: int, language: str, text: str
 
 
 @transaction.atomic
-def proposal_decide(*, proposal: GuidanceProposal, acting_user, accept: bool
+def proposal_decide(*, proposal: GuidanceProposal, acting_user: User, accept: bool
                     ) -> GuidanceProposal:
     locked = GuidanceProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != GuidanceProposal.Status.PENDING:
@@ -320,7 +324,7 @@ def proposal_decide(*, proposal: GuidanceProposal, acting_user, accept: bool
     return locked
 
 
-def contact_preference_save(*, customer: Customer, acting_user, data: dict
+def contact_preference_save(*, customer: Customer, acting_user: User, data: dict
                             ) -> ContactPreference:
     preference, _created = ContactPreference.objects.update_or_create(customer=customer,
                                                                       defaults=data)

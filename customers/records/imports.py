@@ -37,7 +37,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -54,6 +54,9 @@ from . import services
 from .models import LicenceStatus, RecordEntry
 from .providers import CheckData, EntryData, FileFeedProvider, Subject
 from .selectors import CHECKED_ROLES
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 MAX_ROWS = 5000
 
@@ -198,7 +201,7 @@ class PlannedCheck:
 
 
 class _Checker:
-    def __init__(self, acting_user, rows: list[dict]) -> None:
+    def __init__(self, acting_user: User, rows: list[dict]) -> None:
         # A NUL cannot be looked up (PostgreSQL refuses it); run() reports its row.
         identifiers = {(r.get("customer") or "").strip().upper() for r in rows
                        if "\x00" not in (r.get("customer") or "")}
@@ -336,12 +339,12 @@ class _Checker:
         return list(planned.values())
 
 
-def check_feed(*, rows: list[dict], acting_user) -> list[PlannedCheck]:
+def check_feed(*, rows: list[dict], acting_user: User) -> list[PlannedCheck]:
     return _Checker(acting_user, rows).run(rows)
 
 
 @transaction.atomic
-def import_feed(*, rows: list[dict], acting_user) -> dict[str, int]:
+def import_feed(*, rows: list[dict], acting_user: User) -> dict[str, int]:
     """Check again (scope or relations may have changed since the preview), then write all."""
     plan = check_feed(rows=rows, acting_user=acting_user)
     provider = FileFeedProvider({(p.customer.identifier,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from customers.imports import ImportRejected
 from customers.selectors import customer_get_for_user
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 
@@ -20,7 +20,7 @@ SESSION_FEED = "records_feed_rows"
 
 
 @role_required(*ALL_ROLES)
-def customer_checks(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_checks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every check of the customer and the people behind it, with what each found."""
     customer = customer_get_for_user(user=request.user, pk=pk)
     return render(request, "records/customer_checks.html", {
@@ -28,7 +28,7 @@ def customer_checks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def check_create(request: HttpRequest, pk: int) -> HttpResponse:
+def check_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enter a check by hand, starting from the subject's previous check."""
     customer = customer_get_for_user(user=request.user, pk=pk)
     subjects = selectors.subjects_for(customer=customer)
@@ -63,14 +63,14 @@ def check_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = selectors.check_get_for_user(user=request.user, pk=pk)
     return render(request, "records/check_detail.html", {
         "check": check, "customer": check.customer, "history": history_for(obj=check)})
 
 
 @role_required(*ALL_ROLES)
-def due_list(request: HttpRequest) -> HttpResponse:
+def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The subjects the user sees whose records are due for a check."""
     return render(request, "records/due_list.html", {
         "due": selectors.due_subjects_for_user(user=request.user),
@@ -83,7 +83,7 @@ def feed_template(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def feed_import(request: HttpRequest) -> HttpResponse:
+def feed_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a data-feed file → every row checked → preview; confirm writes all or none."""
     form = forms.FeedForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
@@ -113,7 +113,7 @@ def feed_import(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def policy_edit(request: HttpRequest) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy = RecordPolicy.current()
     form = forms.PolicyForm(request.POST or None, initial={
         "interval_days": policy.interval_days, "task_due_days": policy.task_due_days})

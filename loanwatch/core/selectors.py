@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
 from .broker import broker_available, broker_client, broker_ping
 from .models import Heartbeat
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 
 def database_ok() -> bool:
@@ -43,7 +47,7 @@ def broker_queue_length(*, queue: str = "celery") -> int | None:
 # "home_cards" hooks (loanwatch/core/home.py).
 
 
-def officer_home(*, user) -> dict:
+def officer_home(*, user: User) -> dict:
     from loanwatch.accounts.models import User
     from loanwatch.accounts.roles import Role
 
@@ -57,7 +61,7 @@ def officer_home(*, user) -> dict:
             "supervisors": [m for m in members if m.role == Role.SUPERVISOR]}
 
 
-def supervisor_home(*, user) -> dict:
+def supervisor_home(*, user: User) -> dict:
     from loanwatch.accounts.models import User
 
     officers = (
@@ -69,7 +73,7 @@ def supervisor_home(*, user) -> dict:
     return {"team": user.team, "officers": officers}
 
 
-def admin_home(*, user) -> dict:
+def admin_home(*, user: User) -> dict:
     from django.db.models import Count, Q
 
     from loanwatch.accounts.models import Team, User
@@ -91,13 +95,13 @@ def admin_home(*, user) -> dict:
     }
 
 
-def notifications_for(*, user):
+def notifications_for(*, user: User):
     from .models import Notification
 
     return Notification.objects.filter(recipient=user).order_by("-created_at")
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User) -> int:
     from .models import Notification
 
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
@@ -46,7 +46,7 @@ def ping(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role lands on a home page made for its day's work."""
     role, user = request.user.role, request.user
     pages = {Role.ADMIN: ("core/home_admin.html", selectors.admin_home),
@@ -60,14 +60,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home_norole.html", status=403)
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_for(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "core/notification_list.html", {"page": page})
 
 
-def notification_badge(request: HttpRequest) -> HttpResponse:
+def notification_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The unread count in the menu, loaded after the page so pages keep their query count."""
     return render(request, "core/notification_badge.html",
                   {"unread": selectors.notification_unread_count(user=request.user)})
@@ -95,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
-def chart_json(request: HttpRequest, key: str) -> JsonResponse:
+def chart_json(request: AuthenticatedHttpRequest, key: str) -> JsonResponse:
     chart = charts.chart(key)
     try:
         figures = charts.data(key=key, user=request.user, params=request.GET)
@@ -108,7 +108,7 @@ def chart_json(request: HttpRequest, key: str) -> JsonResponse:
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
-def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
+def chart_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """The chart's numbers for a spreadsheet: one row per series, one column per label."""
     chart = charts.chart(key)
     try:

@@ -9,6 +9,7 @@ import the schedule.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +17,9 @@ from django.utils import timezone
 from visits.models import ON_SITE_METHODS, REMOTE_METHODS
 
 from .models import RevisitTask
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 
 def task_raise(*, customer, reason: str, due_on: datetime.date, note: str = "",
@@ -182,7 +186,7 @@ def overdue_digest_send(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int | None,
                 first_check_days: int, reminder_days_before: int, risk_event_due_days: int,
-                acting_user):
+                acting_user: User):
     """Save the whole grid and the bank-wide numbers, and re-plan every customer at once (the
     change may move any of them; one set-based run is cheaper than working out which)."""
     from .models import RevisitPolicy, ScheduleSettings
@@ -202,7 +206,7 @@ def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int
 
 
 @transaction.atomic
-def risk_group_save(*, group, data: dict, acting_user):
+def risk_group_save(*, group, data: dict, acting_user: User):
     """Create or change a risk group; a new one gets a policy row for each kind at its default
     interval, and changed groups re-plan their customers."""
     from customers.models import Customer
@@ -227,7 +231,7 @@ def risk_group_save(*, group, data: dict, acting_user):
 
 # --- Risk events (突发情况) ---------------------------------------------------------------------
 
-def risk_event_targets(*, event, user, customer_ids: list[int] | None = None):
+def risk_event_targets(*, event, user: User, customer_ids: list[int] | None = None):
     """The customers an event reaches within the declarer's scope (active ones only)."""
     from customers.selectors import customer_scope, guarantee_circle_ids
 
@@ -248,7 +252,7 @@ def risk_event_targets(*, event, user, customer_ids: list[int] | None = None):
 
 
 @transaction.atomic
-def risk_event_declare(*, acting_user, data: dict,
+def risk_event_declare(*, acting_user: User, data: dict,
                        customer_ids: list[int] | None = None):
     """Declare an event: a task due within N days for each targeted customer in the declarer's
     scope, named after the event, and one notification to each officer concerned."""
@@ -288,7 +292,7 @@ def task_plan_date(*, task: RevisitTask, planned_on: datetime.date | None) -> Re
     return locked
 
 
-def calendar_token_renew(*, user) -> str:
+def calendar_token_renew(*, user: User) -> str:
     """A new secret for the user's calendar link; the old link stops working at once."""
     import secrets
 
