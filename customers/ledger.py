@@ -19,7 +19,8 @@ from decimal import Decimal
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import BaseExpression
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -48,7 +49,7 @@ class LedgerColumn:
 
     key: str
     header: Promise | str
-    expression: Expression | None = None
+    expression: BaseExpression | None = None
     show: Callable[[Any], Any] | None = None
     width: int = 14
     source: str = ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -54,6 +54,9 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django.db.models import Aggregate, Model
+    from django_stubs_ext import StrOrPromise
+
     from loanwatch.accounts.models import User
 
 SORTS = {
@@ -64,7 +67,7 @@ SORTS = {
     "officer": "officer__full_name", "-officer": "-officer__full_name",
 }
 
-def _per_customer(aggregate) -> Subquery:
+def _per_customer(aggregate: Aggregate) -> Subquery:
     """One figure over a customer's loans, as a correlated subquery.
 
     A subquery per row rather than a JOIN … GROUP BY over every loan: sorted by name, PostgreSQL
@@ -80,7 +83,7 @@ WORST_RANK = Max(Case(*[When(classification=value, then=Value(rank))
                       default=Value(-1), output_field=IntegerField()))
 
 
-def _list_figures() -> dict:
+def _list_figures() -> dict[str, Any]:
     """The list's figures over each customer's loans, as annotations."""
     return {
         "loan_count": Coalesce(_per_customer(Count("pk")), 0),
@@ -95,7 +98,7 @@ def _bigrams(column: str) -> Func:
                 output_field=ArrayField(TextField()))
 
 
-def _search_matches(term: str) -> QuerySet:
+def _search_matches(term: str) -> QuerySet[Customer]:
     """The ids of the customers whose name, identifier or a loan's contract number contains
     `term`, ignoring case.
 
@@ -177,9 +180,9 @@ def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
         annotations = {key: value for key, value in annotations.items()
                        if key == order.lstrip("-")}
     qs = qs.annotate(**annotations)
-    expression = F(order.lstrip("-"))
-    expression = (expression.desc(nulls_last=True) if order.startswith("-")
-                  else expression.asc(nulls_last=True))
+    column = F(order.lstrip("-"))
+    expression = (column.desc(nulls_last=True) if order.startswith("-")
+                  else column.asc(nulls_last=True))
     return qs.order_by(expression, "pk")
 
 
@@ -235,7 +238,7 @@ class FigureSortedCustomers:
 
 
 def customer_list_page_source(*, user: User, sort: str = "name",
-                              **filters) -> QuerySet[Customer] | FigureSortedCustomers:
+                              **filters: Any) -> QuerySet[Customer] | FigureSortedCustomers:
     """What the list page paginates: the filtered customers in the chosen order, without the
     figures (`customer_list_figures` adds them to the page)."""
     order = SORTS.get(sort, "name")
@@ -291,7 +294,7 @@ def officer_choices_for_user(*, user: User) -> list[OfficerChoice]:
             in qs.values_list("pk", "full_name", "username", "team__code")]
 
 
-def worst_classification_label(rank: int | None) -> str:
+def worst_classification_label(rank: int | None) -> StrOrPromise:
     if rank is None or rank < 0:
         return ""
     return Classification.choices[rank][1]
@@ -300,7 +303,7 @@ def worst_classification_label(rank: int | None) -> str:
 USER_NAME = ["id", "username", "full_name"]  # what a user's name on the sheet reads
 
 
-def _all_fields(model) -> list[str]:
+def _all_fields(model: type[Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
@@ -524,7 +527,7 @@ def guarantee_circle_for_user(*, user: User, customer: Customer) -> Circle:
     return circle
 
 
-def portfolio_summary(*, user: User) -> dict:
+def portfolio_summary(*, user: User) -> dict[str, Any]:
     """The user's book for the home pages: one aggregate over the loans, one over the customers.
 
     Two plain aggregates rather than one over loans joined to customers: counting distinct
@@ -556,7 +559,7 @@ BANK_PORTFOLIO_KEY = "home:bank-portfolio"
 BANK_PORTFOLIO_SECONDS = 60
 
 
-def bank_portfolio(*, user: User) -> dict:
+def bank_portfolio(*, user: User) -> dict[str, Any]:
     """The whole bank's book for the administrator's home page, kept for a minute and shown
     with the time it was counted.
 
@@ -564,14 +567,14 @@ def bank_portfolio(*, user: User) -> dict:
     database ~90 ms however it is indexed; every administrator sees the same figures, so they
     are counted at most once a minute per process instead of on every request.
     """
-    figures = cache.get(BANK_PORTFOLIO_KEY)
+    figures: dict[str, Any] | None = cache.get(BANK_PORTFOLIO_KEY)
     if figures is None:
         figures = {**portfolio_summary(user=user), "as_of": timezone.now()}
         cache.set(BANK_PORTFOLIO_KEY, figures, BANK_PORTFOLIO_SECONDS)
     return figures
 
 
-def portfolio_card(*, user: User) -> dict:
+def portfolio_card(*, user: User) -> dict[str, Any]:
     if user.role == Role.ADMIN:
         return {"portfolio": bank_portfolio(user=user)}
     return {"portfolio": portfolio_summary(user=user)}
@@ -593,7 +596,7 @@ GROUP BY e.pgh_obj_id
 """
 
 
-def customers_risk_rose_since(*, user: User, since: datetime.datetime) -> tuple[list, int]:
+def customers_risk_rose_since(*, user: User, since: datetime.datetime) -> tuple[list[Any], int]:
     """Customers moved to a closer-watched risk group since `since`, from the audit trail: the
     first few (with their group) and how many, in one query."""
     scope = customer_scope(user=user)
@@ -604,7 +607,7 @@ def customers_risk_rose_since(*, user: User, since: datetime.datetime) -> tuple[
                                 .order_by("name", "pk"))
 
 
-def risk_rose_card(*, user: User) -> dict:
+def risk_rose_card(*, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime.combine(today.replace(day=1),
                                                                 datetime.time.min))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,11 @@ from .models import (
     Person,
 )
 from .validators import normalise_identifier, validate_resident_id, validate_uscc
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from .models import Industry
 
 CUSTOMER_FIELDS = ["kind", "name", "identifier", "registered_address", "address", "industry",
                    "registered_capital", "founded_on", "occupation", "phone", "wechat",
@@ -358,7 +363,7 @@ def guarantee_remove(*, guarantee: Guarantee, acting_user: User) -> None:
     guarantee.delete()  # the audit trail keeps the removed row
 
 
-def guarantor_choices(*, user: User, loan: Loan):
+def guarantor_choices(*, user: User, loan: Loan) -> QuerySet[Customer]:
     return selectors.customer_scope(user=user).exclude(pk=loan.customer_id).filter(
         ~Q(pk=loan.customer_id)).order_by("name")
 
@@ -367,7 +372,8 @@ def guarantor_choices(*, user: User, loan: Loan):
 
 
 @transaction.atomic
-def industry_save(*, acting_user: User, data: dict[str, Any], industry=None):
+def industry_save(*, acting_user: User, data: dict[str, Any],
+                  industry: Industry | None = None) -> Industry:
     from .models import Industry
 
     code = (data.get("code") or "").strip().upper()

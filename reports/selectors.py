@@ -4,18 +4,22 @@ outside that scope."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from customers.models import Loan, RiskSignal
+from customers.models import Customer, Loan, RiskSignal
 from customers.selectors import customer_scope
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
 
 from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskReport, WarningLevel
+
+if TYPE_CHECKING:
+    from visits.models import Visit
 
 # How far back a report looks for signals raised outside the visit it starts from (record
 # checks, risk events, signals entered by hand).
@@ -44,7 +48,7 @@ def report_get_for_user(*, user: User, pk: int) -> RiskReport:
     return report
 
 
-def report_list_for_customer(*, customer) -> QuerySet[RiskReport]:
+def report_list_for_customer(*, customer: Customer) -> QuerySet[RiskReport]:
     """A customer's reports, newest first; the customer was fetched through the user's scope."""
     return (RiskReport.objects.filter(customer=customer)
             .select_related("author", "decided_by").order_by("-created_at", "-pk"))
@@ -74,7 +78,8 @@ def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:
     return item
 
 
-def signals_for_report(*, customer, visit=None) -> QuerySet[RiskSignal]:
+def signals_for_report(*, customer: Customer,
+                       visit: Visit | None = None) -> QuerySet[RiskSignal]:
     """The signals a new report starts from: those of its visit, and those raised lately by
     anything but a visit (record checks, risk events, by hand)."""
     from datetime import timedelta
@@ -89,7 +94,7 @@ def signals_for_report(*, customer, visit=None) -> QuerySet[RiskSignal]:
     return RiskSignal.objects.filter(condition, customer=customer).order_by("raised_at", "pk")
 
 
-def loans_for_report(*, customer) -> QuerySet[Loan]:
+def loans_for_report(*, customer: Customer) -> QuerySet[Loan]:
     return Loan.objects.filter(customer=customer, balance__gt=0).order_by("disbursed_on", "pk")
 
 
@@ -104,19 +109,19 @@ def deciders_for(*, report: RiskReport) -> QuerySet[User]:
 WARNING_DAYS = 90
 
 
-def follow_ups_card(*, user: User) -> dict:
+def follow_ups_card(*, user: User) -> dict[str, Any]:
     """The officer's open follow-up items from approved reports (one query)."""
     return {"items": list(follow_ups_open(user=user)[:20])}
 
 
-def approval_card(*, user: User) -> dict:
+def approval_card(*, user: User) -> dict[str, Any]:
     """How many reports await the supervisor's or admin's decision, and the oldest (one
     query)."""
     return approval_queue(user=user).order_by().aggregate(
         waiting=Count("pk"), oldest=Min("submitted_at"))
 
 
-def returned_card(*, user: User) -> dict:
+def returned_card(*, user: User) -> dict[str, Any]:
     """The officer's reports sent back for revision, newest decision first."""
     returned = (RiskReport.objects.filter(author=user, status=RiskReport.Status.DRAFT,
                                           decided_by__isnull=False)
@@ -126,7 +131,7 @@ def returned_card(*, user: User) -> dict:
     return {"returned": rows, "returned_count": count}
 
 
-def warnings_card(*, user: User) -> dict:
+def warnings_card(*, user: User) -> dict[str, Any]:
     """Approved warnings of the last WARNING_DAYS by level, in one grouped query."""
     since = timezone.localdate() - datetime.timedelta(days=WARNING_DAYS)
     levels = dict(

@@ -32,9 +32,12 @@ from .models import (
 
 if TYPE_CHECKING:
     from loanwatch.accounts.models import User
+    from visits.models import Visit
+
+    from .models import Measure
 
 # The category a point pre-filled from a signal starts in, by where the signal came from.
-SIGNAL_CATEGORIES = {
+SIGNAL_CATEGORIES: dict[str, str] = {
     RiskSignal.Source.VISIT: RiskPoint.Category.OPERATIONS,
     RiskSignal.Source.RECORD_CHECK: RiskPoint.Category.LEGAL,
     RiskSignal.Source.RISK_EVENT: RiskPoint.Category.OTHER,
@@ -66,7 +69,8 @@ def _report_url(report: RiskReport) -> str:
 
 
 @transaction.atomic
-def report_start(*, customer: Customer, acting_user: User, visit=None) -> RiskReport:
+def report_start(*, customer: Customer, acting_user: User,
+                 visit: Visit | None = None) -> RiskReport:
     """A draft for a customer the user may see, with one risk point per recent signal.
 
     A visit must be submitted: a report judges what was found, not what is still being written.
@@ -126,7 +130,7 @@ def report_save(*, report: RiskReport, acting_user: User, data: dict[str, Any],
 
     kept = {p["id"] for p in points if p.get("id")}
     locked.points.exclude(pk__in=kept).delete()
-    existing = {p.pk: p for p in locked.points.all()}
+    existing: dict[int | None, RiskPoint] = {p.pk: p for p in locked.points.all()}
     for item in points:
         point = existing.get(item.get("id")) or RiskPoint(report=locked)
         changed = (point.category, point.severity, point.text) != (
@@ -264,7 +268,8 @@ def follow_up_done(*, item: FollowUp, acting_user: User) -> FollowUp:
 
 
 @transaction.atomic
-def measure_save(*, acting_user: User, data: dict[str, Any], measure=None):
+def measure_save(*, acting_user: User, data: dict[str, Any],
+                 measure: Measure | None = None) -> Measure:
     """Add or change a measure of the catalogue (admins). Measures are retired, never deleted:
     approved reports and follow-up items keep pointing at them."""
     from .models import Measure

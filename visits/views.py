@@ -241,7 +241,7 @@ def draft_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Evidence -----------------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
-def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     try:
         handle = evidence.file.open("rb")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -97,14 +97,15 @@ class DueSubject:
         return f"p{self.person.pk}" if self.person is not None else f"c{self.customer.pk}"
 
 
-def _last_check(person_ref) -> Subquery:
+def _last_check(person_ref: OuterRef | None) -> Subquery:
     return Subquery(RecordCheck.objects.filter(customer=OuterRef("customer_id" if person_ref
                                                                  else "pk"),
                                                person=person_ref)
                     .order_by("-checked_on").values("checked_on")[:1])
 
 
-def _due_querysets(*, customers: QuerySet[Customer], cutoff: datetime.date):
+def _due_querysets(*, customers: QuerySet[Customer], cutoff: datetime.date
+                   ) -> tuple[QuerySet[Any], QuerySet[Any]]:
     active = customers.filter(status=Customer.Status.ACTIVE)
     companies = (active.annotate(last=_last_check(None))
                  .filter(Q(last__isnull=True) | Q(last__lt=cutoff)))
@@ -153,7 +154,7 @@ def due_counts_by_officer() -> dict[int, int]:
 FINDINGS_DAYS = 30
 
 
-def findings_card(*, user: User) -> dict:
+def findings_card(*, user: User) -> dict[str, Any]:
     """Findings of the last FINDINGS_DAYS on the user's customers, serious first."""
     since = timezone.localdate() - datetime.timedelta(days=FINDINGS_DAYS)
     findings = (Finding.objects.filter(record_check__customer__in=customer_scope(user=user),

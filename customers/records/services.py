@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -128,7 +128,7 @@ def check_from_provider(*, subject: Subject, acting_user: User,
 
 
 @transaction.atomic
-def policy_save(*, acting_user: User, data: dict) -> RecordPolicy:
+def policy_save(*, acting_user: User, data: dict[str, Any]) -> RecordPolicy:
     policy = RecordPolicy.objects.select_for_update().order_by("pk").first() or RecordPolicy()
     policy.interval_days = data["interval_days"]
     policy.task_due_days = data["task_due_days"]

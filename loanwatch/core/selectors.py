@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
@@ -9,14 +9,18 @@ from .broker import broker_available, broker_client, broker_ping
 from .models import Heartbeat
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from loanwatch.accounts.models import User
+
+    from .models import Notification
 
 
 def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except Exception:
         return False
 
@@ -47,7 +51,7 @@ def broker_queue_length(*, queue: str = "celery") -> int | None:
 # "home_cards" hooks (loanwatch/core/home.py).
 
 
-def officer_home(*, user: User) -> dict:
+def officer_home(*, user: User) -> dict[str, Any]:
     from loanwatch.accounts.models import User
     from loanwatch.accounts.roles import Role
 
@@ -61,7 +65,7 @@ def officer_home(*, user: User) -> dict:
             "supervisors": [m for m in members if m.role == Role.SUPERVISOR]}
 
 
-def supervisor_home(*, user: User) -> dict:
+def supervisor_home(*, user: User) -> dict[str, Any]:
     from loanwatch.accounts.models import User
 
     officers = (
@@ -73,7 +77,7 @@ def supervisor_home(*, user: User) -> dict:
     return {"team": user.team, "officers": officers}
 
 
-def admin_home(*, user: User) -> dict:
+def admin_home(*, user: User) -> dict[str, Any]:
     from django.db.models import Count, Q
 
     from loanwatch.accounts.models import Team, User
@@ -95,7 +99,7 @@ def admin_home(*, user: User) -> dict:
     }
 
 
-def notifications_for(*, user: User):
+def notifications_for(*, user: User) -> QuerySet[Notification]:
     from .models import Notification
 
     return Notification.objects.filter(recipient=user).order_by("-created_at")

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from .broker import broker_available
 from .models import Heartbeat, Notification
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
-def notification_create(*, recipient, kind: str, params: dict | None = None,
+def notification_create(*, recipient: User, kind: str, params: dict[str, Any] | None = None,
                         url: str = "") -> Notification:
     """Tell a user something. Call inside the transaction of the change it reports."""
     from .tasks import notification_send_email
@@ -50,7 +53,7 @@ def notification_create(*, recipient, kind: str, params: dict | None = None,
     return notification
 
 
-def notification_mark_read(*, recipient, pk: int | None = None) -> int:
+def notification_mark_read(*, recipient: User, pk: int | None = None) -> int:
     """Mark one of the recipient's notifications read, or all of them; returns how many."""
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if pk is not None:

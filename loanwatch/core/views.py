@@ -74,7 +74,7 @@ def notification_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.notification_mark_read(recipient=request.user,
                                     pk=query_int(request.POST.get("pk")))
     return redirect(safe_next(request, candidate=request.POST.get("next"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -18,6 +18,7 @@ from loanwatch.core.home import first_rows_and_count
 from .models import PlannerRun, RevisitTask, RiskEvent
 
 if TYPE_CHECKING:
+    from customers.models import Customer
     from loanwatch.accounts.models import User
 
 # A district is what a Chinese address names up to its first 区 or 县 (after the city).
@@ -31,7 +32,7 @@ def task_scope(*, user: User) -> QuerySet[RevisitTask]:
     return RevisitTask.objects.filter(customer__in=customer_scope(user=user))
 
 
-def tasks_to_fulfil(*, customer, keep_id: int | None = None) -> QuerySet[RevisitTask]:
+def tasks_to_fulfil(*, customer: Customer, keep_id: int | None = None) -> QuerySet[RevisitTask]:
     """The tasks a visit to `customer` may name as fulfilled: the open ones, and the task a draft
     already names (`keep_id`) even if it closed meanwhile."""
     return RevisitTask.objects.filter(Q(status=RevisitTask.Status.OPEN) | Q(pk=keep_id or 0),
@@ -93,7 +94,8 @@ def plan_for_user(*, user: User, today: datetime.date, weeks: int = 8,
                 .order_by("due_on", "customer__name", "pk")[:PLAN_LIMIT + 1])
     truncated = len(rows) > PLAN_LIMIT
     rows = rows[:PLAN_LIMIT]
-    overdue, by_week = [], {}
+    overdue: list[RevisitTask] = []
+    by_week: dict[datetime.date, list[RevisitTask]] = {}
     for task in rows:
         task.district = district_of(task.customer.address)
         task.is_overdue = task.due_on < today
@@ -112,7 +114,7 @@ def plan_for_user(*, user: User, today: datetime.date, weeks: int = 8,
     return Plan(overdue=overdue, weeks=week_list, truncated=truncated)
 
 
-def officers_for_user(*, user: User):
+def officers_for_user(*, user: User) -> QuerySet[User]:
     """Officers whose plans the user may look at (for the supervisor's and admin's filter)."""
     from django.contrib.auth import get_user_model
 
@@ -143,7 +145,7 @@ def calendar_tasks(*, user: User) -> QuerySet[RevisitTask]:
 ON_TIME_DAYS = 90
 
 
-def revisit_card(*, user: User) -> dict:
+def revisit_card(*, user: User) -> dict[str, Any]:
     """What is due this week and what is overdue, in one query."""
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=7)
@@ -157,7 +159,7 @@ def revisit_card(*, user: User) -> dict:
     return {"figures": figures}
 
 
-def week_card(*, user: User) -> dict:
+def week_card(*, user: User) -> dict[str, Any]:
     """The officer's open tasks due or planned before a week from today: the first few and how
     many."""
     today = timezone.localdate()
@@ -170,7 +172,7 @@ def week_card(*, user: User) -> dict:
     return {"today": today, "week_tasks": rows, "week_task_count": count}
 
 
-def officers_card(*, user: User) -> dict:
+def officers_card(*, user: User) -> dict[str, Any]:
     """Both officer tables in one grouped query: the open tasks overdue today, and the tasks
     closed in the last ON_TIME_DAYS with how many of them on time."""
     today = timezone.localdate()
@@ -194,5 +196,5 @@ def officers_card(*, user: User) -> dict:
             "on_time_days": ON_TIME_DAYS}
 
 
-def planner_run_card(*, user: User) -> dict:
+def planner_run_card(*, user: User) -> dict[str, Any]:
     return {"last_planner_run": PlannerRun.objects.order_by("-started_at").first()}
