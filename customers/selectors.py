@@ -98,7 +98,7 @@ def _bigrams(column: str) -> Func:
                 output_field=ArrayField(TextField()))
 
 
-def _search_matches(term: str) -> QuerySet[Customer]:
+def _search_matches(term: str) -> QuerySet[Customer, Any]:
     """The ids of the customers whose name, identifier or a loan's contract number contains
     `term`, ignoring case.
 
@@ -107,6 +107,10 @@ def _search_matches(term: str) -> QuerySet[Customer]:
     to the trigram indexes through LIKE; two-character terms without case (贸易, 12) to the
     two-character-piece indexes of migration 0005, where pg_trgm finds no trigram to look up.
     """
+    # Either branch's querysets; the plugin types the aliased ones apart.
+    names: QuerySet[Customer]
+    codes: QuerySet[Customer]
+    loans: QuerySet[Loan]
     if len(term) == 2 and term.upper() == term.lower():
         names = Customer.objects.alias(pieces=_bigrams("name")).filter(pieces__contains=[term])
         codes = Customer.objects.alias(pieces=_bigrams("identifier")).filter(

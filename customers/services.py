@@ -77,8 +77,8 @@ def customer_validate(*, data: dict[str, Any], acting_user: User, instance: Cust
     except ValidationError as error:
         errors.setdefault("identifier", []).extend(error.messages)
     if "identifier" not in errors:
-        existing = Customer.objects.filter(identifier=identifier).exclude(
-            pk=instance.pk if instance else None).first()
+        same = Customer.objects.filter(identifier=identifier)
+        existing = (same.exclude(pk=instance.pk) if instance else same).first()
         if existing is not None:
             visible = selectors.customer_scope(user=acting_user).filter(pk=existing.pk).exists()
             errors["identifier"] = [
@@ -245,9 +245,9 @@ def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None
             _("%(days)d days past due require at least “%(floor)s”.") % {
                 "days": dpd, "floor": Classification(floor).label}]
     number = data.get("contract_number")
-    if number and "contract_number" not in errors and Loan.objects.filter(
-            contract_number=number).exclude(
-            pk=instance.pk if instance else None).exists():
+    same = Loan.objects.filter(contract_number=number)
+    if number and "contract_number" not in errors and (
+            same.exclude(pk=instance.pk) if instance else same).exists():
         errors["contract_number"] = [_("A loan with this contract number already exists.")]
     if errors:
         raise ValidationError(errors)
@@ -377,7 +377,8 @@ def industry_save(*, acting_user: User, data: dict[str, Any],
     from .models import Industry
 
     code = (data.get("code") or "").strip().upper()
-    if Industry.objects.filter(code=code).exclude(pk=industry.pk if industry else None).exists():
+    same = Industry.objects.filter(code=code)
+    if (same.exclude(pk=industry.pk) if industry else same).exists():
         raise ValidationError({"code": [_("An industry with this code already exists.")]})
     if industry is None:
         industry = Industry()

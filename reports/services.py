@@ -277,7 +277,8 @@ def measure_save(*, acting_user: User, data: dict[str, Any],
     if acting_user.role != Role.ADMIN:
         raise PermissionDenied
     code = (data.get("code") or "").strip().lower()
-    if Measure.objects.filter(code=code).exclude(pk=measure.pk if measure else None).exists():
+    same = Measure.objects.filter(code=code)
+    if (same.exclude(pk=measure.pk) if measure else same).exists():
         raise ValidationError({"code": [_("A measure with this code already exists.")]})
     measure = Measure() if measure is None else Measure.objects.select_for_update().get(
         pk=measure.pk)
