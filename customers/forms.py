@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -169,8 +171,9 @@ class FloorForm(forms.Form):
                                 choices=[("", "—"), *Classification.choices], required=False,
                                 widget=forms.Select(attrs={"class": "form-select"}))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (data.get("days_past_due_over") is None) != (not data.get("minimum")):
             raise forms.ValidationError(_("Give both the days and the minimum classification."))
         return data

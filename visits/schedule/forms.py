@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -114,8 +116,9 @@ class RiskEventForm(forms.ModelForm):
             else {"pk": int(text)}
         return self.scope.filter(**filters).first()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         target = data.get("target")
         self.customer_ids: list[int] = []
         self.circle_of = None
