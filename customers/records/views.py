@@ -55,6 +55,7 @@ def check_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         check = services.check_record(subject=subject, data=forms.reading_from(form, formset),
                                       source=RecordCheck.Source.MANUAL,
                                       acting_user=request.user)
+        assert check is not None  # only a feed's repeated reading is skipped, never a manual one
         messages.success(request, _("Check recorded."))
         return redirect("records:check_detail", pk=check.pk)
     return render(request, "records/check_form.html", {

@@ -48,7 +48,7 @@ def _cached_object(model: type[models.Model], fields: tuple[str, ...],
 
 
 def _build_object(model: type[models.Model], fields: Sequence[str],
-                  related: dict[str, Sequence[str]] | None,
+                  related: Mapping[str, Sequence[str]] | None,
                   extra: dict | None) -> JSONObject:
     parts = {}
     columns = [(_field(model, name).attname, _field(model, name)) for name in fields]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -49,9 +51,10 @@ def ping(request: HttpRequest) -> HttpResponse:
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role lands on a home page made for its day's work."""
     role, user = request.user.role, request.user
-    pages = {Role.ADMIN: ("core/home_admin.html", selectors.admin_home),
-             Role.SUPERVISOR: ("core/home_supervisor.html", selectors.supervisor_home),
-             Role.OFFICER: ("core/home_officer.html", selectors.officer_home)}
+    pages: dict[str, tuple[str, Callable[..., dict[str, Any]]]] = {
+        Role.ADMIN: ("core/home_admin.html", selectors.admin_home),
+        Role.SUPERVISOR: ("core/home_supervisor.html", selectors.supervisor_home),
+        Role.OFFICER: ("core/home_officer.html", selectors.officer_home)}
     if role in pages:
         template, own = pages[role]
         return render(request, template, {**own(user=user),
