@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Industry, RiskGroup
-from loanwatch.core.forms import FlagField, IdField, ListFilterForm
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm, model_choice_field
 
 from .models import CustomerKind, RiskEvent, ScheduleSettings
 
@@ -108,7 +108,7 @@ class RiskEventForm(forms.ModelForm):
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope
-        self.fields["industry"].queryset = Industry.objects.all()
+        model_choice_field(self, "industry").queryset = Industry.objects.all()
 
     def _lookup(self, text: str):
         text = text.strip()
