@@ -5,6 +5,7 @@ dates read from the loans' audit trail."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
@@ -16,8 +17,11 @@ from loanwatch.core.charts import ChartData, Series
 from .models import Classification, Loan, RiskGroup
 from .selectors import customer_scope
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
-def by_risk_group(*, user, params) -> ChartData:
+
+def by_risk_group(*, user: User, params) -> ChartData:
     groups = list(RiskGroup.objects.order_by("order"))
     scope = customer_scope(user=user)
     counts = dict(scope.values_list("risk_group").annotate(n=Count("pk")).order_by())
@@ -30,7 +34,7 @@ def by_risk_group(*, user, params) -> ChartData:
     ])
 
 
-def by_classification(*, user, params) -> ChartData:
+def by_classification(*, user: User, params) -> ChartData:
     loans = Loan.objects.filter(customer__in=customer_scope(user=user))
     figures = loans.aggregate(**{
         f"n_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values
@@ -72,7 +76,7 @@ def _day_end(day: datetime.date | None,
     return day, timezone.make_aware(end)
 
 
-def classification_migration(*, user, params) -> ChartData:
+def classification_migration(*, user: User, params) -> ChartData:
     today = timezone.localdate()
     start_day, start = _day_end(params.get("from"), today - datetime.timedelta(days=90))
     end_day, end = _day_end(params.get("to"), today)

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
-from loanwatch.core.forms import FlagField, IdField, ListFilterForm, bounded_formset_factory
+from loanwatch.core.forms import (
+    FlagField,
+    IdField,
+    ListFilterForm,
+    bounded_formset_factory,
+    model_choice_field,
+)
 
 from .models import (
     Classification,
@@ -55,13 +63,14 @@ class CustomerForm(_DataForm):
     def __init__(self, *args, officers: list[User], choose_officer: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if choose_officer:
-            self.fields["officer"].queryset = User.objects.filter(pk__in=[o.pk for o in officers])
+            model_choice_field(self, "officer").queryset = User.objects.filter(
+                pk__in=[o.pk for o in officers])
         else:
             del self.fields["officer"]  # an officer's customers are their own
         if self.instance.pk:
             self.fields["kind"].disabled = True
-        self.fields["risk_group"].queryset = RiskGroup.objects.all()
-        self.fields["industry"].queryset = Industry.objects.all()
+        model_choice_field(self, "risk_group").queryset = RiskGroup.objects.all()
+        model_choice_field(self, "industry").queryset = Industry.objects.all()
 
 
 class RelationForm(forms.Form):
@@ -106,7 +115,7 @@ class CollateralForm(_DataForm):
 
     def __init__(self, *args, customer: Customer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["loans"].queryset = Loan.objects.filter(customer=customer)
+        model_choice_field(self, "loans").queryset = Loan.objects.filter(customer=customer)
 
 
 class CollateralEditForm(CollateralForm):
@@ -134,7 +143,7 @@ class GuaranteeForm(forms.Form):
 
     def __init__(self, *args, guarantors, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guarantor_customer"].queryset = guarantors
+        model_choice_field(self, "guarantor_customer").queryset = guarantors
 
 
 class ReassignForm(forms.Form):
@@ -144,8 +153,9 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, customers, officers: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customers"].queryset = customers
-        self.fields["to_officer"].queryset = User.objects.filter(pk__in=[o.pk for o in officers])
+        model_choice_field(self, "customers").queryset = customers
+        model_choice_field(self, "to_officer").queryset = User.objects.filter(
+            pk__in=[o.pk for o in officers])
 
 
 class ImportForm(forms.Form):
@@ -169,8 +179,9 @@ class FloorForm(forms.Form):
                                 choices=[("", "—"), *Classification.choices], required=False,
                                 widget=forms.Select(attrs={"class": "form-select"}))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (data.get("days_past_due_over") is None) != (not data.get("minimum")):
             raise forms.ValidationError(_("Give both the days and the minimum classification."))
         return data

@@ -19,7 +19,8 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import BaseExpression
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -46,7 +47,7 @@ class LedgerColumn:
 
     key: str
     header: Promise | str
-    expression: Expression | None = None
+    expression: BaseExpression | None = None
     show: Callable[[Any], Any] | None = None
     width: int = 14
     source: str = ""
@@ -200,7 +201,7 @@ def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
     return book.response(f"ledger-{stamp}.xlsx")
 
 
-def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
+def customer_sheet_tables(*, customer: Customer, user: User) -> list[SheetTable]:
     """The information sheet as tables: this app's, then each ledger app's."""
     identity = SheetTable(
         title=_("Identity"), headers=[_("field"), _("value")],
@@ -247,7 +248,7 @@ def customer_sheet_tables(*, customer: Customer, user) -> list[SheetTable]:
     return tables
 
 
-def customer_xlsx_response(*, customer: Customer, user) -> HttpResponse:
+def customer_xlsx_response(*, customer: Customer, user: User) -> HttpResponse:
     book = _Book()
     used: set[str] = set()
     for table in customer_sheet_tables(customer=customer, user=user):
@@ -267,7 +268,7 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def customer_pdf_response(*, customer: Customer, user) -> HttpResponse:
+def customer_pdf_response(*, customer: Customer, user: User) -> HttpResponse:
     """The information sheet printed: the same tables as the workbook, one after another."""
     title = _("Post-loan management information sheet")
     story = [pdf.para(title, "title"), pdf.para(customer.name, "heading"),

@@ -94,6 +94,7 @@ class Customer(Versioned):
         ACTIVE = "active", _("active")
         CLOSED = "closed", _("closed")
 
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     # USCC for a corporate customer, resident ID for an individual; checked by validators.py.
@@ -166,6 +167,9 @@ class CustomerAssignment(models.Model):
 class Person(models.Model):
     """Someone behind a corporate customer; one person may stand behind several."""
 
+    # Not a column: this person's relations the user may see, set by the information sheet.
+    visible_relations: list[CustomerRelation]
+
     name = models.CharField(_("name"), max_length=100)
     id_number = models.CharField(_("resident ID"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -188,6 +192,7 @@ class CustomerRelation(models.Model):
         ACTUAL_CONTROLLER = "actual_controller", _("actual controller")
         SHAREHOLDER = "shareholder", _("shareholder")
         FINANCE_HEAD = "finance_head", _("finance head")
+
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
                                  related_name="relations")
@@ -292,6 +297,9 @@ class Collateral(Versioned):
         RECEIVABLES = "receivables", _("receivables")
         EQUITY = "equity", _("equity")
         OTHER = "other", _("other")
+
+    # Not a column: the loans it secures, set by the information sheet.
+    loan_ids: list[int]
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="collaterals")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -53,6 +54,11 @@ from .models import (
     Loan,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import Aggregate, Model
+    from django_stubs_ext import StrOrPromise
+
+
 SORTS = {
     "name": "name", "-name": "-name",
     "balance": "total_balance", "-balance": "-total_balance",
@@ -61,7 +67,7 @@ SORTS = {
     "officer": "officer__full_name", "-officer": "-officer__full_name",
 }
 
-def _per_customer(aggregate) -> Subquery:
+def _per_customer(aggregate: Aggregate) -> Subquery:
     """One figure over a customer's loans, as a correlated subquery.
 
     A subquery per row rather than a JOIN … GROUP BY over every loan: sorted by name, PostgreSQL
@@ -77,7 +83,7 @@ WORST_RANK = Max(Case(*[When(classification=value, then=Value(rank))
                       default=Value(-1), output_field=IntegerField()))
 
 
-def _list_figures() -> dict:
+def _list_figures() -> dict[str, Any]:
     """The list's figures over each customer's loans, as annotations."""
     return {
         "loan_count": Coalesce(_per_customer(Count("pk")), 0),
@@ -92,7 +98,7 @@ def _bigrams(column: str) -> Func:
                 output_field=ArrayField(TextField()))
 
 
-def _search_matches(term: str) -> QuerySet:
+def _search_matches(term: str) -> QuerySet[Customer, Any]:
     """The ids of the customers whose name, identifier or a loan's contract number contains
     `term`, ignoring case.
 
@@ -101,6 +107,10 @@ def _search_matches(term: str) -> QuerySet:
     to the trigram indexes through LIKE; two-character terms without case (贸易, 12) to the
     two-character-piece indexes of migration 0005, where pg_trgm finds no trigram to look up.
     """
+    # Either branch's querysets; the plugin types the aliased ones apart.
+    names: QuerySet[Customer]
+    codes: QuerySet[Customer]
+    loans: QuerySet[Loan]
     if len(term) == 2 and term.upper() == term.lower():
         names = Customer.objects.alias(pieces=_bigrams("name")).filter(pieces__contains=[term])
         codes = Customer.objects.alias(pieces=_bigrams("identifier")).filter(
@@ -115,7 +125,7 @@ def _search_matches(term: str) -> QuerySet:
                                                loans.order_by().values("customer_id"))
 
 
-def customer_scope_filter(*, user, through: str = "") -> Q:
+def customer_scope_filter(*, user: User, through: str = "") -> Q:
     """The customers a user may see at all, as a condition on Customer (or, with
     `through="customer__"`, on a model that belongs to a customer).
 
@@ -133,12 +143,12 @@ def customer_scope_filter(*, user, through: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def customer_scope(*, user) -> QuerySet[Customer]:
+def customer_scope(*, user: User) -> QuerySet[Customer]:
     """The customers a user may see at all."""
     return Customer.objects.filter(customer_scope_filter(user=user))
 
 
-def customer_list_for_user(*, user, search: str = "", kind: str = "",
+def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
                            industry_id: int | None = None,
                            risk_group_id: int | None = None, officer_id: int | None = None,
                            classification: str = "", overdue: bool = False,
@@ -174,9 +184,9 @@ def customer_list_for_user(*, user, search: str = "", kind: str = "",
         annotations = {key: value for key, value in annotations.items()
                        if key == order.lstrip("-")}
     qs = qs.annotate(**annotations)
-    expression = F(order.lstrip("-"))
-    expression = (expression.desc(nulls_last=True) if order.startswith("-")
-                  else expression.asc(nulls_last=True))
+    column = F(order.lstrip("-"))
+    expression = (column.desc(nulls_last=True) if order.startswith("-")
+                  else column.asc(nulls_last=True))
     return qs.order_by(expression, "pk")
 
 
@@ -231,8 +241,8 @@ class FigureSortedCustomers:
         return [found[pk] for pk in ids]
 
 
-def customer_list_page_source(*, user, sort: str = "name",
-                              **filters) -> QuerySet[Customer] | FigureSortedCustomers:
+def customer_list_page_source(*, user: User, sort: str = "name",
+                              **filters: Any) -> QuerySet[Customer] | FigureSortedCustomers:
     """What the list page paginates: the filtered customers in the chosen order, without the
     figures (`customer_list_figures` adds them to the page)."""
     order = SORTS.get(sort, "name")
@@ -270,7 +280,7 @@ class OfficerChoice:
         return self.name
 
 
-def officer_choices_for_user(*, user) -> list[OfficerChoice]:
+def officer_choices_for_user(*, user: User) -> list[OfficerChoice]:
     """The officers `services.officers_assignable_by` allows, as plain rows: an administrator's
     menus hold every officer of the bank, and building two thousand users with their teams as
     model instances cost the list more than its own query."""
@@ -286,7 +296,7 @@ def officer_choices_for_user(*, user) -> list[OfficerChoice]:
             in qs.values_list("pk", "full_name", "username", "team__code")]
 
 
-def worst_classification_label(rank: int | None) -> str:
+def worst_classification_label(rank: int | None) -> StrOrPromise:
     if rank is None or rank < 0:
         return ""
     return Classification.choices[rank][1]
@@ -295,11 +305,11 @@ def worst_classification_label(rank: int | None) -> str:
 USER_NAME = ["id", "username", "full_name"]  # what a user's name on the sheet reads
 
 
-def _all_fields(model) -> list[str]:
+def _all_fields(model: type[Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
-def customer_get_for_user(*, user, pk: int, for_sheet: bool = False) -> Customer:
+def customer_get_for_user(*, user: User, pk: int, for_sheet: bool = False) -> Customer:
     """One customer in the user's scope, or 404. `for_sheet` preloads the information sheet.
 
     Short child lists (reassignments, valuations, each person's other companies) ride in their
@@ -382,7 +392,7 @@ def _share_sheet_rows(customer: Customer) -> None:
                 [g for g in guarantees if g.guarantor_customer_id == customer.pk])
 
 
-def loan_get_for_user(*, user, pk: int) -> Loan:
+def loan_get_for_user(*, user: User, pk: int) -> Loan:
     loan = (Loan.objects.filter(customer__in=customer_scope(user=user), pk=pk)
             .select_related("customer").first())
     if loan is None:
@@ -390,7 +400,7 @@ def loan_get_for_user(*, user, pk: int) -> Loan:
     return loan
 
 
-def collateral_get_for_user(*, user, pk: int) -> Collateral:
+def collateral_get_for_user(*, user: User, pk: int) -> Collateral:
     collateral = (Collateral.objects.filter(customer__in=customer_scope(user=user), pk=pk)
                   .select_related("customer").first())
     if collateral is None:
@@ -398,7 +408,7 @@ def collateral_get_for_user(*, user, pk: int) -> Collateral:
     return collateral
 
 
-def relation_get_for_user(*, user, pk: int) -> CustomerRelation:
+def relation_get_for_user(*, user: User, pk: int) -> CustomerRelation:
     relation = (CustomerRelation.objects.filter(customer__in=customer_scope(user=user), pk=pk)
                 .select_related("customer", "person").first())
     if relation is None:
@@ -406,7 +416,7 @@ def relation_get_for_user(*, user, pk: int) -> CustomerRelation:
     return relation
 
 
-def guarantee_get_for_user(*, user, pk: int) -> Guarantee:
+def guarantee_get_for_user(*, user: User, pk: int) -> Guarantee:
     guarantee = (Guarantee.objects.filter(loan__customer__in=customer_scope(user=user), pk=pk)
                  .select_related("loan").first())
     if guarantee is None:
@@ -504,7 +514,7 @@ def guarantee_circle_ids(*, customer_id: int) -> Circle:
     return Circle(member_ids=members, edges=edges)
 
 
-def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
+def guarantee_circle_for_user(*, user: User, customer: Customer) -> Circle:
     """The circle of a customer the user may see; members outside the user's scope are named
     (the guarantee already names them on the loan) but not linked."""
     circle = guarantee_circle_ids(customer_id=customer.pk)
@@ -519,7 +529,7 @@ def guarantee_circle_for_user(*, user, customer: Customer) -> Circle:
     return circle
 
 
-def portfolio_summary(*, user) -> dict:
+def portfolio_summary(*, user: User) -> dict[str, Any]:
     """The user's book for the home pages: one aggregate over the loans, one over the customers.
 
     Two plain aggregates rather than one over loans joined to customers: counting distinct
@@ -549,7 +559,7 @@ BANK_PORTFOLIO_KEY = "home:bank-portfolio"
 BANK_PORTFOLIO_SECONDS = 60
 
 
-def bank_portfolio(*, user) -> dict:
+def bank_portfolio(*, user: User) -> dict[str, Any]:
     """The whole bank's book for the administrator's home page, kept for a minute and shown
     with the time it was counted.
 
@@ -557,14 +567,14 @@ def bank_portfolio(*, user) -> dict:
     database ~90 ms however it is indexed; every administrator sees the same figures, so they
     are counted at most once a minute per process instead of on every request.
     """
-    figures = cache.get(BANK_PORTFOLIO_KEY)
+    figures: dict[str, Any] | None = cache.get(BANK_PORTFOLIO_KEY)
     if figures is None:
         figures = {**portfolio_summary(user=user), "as_of": timezone.now()}
         cache.set(BANK_PORTFOLIO_KEY, figures, BANK_PORTFOLIO_SECONDS)
     return figures
 
 
-def portfolio_card(*, user) -> dict:
+def portfolio_card(*, user: User) -> dict[str, Any]:
     if user.role == Role.ADMIN:
         return {"portfolio": bank_portfolio(user=user)}
     return {"portfolio": portfolio_summary(user=user)}
@@ -586,7 +596,7 @@ GROUP BY e.pgh_obj_id
 """
 
 
-def customers_risk_rose_since(*, user, since: datetime.datetime) -> tuple[list, int]:
+def customers_risk_rose_since(*, user: User, since: datetime.datetime) -> tuple[list[Any], int]:
     """Customers moved to a closer-watched risk group since `since`, from the audit trail: the
     first few (with their group) and how many, in one query."""
     scope = customer_scope(user=user)
@@ -597,7 +607,7 @@ def customers_risk_rose_since(*, user, since: datetime.datetime) -> tuple[list, 
                                 .order_by("name", "pk"))
 
 
-def risk_rose_card(*, user) -> dict:
+def risk_rose_card(*, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     month_start = timezone.make_aware(datetime.datetime.combine(today.replace(day=1),
                                                                 datetime.time.min))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,6 +35,10 @@ from .models import (
 )
 from .validators import normalise_identifier, validate_resident_id, validate_uscc
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
 CUSTOMER_FIELDS = ["kind", "name", "identifier", "registered_address", "address", "industry",
                    "registered_capital", "founded_on", "occupation", "phone", "wechat",
                    "risk_group", "officer"]
@@ -43,7 +47,7 @@ LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_
                "classification"]
 
 
-def officers_assignable_by(*, user) -> list[User]:
+def officers_assignable_by(*, user: User) -> list[User]:
     """Whom a user may make a customer's officer: an officer themself; a supervisor the officers of
     their team; an admin any officer."""
     qs = User.objects.filter(role=Role.OFFICER, is_active=True).select_related("team")
@@ -57,7 +61,7 @@ def officers_assignable_by(*, user) -> list[User]:
 # --- Customers --------------------------------------------------------------------------------
 
 
-def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer | None = None,
+def customer_validate(*, data: dict[str, Any], acting_user: User, instance: Customer | None = None,
                       taken: dict[str, str] | None = None) -> dict[str, Any]:
     """Check a customer's data; return it with the identifier normalised.
 
@@ -74,8 +78,8 @@ def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer |
     except ValidationError as error:
         errors.setdefault("identifier", []).extend(error.messages)
     if "identifier" not in errors:
-        existing = Customer.objects.filter(identifier=identifier).exclude(
-            pk=instance.pk if instance else None).first()
+        same = Customer.objects.filter(identifier=identifier)
+        existing = (same.exclude(pk=instance.pk) if instance else same).first()
         if existing is not None:
             visible = selectors.customer_scope(user=acting_user).filter(pk=existing.pk).exists()
             errors["identifier"] = [
@@ -98,7 +102,7 @@ def customer_validate(*, data: dict[str, Any], acting_user, instance: Customer |
 
 
 @transaction.atomic
-def customer_create(*, acting_user, data: dict[str, Any]) -> Customer:
+def customer_create(*, acting_user: User, data: dict[str, Any]) -> Customer:
     if acting_user.role == Role.OFFICER:
         data = {**data, "officer": acting_user}
     data = customer_validate(data=data, acting_user=acting_user)
@@ -116,7 +120,7 @@ def customer_create(*, acting_user, data: dict[str, Any]) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, acting_user, data: dict[str, Any],
+def customer_update(*, customer: Customer, acting_user: User, data: dict[str, Any],
                     expected_version: int | None = None) -> Customer:
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     check_and_bump(locked=locked, expected=expected_version)
@@ -144,7 +148,7 @@ def _blank_strings(customer: Customer) -> None:
 
 
 @transaction.atomic
-def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_user,
+def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_user: User,
                       note: str = "") -> int:
     """Move customers to another officer of the supervisor's team; each move is recorded."""
     if to_officer not in officers_assignable_by(user=acting_user):
@@ -178,8 +182,9 @@ def customer_refresh_status(*, customer: Customer) -> None:
 
 
 @transaction.atomic
-def relation_add(*, customer: Customer, acting_user, name: str, role: str, id_number: str = "",
-                 phone: str = "", stake_pct: Decimal | None = None) -> CustomerRelation:
+def relation_add(*, customer: Customer, acting_user: User, name: str, role: str,
+                 id_number: str = "", phone: str = "",
+                 stake_pct: Decimal | None = None) -> CustomerRelation:
     """Link a person to a corporate customer; a person with the same ID number is reused, so one
     controller behind two companies is one person."""
     Customer.objects.select_for_update().get(pk=customer.pk)
@@ -214,7 +219,7 @@ def relation_add(*, customer: Customer, acting_user, name: str, role: str, id_nu
 
 
 @transaction.atomic
-def relation_remove(*, relation: CustomerRelation, acting_user) -> None:
+def relation_remove(*, relation: CustomerRelation, acting_user: User) -> None:
     relation.delete()
 
 
@@ -241,16 +246,16 @@ def loan_validate(*, data: dict[str, Any], instance: Loan | None = None) -> None
             _("%(days)d days past due require at least “%(floor)s”.") % {
                 "days": dpd, "floor": Classification(floor).label}]
     number = data.get("contract_number")
-    if number and "contract_number" not in errors and Loan.objects.filter(
-            contract_number=number).exclude(
-            pk=instance.pk if instance else None).exists():
+    same = Loan.objects.filter(contract_number=number)
+    if number and "contract_number" not in errors and (
+            same.exclude(pk=instance.pk) if instance else same).exists():
         errors["contract_number"] = [_("A loan with this contract number already exists.")]
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def loan_create(*, customer: Customer, acting_user, data: dict[str, Any]) -> Loan:
+def loan_create(*, customer: Customer, acting_user: User, data: dict[str, Any]) -> Loan:
     Customer.objects.select_for_update().get(pk=customer.pk)
     loan_validate(data=data)
     try:
@@ -265,7 +270,7 @@ def loan_create(*, customer: Customer, acting_user, data: dict[str, Any]) -> Loa
 
 
 @transaction.atomic
-def loan_update(*, loan: Loan, acting_user, data: dict[str, Any],
+def loan_update(*, loan: Loan, acting_user: User, data: dict[str, Any],
                 expected_version: int | None = None) -> Loan:
     locked = Loan.objects.select_for_update().get(pk=loan.pk)
     check_and_bump(locked=locked, expected=expected_version)
@@ -282,7 +287,7 @@ def loan_update(*, loan: Loan, acting_user, data: dict[str, Any],
 
 
 @transaction.atomic
-def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
+def collateral_create(*, customer: Customer, acting_user: User, data: dict[str, Any],
                       loans: Iterable[Loan] = ()) -> Collateral:
     loans = list(loans)
     if any(loan.customer_id != customer.pk for loan in loans):
@@ -297,7 +302,7 @@ def collateral_create(*, customer: Customer, acting_user, data: dict[str, Any],
 
 
 @transaction.atomic
-def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, Any],
+def collateral_update(*, collateral: Collateral, acting_user: User, data: dict[str, Any],
                       loans: Iterable[Loan], expected_version: int | None = None) -> Collateral:
     """Edit the description and the loans it secures; values change only by new valuations."""
     locked = Collateral.objects.select_for_update().get(pk=collateral.pk)
@@ -315,7 +320,7 @@ def collateral_update(*, collateral: Collateral, acting_user, data: dict[str, An
 
 
 @transaction.atomic
-def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value: Decimal,
+def valuation_add(*, collateral: Collateral, acting_user: User, valued_on: date, value: Decimal,
                   source: str, note: str = "") -> CollateralValuation:
     errors = field_errors(model=CollateralValuation, values={
         "valued_on": valued_on, "value": value, "source": source, "note": note})
@@ -334,7 +339,7 @@ def valuation_add(*, collateral: Collateral, acting_user, valued_on: date, value
 
 
 @transaction.atomic
-def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
+def guarantee_create(*, loan: Loan, acting_user: User, amount: Decimal,
                      guarantor_customer: Customer | None = None,
                      guarantor_name: str = "") -> Guarantee:
     guarantor_name = (guarantor_name or "").strip()
@@ -355,11 +360,11 @@ def guarantee_create(*, loan: Loan, acting_user, amount: Decimal,
 
 
 @transaction.atomic
-def guarantee_remove(*, guarantee: Guarantee, acting_user) -> None:
+def guarantee_remove(*, guarantee: Guarantee, acting_user: User) -> None:
     guarantee.delete()  # the audit trail keeps the removed row
 
 
-def guarantor_choices(*, user, loan: Loan):
+def guarantor_choices(*, user: User, loan: Loan) -> QuerySet[Customer]:
     return selectors.customer_scope(user=user).exclude(pk=loan.customer_id).filter(
         ~Q(pk=loan.customer_id)).order_by("name")
 
@@ -368,9 +373,11 @@ def guarantor_choices(*, user, loan: Loan):
 
 
 @transaction.atomic
-def industry_save(*, acting_user, data: dict[str, Any], industry=None):
+def industry_save(*, acting_user: User, data: dict[str, Any],
+                  industry: Industry | None = None) -> Industry:
     code = (data.get("code") or "").strip().upper()
-    if Industry.objects.filter(code=code).exclude(pk=industry.pk if industry else None).exists():
+    same = Industry.objects.filter(code=code)
+    if (same.exclude(pk=industry.pk) if industry else same).exists():
         raise ValidationError({"code": [_("An industry with this code already exists.")]})
     if industry is None:
         industry = Industry()
@@ -385,7 +392,7 @@ def industry_save(*, acting_user, data: dict[str, Any], industry=None):
 
 
 @transaction.atomic
-def classification_floors_save(*, acting_user, floors: list[tuple[int, str]]) -> None:
+def classification_floors_save(*, acting_user: User, floors: list[tuple[int, str]]) -> None:
     """Replace the floors. More days past due may never allow a better classification."""
     floors = sorted(floors)
     days = [d for d, _ in floors]

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
@@ -31,7 +31,7 @@ def _list_filters(request: HttpRequest) -> dict:
 
 
 @role_required(*ALL_ROLES)
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form = _filter_form(request)
     filters = filter_form.filters()
     customers = selectors.customer_list_page_source(user=request.user, **filters)
@@ -53,13 +53,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_export(request: HttpRequest) -> HttpResponse:
+def customer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
     return exports.customers_xlsx_response(customers=customers)
 
 
 @role_required(*ALL_ROLES)
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The portfolio ledger (贷后检查台账): one row per loan of the customers the list shows."""
     customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
     return ledger.portfolio_xlsx_response(customers=customers)
@@ -67,7 +67,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_POST
-def customer_reassign(request: HttpRequest) -> HttpResponse:
+def customer_reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ReassignForm(request.POST, customers=selectors.customer_scope(user=request.user),
                               officers=services.officers_assignable_by(user=request.user))
     if form.is_valid():
@@ -87,7 +87,7 @@ def customer_reassign(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CustomerForm(request.POST or None,
                               officers=services.officers_assignable_by(user=request.user),
                               choose_officer=request.user.role != Role.OFFICER)
@@ -103,7 +103,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     officers = services.officers_assignable_by(user=request.user)
     form = forms.CustomerForm(request.POST or None, instance=customer, officers=officers,
@@ -122,7 +122,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The post-loan management information sheet (客户贷后管理信息表)."""
     customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)
     loans = list(customer.loans.all())
@@ -145,21 +145,21 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_sheet_export(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_sheet_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The information sheet as an Excel workbook, one sheet per section."""
     customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)
     return ledger.customer_xlsx_response(customer=customer, user=request.user)
 
 
 @role_required(*ALL_ROLES)
-def customer_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_sheet_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The information sheet printed to PDF (Chinese text set in the reader's own font)."""
     customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)
     return ledger.customer_pdf_response(customer=customer, user=request.user)
 
 
 @role_required(*ALL_ROLES)
-def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def relation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     form = forms.RelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +177,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 @require_POST
-def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def relation_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relation = selectors.relation_get_for_user(user=request.user, pk=pk)
     services.relation_remove(relation=relation, acting_user=request.user)
     messages.success(request, _("Related person removed."))
@@ -185,7 +185,7 @@ def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     form = forms.LoanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +202,7 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def loan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def loan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = selectors.loan_get_for_user(user=request.user, pk=pk)
     form = forms.LoanForm(request.POST or None, instance=loan)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +220,7 @@ def loan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def collateral_create(request: HttpRequest, pk: int) -> HttpResponse:
+def collateral_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     form = forms.CollateralForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +238,7 @@ def collateral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def collateral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def collateral_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     collateral = selectors.collateral_get_for_user(user=request.user, pk=pk)
     form = forms.CollateralEditForm(request.POST or None, instance=collateral,
                                     customer=collateral.customer)
@@ -258,7 +258,7 @@ def collateral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def valuation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     collateral = selectors.collateral_get_for_user(user=request.user, pk=pk)
     form = forms.ValuationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -276,7 +276,7 @@ def valuation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def guarantee_create(request: HttpRequest, pk: int) -> HttpResponse:
+def guarantee_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loan = selectors.loan_get_for_user(user=request.user, pk=pk)
     form = forms.GuaranteeForm(request.POST or None,
                                guarantors=services.guarantor_choices(user=request.user, loan=loan))
@@ -295,7 +295,7 @@ def guarantee_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 @require_POST
-def guarantee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def guarantee_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     guarantee = selectors.guarantee_get_for_user(user=request.user, pk=pk)
     services.guarantee_remove(guarantee=guarantee, acting_user=request.user)
     messages.success(request, _("Guarantee removed."))
@@ -313,7 +313,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_import(request: HttpRequest) -> HttpResponse:
+def customer_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → check every row → preview; confirm writes all rows or none."""
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "columns": imports.COLUMNS}
@@ -347,7 +347,7 @@ def customer_import(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def industry_list(request: HttpRequest) -> HttpResponse:
+def industry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.IndustryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,7 +362,7 @@ def industry_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def industry_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     industry = Industry.objects.filter(pk=pk).first()  # reference data: admins see all of it
     if industry is None:
         raise Http404
@@ -383,7 +383,7 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def classification_floors(request: HttpRequest) -> HttpResponse:
+def classification_floors(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = list(ClassificationFloor.objects.values("days_past_due_over", "minimum"))
     formset = forms.FloorFormSet(request.POST or None, initial=initial)
     error = None

@@ -4,6 +4,7 @@ reports per month of decision, by warning level, for the user's customers."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -13,6 +14,9 @@ from customers.selectors import customer_scope
 from loanwatch.core.charts import ChartData, Series
 
 from .models import RiskReport, WarningLevel
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 MONTHS = 12
 
@@ -26,7 +30,7 @@ def _months(today: datetime.date) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def warnings_by_month(*, user, params) -> ChartData:
+def warnings_by_month(*, user: User, params) -> ChartData:
     months = _months(timezone.localdate())
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
     rows = (RiskReport.objects.filter(customer__in=customer_scope(user=user),

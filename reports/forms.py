@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Classification, RiskGroup, RiskSignal
-from loanwatch.core.forms import bounded_formset_factory
+from loanwatch.core.forms import bounded_formset_factory, model_choice_field
 
 from .models import Measure, RiskPoint, RiskReport, WarningLevel
 
@@ -57,7 +57,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, keep=(), **kwargs):
         super().__init__(*args, **kwargs)
         # A measure retired after the draft chose it stays choosable on that draft.
-        self.fields["measure"].queryset = Measure.objects.filter(
+        model_choice_field(self, "measure").queryset = Measure.objects.filter(
             Q(active=True) | Q(pk__in=list(keep)))
 
 

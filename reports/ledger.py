@@ -3,12 +3,17 @@ the latest warning on the customer and where its report stands."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from customers.ledger import SheetTable
 
 from .models import RiskReport
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 # The customer's newest report that has left its author's drafts: its warning and status.
 latest = (RiskReport.objects.filter(customer=OuterRef("customer_id"))
@@ -22,7 +27,7 @@ def label_of(choices):
 
 
 
-def sheet_tables(*, customer, user) -> list[SheetTable]:
+def sheet_tables(*, customer, user: User) -> list[SheetTable]:
     reports = (RiskReport.objects.filter(customer=customer).select_related("author")
                .order_by("-created_at", "-pk"))
     return [SheetTable(

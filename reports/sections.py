@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import selectors
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 SHEET_LIMIT = 10
 
 
-def reports_section(*, customer, user) -> dict:
+def reports_section(*, customer, user: User) -> dict:
     return {"reports": list(selectors.report_list_for_customer(customer=customer)[:SHEET_LIMIT])}

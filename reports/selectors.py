@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from customers.models import Loan, RiskSignal
+from customers.models import Customer, Loan, RiskSignal
 from customers.selectors import customer_scope
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
@@ -18,16 +19,19 @@ from loanwatch.core.home import first_rows_and_count
 
 from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskReport, WarningLevel
 
+if TYPE_CHECKING:
+    from visits.models import Visit
+
 # How far back a report looks for signals raised outside the visit it starts from (record
 # checks, risk events, signals entered by hand).
 SIGNAL_LOOKBACK_DAYS = 180
 
 
-def report_scope(*, user) -> QuerySet[RiskReport]:
+def report_scope(*, user: User) -> QuerySet[RiskReport]:
     return RiskReport.objects.filter(customer__in=customer_scope(user=user))
 
 
-def report_get_for_user(*, user, pk: int) -> RiskReport:
+def report_get_for_user(*, user: User, pk: int) -> RiskReport:
     """One report with everything its page and its PDF show, or 404."""
     report = (report_scope(user=user).filter(pk=pk)
               .select_related("customer__officer", "customer__team", "customer__risk_group",
@@ -45,13 +49,13 @@ def report_get_for_user(*, user, pk: int) -> RiskReport:
     return report
 
 
-def report_list_for_customer(*, customer) -> QuerySet[RiskReport]:
+def report_list_for_customer(*, customer: Customer) -> QuerySet[RiskReport]:
     """A customer's reports, newest first; the customer was fetched through the user's scope."""
     return (RiskReport.objects.filter(customer=customer)
             .select_related("author", "decided_by").order_by("-created_at", "-pk"))
 
 
-def approval_queue(*, user) -> QuerySet[RiskReport]:
+def approval_queue(*, user: User) -> QuerySet[RiskReport]:
     """Reports awaiting a decision the user may take, oldest first. Their own reports are
     left out: nobody decides on what they wrote."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
@@ -61,13 +65,13 @@ def approval_queue(*, user) -> QuerySet[RiskReport]:
             .select_related("customer", "author").order_by("submitted_at", "pk"))
 
 
-def follow_ups_open(*, user) -> QuerySet[FollowUp]:
+def follow_ups_open(*, user: User) -> QuerySet[FollowUp]:
     return (FollowUp.objects.filter(owner=user, done_at__isnull=True,
                                     customer__in=customer_scope(user=user))
             .select_related("customer", "measure").order_by("due_on", "pk"))
 
 
-def follow_up_get_for_user(*, user, pk: int) -> FollowUp:
+def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:
     item = (FollowUp.objects.filter(pk=pk, customer__in=customer_scope(user=user))
             .select_related("customer").first())
     if item is None:
@@ -75,7 +79,8 @@ def follow_up_get_for_user(*, user, pk: int) -> FollowUp:
     return item
 
 
-def signals_for_report(*, customer, visit=None) -> QuerySet[RiskSignal]:
+def signals_for_report(*, customer: Customer,
+                       visit: Visit | None = None) -> QuerySet[RiskSignal]:
     """The signals a new report starts from: those of its visit, and those raised lately by
     anything but a visit (record checks, risk events, by hand)."""
     since = timezone.now() - timedelta(days=SIGNAL_LOOKBACK_DAYS)
@@ -85,7 +90,7 @@ def signals_for_report(*, customer, visit=None) -> QuerySet[RiskSignal]:
     return RiskSignal.objects.filter(condition, customer=customer).order_by("raised_at", "pk")
 
 
-def loans_for_report(*, customer) -> QuerySet[Loan]:
+def loans_for_report(*, customer: Customer) -> QuerySet[Loan]:
     return Loan.objects.filter(customer=customer, balance__gt=0).order_by("disbursed_on", "pk")
 
 
@@ -100,19 +105,19 @@ def deciders_for(*, report: RiskReport) -> QuerySet[User]:
 WARNING_DAYS = 90
 
 
-def follow_ups_card(*, user) -> dict:
+def follow_ups_card(*, user: User) -> dict[str, Any]:
     """The officer's open follow-up items from approved reports (one query)."""
     return {"items": list(follow_ups_open(user=user)[:20])}
 
 
-def approval_card(*, user) -> dict:
+def approval_card(*, user: User) -> dict[str, Any]:
     """How many reports await the supervisor's or admin's decision, and the oldest (one
     query)."""
     return approval_queue(user=user).order_by().aggregate(
         waiting=Count("pk"), oldest=Min("submitted_at"))
 
 
-def returned_card(*, user) -> dict:
+def returned_card(*, user: User) -> dict[str, Any]:
     """The officer's reports sent back for revision, newest decision first."""
     returned = (RiskReport.objects.filter(author=user, status=RiskReport.Status.DRAFT,
                                           decided_by__isnull=False)
@@ -122,7 +127,7 @@ def returned_card(*, user) -> dict:
     return {"returned": rows, "returned_count": count}
 
 
-def warnings_card(*, user) -> dict:
+def warnings_card(*, user: User) -> dict[str, Any]:
     """Approved warnings of the last WARNING_DAYS by level, in one grouped query."""
     since = timezone.localdate() - datetime.timedelta(days=WARNING_DAYS)
     levels = dict(

@@ -4,7 +4,7 @@ page or script calls them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,8 +33,13 @@ from .models import (
     WarningLevel,
 )
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
+    from visits.models import Visit
+
+
 # The category a point pre-filled from a signal starts in, by where the signal came from.
-SIGNAL_CATEGORIES = {
+SIGNAL_CATEGORIES: dict[str, str] = {
     RiskSignal.Source.VISIT: RiskPoint.Category.OPERATIONS,
     RiskSignal.Source.RECORD_CHECK: RiskPoint.Category.LEGAL,
     RiskSignal.Source.RISK_EVENT: RiskPoint.Category.OTHER,
@@ -43,7 +48,7 @@ SIGNAL_CATEGORIES = {
 DECISIONS = ("approve", "reject", "return")
 
 
-def may_decide(*, user, report: RiskReport) -> bool:
+def may_decide(*, user: User, report: RiskReport) -> bool:
     """Four eyes: a supervisor of the customer's team or an admin, never the author."""
     if user.pk == report.author_id:
         return False
@@ -53,11 +58,11 @@ def may_decide(*, user, report: RiskReport) -> bool:
         user.team_id == report.customer.team_id
 
 
-def may_edit(*, user, report: RiskReport) -> bool:
+def may_edit(*, user: User, report: RiskReport) -> bool:
     return report.status == RiskReport.Status.DRAFT and user.pk == report.author_id
 
 
-def _record(report: RiskReport, action: str, user, comment: str = "") -> None:
+def _record(report: RiskReport, action: str, user: User, comment: str = "") -> None:
     ReportTransition.objects.create(report=report, action=action, by=user, comment=comment)
 
 
@@ -66,7 +71,8 @@ def _report_url(report: RiskReport) -> str:
 
 
 @transaction.atomic
-def report_start(*, customer: Customer, acting_user, visit=None) -> RiskReport:
+def report_start(*, customer: Customer, acting_user: User,
+                 visit: Visit | None = None) -> RiskReport:
     """A draft for a customer the user may see, with one risk point per recent signal.
 
     A visit must be submitted: a report judges what was found, not what is still being written.
@@ -108,7 +114,7 @@ def report_validate(*, report: RiskReport, classifications: dict[int, str]) -> N
 
 
 @transaction.atomic
-def report_save(*, report: RiskReport, acting_user, data: dict[str, Any],
+def report_save(*, report: RiskReport, acting_user: User, data: dict[str, Any],
                 points: list[dict[str, Any]], measures: list[dict[str, Any]],
                 classifications: dict[int, str],
                 expected_version: int | None = None) -> RiskReport:
@@ -126,7 +132,7 @@ def report_save(*, report: RiskReport, acting_user, data: dict[str, Any],
 
     kept = {p["id"] for p in points if p.get("id")}
     locked.points.exclude(pk__in=kept).delete()
-    existing = {p.pk: p for p in locked.points.all()}
+    existing: dict[int | None, RiskPoint] = {p.pk: p for p in locked.points.all()}
     for item in points:
         point = existing.get(item.get("id")) or RiskPoint(report=locked)
         changed = (point.category, point.severity, point.text) != (
@@ -148,7 +154,7 @@ def report_save(*, report: RiskReport, acting_user, data: dict[str, Any],
 
 
 @transaction.atomic
-def report_submit(*, report: RiskReport, acting_user,
+def report_submit(*, report: RiskReport, acting_user: User,
                   expected_version: int | None = None) -> RiskReport:
     locked = RiskReport.objects.select_for_update().select_related("customer").get(pk=report.pk)
     if not may_edit(user=acting_user, report=locked):
@@ -171,7 +177,7 @@ def report_submit(*, report: RiskReport, acting_user,
 
 
 @transaction.atomic
-def report_decide(*, report: RiskReport, acting_user, decision: str,
+def report_decide(*, report: RiskReport, acting_user: User, decision: str,
                   comment: str = "") -> RiskReport:
     """Approve, reject or return a submitted report.
 
@@ -221,7 +227,7 @@ def report_decide(*, report: RiskReport, acting_user, decision: str,
     return locked
 
 
-def _apply_approval(*, report: RiskReport, acting_user) -> None:
+def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
     """What an approved report changes: risk group, classifications, follow-up items, the
     revisit schedule, and for a red warning an immediate visit."""
     customer = Customer.objects.select_for_update().get(pk=report.customer_id)
@@ -251,7 +257,7 @@ def _apply_approval(*, report: RiskReport, acting_user) -> None:
 
 
 @transaction.atomic
-def follow_up_done(*, item: FollowUp, acting_user) -> FollowUp:
+def follow_up_done(*, item: FollowUp, acting_user: User) -> FollowUp:
     updated = FollowUp.objects.filter(pk=item.pk, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=acting_user)
     item.refresh_from_db()
@@ -261,13 +267,15 @@ def follow_up_done(*, item: FollowUp, acting_user) -> FollowUp:
 
 
 @transaction.atomic
-def measure_save(*, acting_user, data: dict[str, Any], measure=None):
+def measure_save(*, acting_user: User, data: dict[str, Any],
+                 measure: Measure | None = None) -> Measure:
     """Add or change a measure of the catalogue (admins). Measures are retired, never deleted:
     approved reports and follow-up items keep pointing at them."""
     if acting_user.role != Role.ADMIN:
         raise PermissionDenied
     code = (data.get("code") or "").strip().lower()
-    if Measure.objects.filter(code=code).exclude(pk=measure.pk if measure else None).exists():
+    same = Measure.objects.filter(code=code)
+    if (same.exclude(pk=measure.pk) if measure else same).exists():
         raise ValidationError({"code": [_("A measure with this code already exists.")]})
     measure = Measure() if measure is None else Measure.objects.select_for_update().get(
         pk=measure.pk)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_get_for_user, customer_scope
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
@@ -20,10 +22,13 @@ from visits.models import Visit
 from . import forms, pdf, selectors, services
 from .models import Measure, RiskReport
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
+
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _visit_for_user(*, user, pk: int) -> Visit:
+def _visit_for_user(*, user: User, pk: int) -> Visit:
     visit = (Visit.objects.filter(pk=pk, customer__in=customer_scope(user=user))
              .select_related("customer").first())
     if visit is None:
@@ -37,7 +42,7 @@ def _messages(request: HttpRequest, error: ValidationError) -> None:
 
 
 @role_required(*ALL_ROLES)
-def report_start(request: HttpRequest, customer_pk: int | None = None,
+def report_start(request: AuthenticatedHttpRequest, customer_pk: int | None = None,
                  visit_pk: int | None = None) -> HttpResponse:
     """Start a report on a customer, or on one of their submitted visits. The page asks before
     creating, so that a link followed twice does not write two drafts; an open draft of the same
@@ -71,7 +76,7 @@ def _edit_context(request: HttpRequest, report: RiskReport, form, points, measur
 
 
 @role_required(*ALL_ROLES)
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     if not services.may_edit(user=request.user, report=report):
         raise PermissionDenied
@@ -113,7 +118,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     can_decide = (report.status == RiskReport.Status.SUBMITTED
                   and services.may_decide(user=request.user, report=report))
@@ -135,7 +140,7 @@ def _history(report: RiskReport) -> list:
 
 @role_required(*ALL_ROLES)
 @require_POST
-def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def report_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
@@ -153,7 +158,7 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
-def report_queue(request: HttpRequest) -> HttpResponse:
+def report_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = list(selectors.approval_queue(user=request.user)[:200])
     now = timezone.now()
     for report in reports:
@@ -162,7 +167,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     response = HttpResponse(pdf.report_pdf(report=report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="risk-report-{report.pk}.pdf"'
@@ -171,7 +176,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.follow_up_get_for_user(user=request.user, pk=pk)
     try:
         services.follow_up_done(item=item, acting_user=request.user)
@@ -181,7 +186,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def measure_list(request: HttpRequest) -> HttpResponse:
+def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.MeasureCatalogueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +201,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measure = Measure.objects.filter(pk=pk).first()  # reference data: admins see all of it
     if measure is None:
         raise Http404

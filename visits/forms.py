@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
 from loanwatch.core import hooks
-from loanwatch.core.forms import bounded_formset_factory
+from loanwatch.core.forms import bounded_formset_factory, model_choice_field
 
 from .models import (
     ContactPreference,
@@ -134,17 +134,18 @@ class VisitForm(forms.ModelForm):
         for name in list(self.fields):
             if name in CHECKLIST_FIELDS and name not in keep:
                 del self.fields[name]
-        self.fields["companion"].queryset = (
+        model_choice_field(self, "companion").queryset = (
             User.objects.filter(team_id=officer.team_id, is_active=True)
             .exclude(pk=officer.pk) if officer.team_id else User.objects.none())
         # The draft's own task stays choosable even if it was closed meanwhile.
-        self.fields["task"].queryset = tasks_to_fulfil(customer=customer,
+        model_choice_field(self, "task").queryset = tasks_to_fulfil(customer=customer,
                                                        keep_id=self.instance.task_id)
-        tasks = list(self.fields["task"].queryset)
+        tasks = list(model_choice_field(self, "task").queryset)
         for task in tasks:
             task.customer = customer  # its label names the customer: the one in hand
-        _choices_once(self.fields["companion"], list(self.fields["companion"].queryset))
-        _choices_once(self.fields["task"], tasks)
+        companion = model_choice_field(self, "companion")
+        _choices_once(companion, list(companion.queryset))
+        _choices_once(model_choice_field(self, "task"), tasks)
         for name, field in self.fields.items():
             model_field = Visit._meta.get_field(name) if name in keep else None
             if isinstance(field, forms.NullBooleanField):
@@ -197,7 +198,7 @@ class VisitStartForm(forms.Form):
 
     def __init__(self, *args, customer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task"].queryset = tasks_to_fulfil(customer=customer)
+        model_choice_field(self, "task").queryset = tasks_to_fulfil(customer=customer)
 
 
 class ThresholdForm(forms.Form):

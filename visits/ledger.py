@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from customers.ledger import SheetTable
 
 from .models import Visit
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 # A visit corrected by a submitted amendment is read through the amendment, as everywhere.
 last_submitted = (Visit.objects.filter(customer=OuterRef("customer_id"),
@@ -19,7 +24,7 @@ last_submitted = (Visit.objects.filter(customer=OuterRef("customer_id"),
 
 
 
-def sheet_tables(*, customer, user) -> list[SheetTable]:
+def sheet_tables(*, customer, user: User) -> list[SheetTable]:
     visits = (Visit.objects.filter(customer=customer)
               .select_related("officer").order_by("-visited_on", "-pk"))
     return [SheetTable(

@@ -10,10 +10,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from .models import EvidenceFile, SignalThreshold, Visit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HUNDRED = Decimal("100")
 ONE_DP = Decimal("0.1")
@@ -24,12 +28,12 @@ class RuleSpec:
     code: str
     default: Decimal
     severity: str
-    label: object
-    text: object
+    label: StrOrPromise
+    text: StrOrPromise
     # How the threshold is read: "min" fires at or above it, "over" only above it, "flag" fires
     # on the answer alone (the threshold is kept for uniformity but not used).
     compare: str
-    unit: object = ""
+    unit: StrOrPromise = ""
 
 
 RULES: list[RuleSpec] = [

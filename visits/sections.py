@@ -4,12 +4,17 @@ Each builds its context in a fixed number of queries, whatever the customer hold
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import OuterRef
 
 from customers.models import Customer, RiskSignal
 from loanwatch.core.rows import instances, json_rows
 
 from .models import Visit
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 SHOWN = 5
 SIGNALS_SHOWN = 10
@@ -41,12 +46,12 @@ def _sheet_rows(customer) -> dict:
     return rows
 
 
-def visits_section(*, customer, user) -> dict:
+def visits_section(*, customer, user: User) -> dict:
     visits = _sheet_rows(customer)["visits"]
     return {"visits": visits[:SHOWN], "more_visits": len(visits) > SHOWN,
             "can_log": user.pk == customer.officer_id}
 
 
-def signals_section(*, customer, user) -> dict:
+def signals_section(*, customer, user: User) -> dict:
     signals = _sheet_rows(customer)["signals"]
     return {"signals": signals[:SIGNALS_SHOWN], "more_signals": len(signals) > SIGNALS_SHOWN}

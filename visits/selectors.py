@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from customers.models import Collateral, CollateralValuation, RiskSignal
+from customers.models import Collateral, CollateralValuation, Customer, RiskSignal
 from customers.selectors import customer_scope_filter
 from loanwatch.core.home import first_rows_and_count
 
@@ -20,12 +22,17 @@ from .models import (
     VisitCollateral,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def visit_scope(*, user) -> QuerySet[Visit]:
+    from loanwatch.accounts.models import User
+
+
+def visit_scope(*, user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(customer_scope_filter(user=user, through="customer__"))
 
 
-def visit_get_for_user(*, user, pk: int, full: bool = False, for_form: bool = False) -> Visit:
+def visit_get_for_user(*, user: User, pk: int, full: bool = False, for_form: bool = False) -> Visit:
     """One visit in the user's scope, or 404.
 
     `full` preloads what the visit page shows. `for_form` preloads what the visit form needs:
@@ -55,7 +62,7 @@ def visit_get_for_user(*, user, pk: int, full: bool = False, for_form: bool = Fa
     return visit
 
 
-def evidence_get_for_user(*, user, pk: int) -> EvidenceFile:
+def evidence_get_for_user(*, user: User, pk: int) -> EvidenceFile:
     found = (EvidenceFile.objects.filter(visit__in=visit_scope(user=user), pk=pk)
              .select_related("visit").first())
     if found is None:
@@ -79,7 +86,7 @@ def previous_visit(*, visit: Visit) -> Visit | None:
     return qs.order_by("-visited_on", "-pk").first()
 
 
-def customer_visits_for_user(*, user, customer) -> QuerySet[Visit]:
+def customer_visits_for_user(*, user: User, customer: Customer) -> QuerySet[Visit]:
     """A customer's visits (the customer already checked against the user's scope)."""
     return (Visit.objects.filter(customer=customer).select_related("officer", "companion")
             .order_by("-visited_on", "-pk"))
@@ -91,7 +98,7 @@ def visit_signal_counts(*, visit_ids: list[int]) -> dict[int, int]:
     return {row["source_id"]: row["n"] for row in rows}
 
 
-def drafts_for_user(*, user) -> QuerySet[Visit]:
+def drafts_for_user(*, user: User) -> QuerySet[Visit]:
     return (visit_scope(user=user).filter(status=Visit.Status.DRAFT, officer=user)
             .select_related("customer").order_by("-visited_on", "-pk"))
 
@@ -101,12 +108,12 @@ def visit_signals(*, visit: Visit) -> list[RiskSignal]:
                 .order_by("severity", "rule"))
 
 
-def customer_collateral(*, customer) -> list[Collateral]:
+def customer_collateral(*, customer: Customer) -> list[Collateral]:
     """The customer's collateral for the visit form, each with `last_value`: its latest
     valuation or else its appraisal (what `Collateral.current_value` gives), computed in the
     same query rather than by loading every valuation."""
     latest = (CollateralValuation.objects.filter(collateral=OuterRef("pk"))
-              .order_by(*CollateralValuation._meta.ordering).values("value")[:1])
+              .order_by(*(CollateralValuation._meta.ordering or ())).values("value")[:1])
     return list(Collateral.objects.filter(customer=customer)
                 .annotate(last_value=Coalesce(Subquery(latest), F("appraised_value"))))
 
@@ -115,16 +122,16 @@ def guidance_by_question() -> dict[int, QuestionGuidance]:
     return {g.question: g for g in QuestionGuidance.objects.all()}
 
 
-def contact_preference(*, customer) -> ContactPreference | None:
+def contact_preference(*, customer: Customer) -> ContactPreference | None:
     """The customer's preference; no query when it was loaded with the customer
     (select_related("customer__contact_preference"))."""
     cache = type(customer).contact_preference.related
     if cache.is_cached(customer):
-        return cache.get_cached_value(customer)
+        return cast("ContactPreference | None", cache.get_cached_value(customer))
     return ContactPreference.objects.filter(customer=customer).first()
 
 
-def contact_preferences_by_customer(*, customer_ids) -> dict[int, ContactPreference]:
+def contact_preferences_by_customer(*, customer_ids: Iterable[int]) -> dict[int, ContactPreference]:
     """For pages that list many customers (the revisit plan): one query for all of them."""
     return {p.customer_id: p for p in ContactPreference.objects.filter(
         customer_id__in=list(customer_ids))}
@@ -138,7 +145,7 @@ def pending_proposals() -> QuerySet[GuidanceProposal]:
 # --- Home cards --------------------------------------------------------------------------------
 
 
-def drafts_card(*, user) -> dict:
+def drafts_card(*, user: User) -> dict[str, Any]:
     """The officer's draft visits: the newest few and how many, loading only what the card
     shows (building whole customer rows was a quarter of the home page's cost)."""
     drafts = (Visit.objects.filter(officer=user, status=Visit.Status.DRAFT)

@@ -4,6 +4,7 @@ signal thresholds, interview guidance and contact preferences."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,13 @@ from .models import (
     VisitCollateral,
 )
 from .selectors import previous_visit
+
+if TYPE_CHECKING:
+    import datetime
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from loanwatch.accounts.models import User
 
 # Checklist fields by customer kind: a field that does not apply to a kind is neither shown
 # nor stored for it.
@@ -58,7 +66,7 @@ HEADER_FIELDS = ["visited_on", "method", "place", "companion", "task"]
 SUBMIT_REQUIRED_COMMON = ["address_changed", "business_changed", "liquid_funds",
                           "revenue_last_year", "revenue_ytd", "loan_use", "total_assets",
                           "total_liabilities", "repayment_source", "repayment_pressure"]
-SUBMIT_REQUIRED = {
+SUBMIT_REQUIRED: dict[str, list[str]] = {
     Customer.Kind.CORPORATE: SUBMIT_REQUIRED_COMMON + [
         "employees_total", "employees_on_site", "wages_on_time", "receivables", "payables",
         "inventory", "gross_margin_pct"],
@@ -72,7 +80,7 @@ def checklist_fields(*, kind: str) -> list[str]:
     return [name for name in CHECKLIST_FIELDS if name not in hidden]
 
 
-def _own_draft(visit: Visit, acting_user) -> None:
+def _own_draft(visit: Visit, acting_user: User) -> None:
     if visit.officer_id != acting_user.pk:
         raise PermissionDenied
     if visit.status != Visit.Status.DRAFT:
@@ -80,8 +88,10 @@ def _own_draft(visit: Visit, acting_user) -> None:
                                 "amendment."), code="locked")
 
 
-def visit_create(*, customer: Customer, acting_user, visited_on, method: str = "on_site",
-                 task=None) -> Visit:
+def visit_create(*, customer: Customer, acting_user: User, visited_on: datetime.date,
+                 method: str = "on_site",
+                 # a visits.schedule RevisitTask, which this layer does not import
+                 task: Any = None) -> Visit:
     if acting_user.pk != customer.officer_id:
         raise PermissionDenied
     visit = Visit(customer=customer, officer=acting_user, visited_on=visited_on, method=method,
@@ -91,8 +101,9 @@ def visit_create(*, customer: Customer, acting_user, visited_on, method: str = "
 
 
 @transaction.atomic
-def visit_save(*, visit: Visit, acting_user, data: dict, interviews: list[dict] | None = None,
-               collateral: list[dict] | None = None, expected_version: int | None = None
+def visit_save(*, visit: Visit, acting_user: User, data: dict[str, Any],
+               interviews: list[dict[str, Any]] | None = None,
+               collateral: list[dict[str, Any]] | None = None, expected_version: int | None = None
                ) -> Visit:
     """Save a draft as it stands, half-filled or not. Interviews are replaced by the list given;
     collateral rows are keyed by collateral item (each must be the customer's own)."""
@@ -104,7 +115,7 @@ def visit_save(*, visit: Visit, acting_user, data: dict, interviews: list[dict] 
     fields_check(model=Visit, values=answers)
     for name, value in answers.items():
         setattr(locked, name, value)
-    if locked.task_id and locked.task.customer_id != locked.customer_id:
+    if locked.task is not None and locked.task.customer_id != locked.customer_id:
         raise ValidationError({"task": _("That task belongs to another customer.")})
     locked.save()
     if interviews is not None:
@@ -165,7 +176,7 @@ def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = None
+def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | None = None
                  ) -> list[RiskSignal]:
     """Validate everything, lock the visit, record who and when, feed each collateral's value
     history, store the signals the visit raises, and announce it ("visit_submitted") so that the
@@ -209,7 +220,7 @@ def visit_submit(*, visit: Visit, acting_user, expected_version: int | None = No
 
 
 @transaction.atomic
-def visit_amend(*, visit: Visit, acting_user) -> Visit:
+def visit_amend(*, visit: Visit, acting_user: User) -> Visit:
     """Start the correction of a submitted visit: a draft copy that `amends` it. The original
     stays as it was; an open correction is reused rather than doubled."""
     original = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -242,17 +253,17 @@ def visit_amend(*, visit: Visit, acting_user) -> Visit:
 
 # --- Evidence -----------------------------------------------------------------------------------
 
-def evidence_add(*, visit: Visit, acting_user, upload, kind: str, name: str | None = None
-                 ) -> EvidenceFile:
+def evidence_add(*, visit: Visit, acting_user: User, upload: UploadedFile, kind: str,
+                 name: str | None = None) -> EvidenceFile:
     """Check the file by its content, store it under a random name, keep its SHA-256."""
     _own_draft(visit, acting_user)
     if kind not in EvidenceFile.Kind.values:
         raise ValidationError(_("Choose the kind of document."))
-    name = upload.name if name is None else name
+    name = (upload.name or "") if name is None else name
     file_type, digest = uploads.check_file(upload, name=name,
                                            max_bytes=settings.EVIDENCE_MAX_BYTES)
     evidence = EvidenceFile(visit=visit, kind=kind, original_name=name,
-                            content_type=file_type.content_type, size=upload.size,
+                            content_type=file_type.content_type, size=upload.size or 0,
                             sha256=digest, uploaded_by=acting_user)
     evidence.file.save("evidence", upload, save=False)
     try:
@@ -264,7 +275,7 @@ def evidence_add(*, visit: Visit, acting_user, upload, kind: str, name: str | No
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
+def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     _own_draft(evidence.visit, acting_user)
     name = evidence.file.name
     storage = evidence.file.storage
@@ -277,7 +288,7 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
 # --- Thresholds, guidance, contact preferences -----------------------------------------------
 
 @transaction.atomic
-def thresholds_save(*, acting_user, values: dict[str, tuple[Decimal, bool]]) -> None:
+def thresholds_save(*, acting_user: User, values: dict[str, tuple[Decimal, bool]]) -> None:
     for code, (threshold, enabled) in values.items():
         if code not in rules.RULES_BY_CODE:
             continue
@@ -287,13 +298,13 @@ def thresholds_save(*, acting_user, values: dict[str, tuple[Decimal, bool]]) -> 
             rule=code, defaults={"threshold": threshold, "enabled": enabled})
 
 
-def guidance_save(*, acting_user, question: int, data: dict) -> QuestionGuidance:
+def guidance_save(*, acting_user: User, question: int, data: dict[str, Any]) -> QuestionGuidance:
     guidance, _created = QuestionGuidance.objects.update_or_create(question=question,
                                                                    defaults=data)
     return guidance
 
 
-def proposal_create(*, acting_user, question: int, language: str, text: str
+def proposal_create(*, acting_user: User, question: int, language: str, text: str
                     ) -> GuidanceProposal:
     text = text.strip()
     if not text:
@@ -303,7 +314,7 @@ def proposal_create(*, acting_user, question: int, language: str, text: str
 
 
 @transaction.atomic
-def proposal_decide(*, proposal: GuidanceProposal, acting_user, accept: bool
+def proposal_decide(*, proposal: GuidanceProposal, acting_user: User, accept: bool
                     ) -> GuidanceProposal:
     locked = GuidanceProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != GuidanceProposal.Status.PENDING:
@@ -320,7 +331,7 @@ def proposal_decide(*, proposal: GuidanceProposal, acting_user, accept: bool
     return locked
 
 
-def contact_preference_save(*, customer: Customer, acting_user, data: dict
+def contact_preference_save(*, customer: Customer, acting_user: User, data: dict[str, Any]
                             ) -> ContactPreference:
     preference, _created = ContactPreference.objects.update_or_create(customer=customer,
                                                                       defaults=data)

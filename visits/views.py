@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_get_for_user
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
@@ -27,7 +27,7 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 # --- Logging a visit --------------------------------------------------------------------------
 
 @role_required(Role.OFFICER)
-def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk)
     form = forms.VisitStartForm(request.POST or None, customer=customer,
                                 initial={"visited_on": timezone.localdate(),
@@ -69,7 +69,7 @@ def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: 
 
 
 @role_required(Role.OFFICER)
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The visit form. "Save draft" keeps whatever is typed; "Submit" saves the draft first, so
     a refused submission loses nothing, then validates everything and locks the visit."""
     visit = selectors.visit_get_for_user(user=request.user, pk=pk, for_form=True)
@@ -131,7 +131,8 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-def _save(request: HttpRequest, visit: Visit, form, interviews, collateral_rows) -> bool:
+def _save(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
+          collateral_rows) -> bool:
     """Save the draft and any attached files; False (with errors on the form) when a file is
     refused — the rest of the draft is saved all the same."""
     rows = [f.cleaned_data for f in interviews.forms
@@ -163,7 +164,7 @@ def _derived(visit: Visit) -> list[tuple[str, Decimal | None, str]]:
 
 
 @role_required(*ALL_ROLES)
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk, full=True)
     previous = selectors.previous_visit(visit=visit)
     titles = dict(Question.choices)
@@ -206,7 +207,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.OFFICER)
 @require_POST
-def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
     try:
         amendment = services.visit_amend(visit=visit, acting_user=request.user)
@@ -219,7 +220,7 @@ def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_visits(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_visits(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk)
     visits = list(selectors.customer_visits_for_user(user=request.user, customer=customer))
     counts = selectors.visit_signal_counts(visit_ids=[v.pk for v in visits])
@@ -232,7 +233,7 @@ def customer_visits(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.OFFICER)
-def draft_list(request: HttpRequest) -> HttpResponse:
+def draft_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "visits/draft_list.html",
                   {"drafts": selectors.drafts_for_user(user=request.user)})
 
@@ -240,7 +241,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 # --- Evidence -----------------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     try:
         handle = evidence.file.open("rb")
@@ -254,7 +255,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.OFFICER)
 @require_POST
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     if evidence.visit.officer_id != request.user.pk:
         raise Http404
@@ -270,7 +271,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Contact preferences ------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
-def contact_preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_preference_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk)
     form = forms.ContactPreferenceForm(request.POST or None,
                                        instance=selectors.contact_preference(customer=customer))
@@ -286,7 +287,7 @@ def contact_preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Administration: thresholds and guidance ---------------------------------------------------
 
 @role_required(Role.ADMIN)
-def threshold_list(request: HttpRequest) -> HttpResponse:
+def threshold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = rules.thresholds()
     rows = []
     for rule in rules.RULES:
@@ -312,7 +313,7 @@ def guidance_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def guidance_edit(request: HttpRequest, question: int) -> HttpResponse:
+def guidance_edit(request: AuthenticatedHttpRequest, question: int) -> HttpResponse:
     if question not in Question.values:
         raise Http404
     instance = QuestionGuidance.objects.filter(question=question).first()
@@ -329,7 +330,7 @@ def guidance_edit(request: HttpRequest, question: int) -> HttpResponse:
 
 @role_required(Role.OFFICER, Role.SUPERVISOR)
 @require_POST
-def proposal_create(request: HttpRequest, question: int) -> HttpResponse:
+def proposal_create(request: AuthenticatedHttpRequest, question: int) -> HttpResponse:
     if question not in Question.values:
         raise Http404
     form = forms.ProposalForm(request.POST)
@@ -350,7 +351,7 @@ def proposal_create(request: HttpRequest, question: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_POST
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = GuidanceProposal.objects.filter(pk=pk).first()  # admins see every proposal
     if proposal is None:
         raise Http404

@@ -223,10 +223,10 @@ class FeedImport(importing.Importer[list[PlannedCheck]]):
             entry = self.entry(row)
             if customer is None or (person_id and person is None) or checked_on is None:
                 continue
-            key = (customer.pk, person.pk if person else None)
-            check = planned.get(key)
+            subject = (customer.pk, person.pk if person else None)
+            check = planned.get(subject)
             if check is None:
-                check = planned[key] = PlannedCheck(row["_row"], customer, person, checked_on,
+                check = planned[subject] = PlannedCheck(row["_row"], customer, person, checked_on,
                                                     fields)
             elif check.checked_on != checked_on:
                 self.problem(row, "checked_on", _("This subject already has a check in row "

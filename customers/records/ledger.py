@@ -3,6 +3,8 @@ hooks.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
@@ -11,13 +13,16 @@ from customers.ledger import SheetTable
 from .models import RecordCheck
 from .selectors import checks_of_customer
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
+
 last_check = Subquery(
     RecordCheck.objects.filter(customer=OuterRef("customer_id"), person__isnull=True)
     .order_by().values("customer").annotate(last=Max("checked_on")).values("last"))
 
 
 
-def sheet_tables(*, customer, user) -> list[SheetTable]:
+def sheet_tables(*, customer, user: User) -> list[SheetTable]:
     return [SheetTable(
         title=_("Record checks"),
         headers=[_("checked on"), _("subject"), _("source"), _("findings")],

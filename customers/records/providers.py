@@ -15,18 +15,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from customers.models import Customer, Person
 
 
 @dataclass(frozen=True)
 class Subject:
     """Whose records are read: a customer itself (person is None) or a person behind it."""
 
-    customer: object
-    person: object | None = None
+    customer: Customer
+    person: Person | None = None
 
     @property
     def key(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -18,17 +19,20 @@ from loanwatch.core.rows import instances, json_rows, set_prefetched
 from .models import Finding, RecordCheck, RecordPolicy
 from .providers import Subject
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
+
 # The people behind a corporate customer whose records are checked.
 CHECKED_ROLES = (CustomerRelation.Role.LEGAL_REPRESENTATIVE,
                  CustomerRelation.Role.ACTUAL_CONTROLLER, CustomerRelation.Role.SHAREHOLDER)
 DUE_SHOWN = 500
 
 
-def check_scope(*, user) -> QuerySet[RecordCheck]:
+def check_scope(*, user: User) -> QuerySet[RecordCheck]:
     return RecordCheck.objects.filter(customer__in=customer_scope(user=user))
 
 
-def check_get_for_user(*, user, pk: int) -> RecordCheck:
+def check_get_for_user(*, user: User, pk: int) -> RecordCheck:
     check = (check_scope(user=user).select_related("customer", "person", "checked_by")
              .prefetch_related("entries", "findings").filter(pk=pk).first())
     if check is None:
@@ -93,14 +97,15 @@ class DueSubject:
         return f"p{self.person.pk}" if self.person is not None else f"c{self.customer.pk}"
 
 
-def _last_check(person_ref) -> Subquery:
+def _last_check(person_ref: OuterRef | None) -> Subquery:
     return Subquery(RecordCheck.objects.filter(customer=OuterRef("customer_id" if person_ref
                                                                  else "pk"),
                                                person=person_ref)
                     .order_by("-checked_on").values("checked_on")[:1])
 
 
-def _due_querysets(*, customers: QuerySet[Customer], cutoff: datetime.date):
+def _due_querysets(*, customers: QuerySet[Customer], cutoff: datetime.date
+                   ) -> tuple[QuerySet[Any], QuerySet[Any]]:
     active = customers.filter(status=Customer.Status.ACTIVE)
     companies = (active.annotate(last=_last_check(None))
                  .filter(Q(last__isnull=True) | Q(last__lt=cutoff)))
@@ -115,7 +120,7 @@ def due_cutoff() -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=RecordPolicy.current().interval_days)
 
 
-def due_subjects_for_user(*, user) -> list[DueSubject]:
+def due_subjects_for_user(*, user: User) -> list[DueSubject]:
     """Subjects whose last check is older than the policy's interval, or never checked;
     the oldest first. Three queries whatever the portfolio."""
     companies, persons = _due_querysets(customers=customer_scope(user=user), cutoff=due_cutoff())
@@ -149,7 +154,7 @@ def due_counts_by_officer() -> dict[int, int]:
 FINDINGS_DAYS = 30
 
 
-def findings_card(*, user) -> dict:
+def findings_card(*, user: User) -> dict[str, Any]:
     """Findings of the last FINDINGS_DAYS on the user's customers, serious first."""
     since = timezone.localdate() - datetime.timedelta(days=FINDINGS_DAYS)
     findings = (Finding.objects.filter(record_check__customer__in=customer_scope(user=user),

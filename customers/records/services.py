@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -49,7 +50,7 @@ def _same(a: CheckData, b: CheckData) -> bool:
 
 
 @transaction.atomic
-def check_record(*, subject: Subject, data: CheckData, source: str, acting_user,
+def check_record(*, subject: Subject, data: CheckData, source: str, acting_user: User,
                  skip_repeat: bool = False) -> RecordCheck | None:
     """Store a reading as a check, compare it with the subject's previous check, store the
     findings, raise a risk signal per kind of finding and a revisit task per serious finding.
@@ -80,7 +81,7 @@ def check_record(*, subject: Subject, data: CheckData, source: str, acting_user,
 
 
 def _signals_raise(*, check: RecordCheck, subject: Subject, findings: list[diff.FindingData],
-                   acting_user) -> None:
+                   acting_user: User) -> None:
     by_kind: dict[str, list[diff.FindingData]] = defaultdict(list)
     for finding in findings:
         by_kind[finding.kind].append(finding)
@@ -116,7 +117,7 @@ def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData]) -> None:
                        note=note, source_key=finding.source_key(subject.key))
 
 
-def check_from_provider(*, subject: Subject, acting_user,
+def check_from_provider(*, subject: Subject, acting_user: User,
                         provider: RecordProvider) -> RecordCheck | None:
     """Ask the provider about a subject and record what it says (call outside a transaction)."""
     data = provider.fetch(subject=subject)
@@ -127,7 +128,7 @@ def check_from_provider(*, subject: Subject, acting_user,
 
 
 @transaction.atomic
-def policy_save(*, acting_user, data: dict) -> RecordPolicy:
+def policy_save(*, acting_user: User, data: dict[str, Any]) -> RecordPolicy:
     policy = RecordPolicy.objects.select_for_update().order_by("pk").first() or RecordPolicy()
     policy.interval_days = data["interval_days"]
     policy.task_due_days = data["task_due_days"]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.selectors import customer_get_for_user
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 
@@ -20,7 +20,7 @@ SESSION_FEED = "records_feed_rows"
 
 
 @role_required(*ALL_ROLES)
-def customer_checks(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_checks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every check of the customer and the people behind it, with what each found."""
     customer = customer_get_for_user(user=request.user, pk=pk)
     return render(request, "records/customer_checks.html", {
@@ -28,7 +28,7 @@ def customer_checks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def check_create(request: HttpRequest, pk: int) -> HttpResponse:
+def check_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enter a check by hand, starting from the subject's previous check."""
     customer = customer_get_for_user(user=request.user, pk=pk)
     subjects = selectors.subjects_for(customer=customer)
@@ -55,6 +55,7 @@ def check_create(request: HttpRequest, pk: int) -> HttpResponse:
         check = services.check_record(subject=subject, data=forms.reading_from(form, formset),
                                       source=RecordCheck.Source.MANUAL,
                                       acting_user=request.user)
+        assert check is not None  # only a feed's repeated reading is skipped, never a manual one
         messages.success(request, _("Check recorded."))
         return redirect("records:check_detail", pk=check.pk)
     return render(request, "records/check_form.html", {
@@ -63,14 +64,14 @@ def check_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check = selectors.check_get_for_user(user=request.user, pk=pk)
     return render(request, "records/check_detail.html", {
         "check": check, "customer": check.customer, "history": history_for(obj=check)})
 
 
 @role_required(*ALL_ROLES)
-def due_list(request: HttpRequest) -> HttpResponse:
+def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The subjects the user sees whose records are due for a check."""
     return render(request, "records/due_list.html", {
         "due": selectors.due_subjects_for_user(user=request.user),
@@ -83,7 +84,7 @@ def feed_template(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def feed_import(request: HttpRequest) -> HttpResponse:
+def feed_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a data-feed file → every row checked → preview; confirm writes all or none."""
     form = forms.FeedForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
@@ -113,7 +114,7 @@ def feed_import(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def policy_edit(request: HttpRequest) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy = RecordPolicy.current()
     form = forms.PolicyForm(request.POST or None, initial={
         "interval_days": policy.interval_days, "task_due_days": policy.task_due_days})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -139,8 +141,9 @@ class OwnPasswordForm(PasswordChangeForm):
                                         code="password_incorrect")
         return old
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         new = cleaned.get("new_password2")
         if new and not self.has_error("new_password2") and self.user.check_password(new):
             self.add_error("new_password2", forms.ValidationError(

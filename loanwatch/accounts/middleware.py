@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -11,13 +12,16 @@ from django.urls import Resolver404, resolve
 
 from . import second_factor
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
+
 PASSWORD_STEP = "password"  # noqa: S105  (a step's name, not a password)
 
 SIGNED_IN_AT = "signed_in_at"
 REFRESHED_AT = "refreshed_at"
 
 
-def session_signed_in(sender, request: HttpRequest, user, **kwargs) -> None:
+def session_signed_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
     """Sign-in starts the absolute lifetime and, as it saves the session, the idle one."""
     if request is not None and hasattr(request, "session"):
         now = time.time()

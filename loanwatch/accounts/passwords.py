@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 # The demo's logins and their password, documented in README.md ("Demo logins"): kept in the
 # product, not with the demo loader, so that the product refuses the password (and the deploy
@@ -19,7 +24,7 @@ class PublishedPasswordValidator:
     The demo loader sets it without validators, so a demo still works; everywhere else it is
     refused, whatever the case of its letters."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if password.casefold() == DEMO_PASSWORD.casefold():
             raise ValidationError(
                 _("This password is published with the demo and cannot be used."),

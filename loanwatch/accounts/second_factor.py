@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .access import AuthenticatedHttpRequest
 from .models import User
 from .roles import Role
 
@@ -54,7 +55,7 @@ def needed_step(*, user: User) -> str | None:
     return None
 
 
-def pending_step(*, request: HttpRequest) -> str | None:
+def pending_step(*, request: AuthenticatedHttpRequest) -> str | None:
     """The step this signed-in session still owes, or None when it is fully signed in."""
     user = request.user
     # django-otp's middleware gives request.user is_verified(); right after login() in the
@@ -115,7 +116,8 @@ def _bump(user: User) -> None:
 
 
 @transaction.atomic
-def enrol_confirm(*, request: HttpRequest, device_id: int, token: str) -> list[str] | None:
+def enrol_confirm(*, request: AuthenticatedHttpRequest, device_id: int,
+                  token: str) -> list[str] | None:
     """Confirms the device being enrolled with its first code; it replaces any earlier one.
     Returns the new recovery codes (to be shown once), or None when the code is wrong."""
     user = request.user
@@ -147,7 +149,7 @@ def _use_recovery_code(*, device: StaticDevice, token: str) -> bool:
     return False
 
 
-def verify(*, request: HttpRequest, token: str) -> StaticDevice | TOTPDevice | None:
+def verify(*, request: AuthenticatedHttpRequest, token: str) -> StaticDevice | TOTPDevice | None:
     """Checks a code from the app, or a recovery code (used up); the session is then verified.
 
     django-otp throttles each device after a failure (the wait doubles each time), so codes

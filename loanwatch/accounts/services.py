@@ -136,7 +136,7 @@ def user_unlock(*, acting_user: User, user: User) -> int:
     user = User.objects.select_for_update().get(pk=user.pk)
     attempts = AccessAttempt.objects.filter(username=user.username)
     addresses = sorted({a or "?" for a in attempts.values_list("ip_address", flat=True)})
-    cleared = reset(username=user.username)
+    cleared: int = reset(username=user.username)
     # The request's context already names the acting user; saying it here keeps the record
     # right when the service runs outside a request (a shell, a command).
     with pghistory.context(user=acting_user.pk, unlocked_addresses=addresses):

@@ -22,7 +22,7 @@ from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
 
 from . import forms, lockout, second_factor, selectors, services
-from .access import role_required
+from .access import AuthenticatedHttpRequest, role_required
 from .forms import LoginForm
 from .models import Team
 from .roles import Role
@@ -61,7 +61,7 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
 
 
 
-def _next_sign_in_step(request: HttpRequest) -> HttpResponse:
+def _next_sign_in_step(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Onwards after one sign-in step: the next step owed, else the page first asked for."""
     step = second_factor.pending_step(request=request)
     if step == second_factor.VERIFY:
@@ -73,7 +73,7 @@ def _next_sign_in_step(request: HttpRequest) -> HttpResponse:
     return redirect(request.session.pop(AFTER_SIGN_IN, None) or settings.LOGIN_REDIRECT_URL)
 
 
-def second_factor_verify(request: HttpRequest) -> HttpResponse:
+def second_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator app, or a recovery code."""
     if second_factor.pending_step(request=request) != second_factor.VERIFY:
         return _next_sign_in_step(request)
@@ -93,7 +93,7 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/second_factor_verify.html", {"form": form})
 
 
-def _enrolment_context(request: HttpRequest, form: forms.EnrolForm, *,
+def _enrolment_context(request: AuthenticatedHttpRequest, form: forms.EnrolForm, *,
                        fresh: bool) -> dict:
     """The device being enrolled: the same one again after a mistyped code (so the phone that
     scanned it still matches), a new secret when enrolment starts."""
@@ -112,7 +112,7 @@ def _enrolment_context(request: HttpRequest, form: forms.EnrolForm, *,
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
-def second_factor_page(request: HttpRequest) -> HttpResponse:
+def second_factor_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app, move it to a new phone, renew the recovery codes, or remove
     it (unless an administrator requires one). Each change asks for the password again. A user
     who has a device only gets here verified (the sign-in steps hold everyone else)."""
@@ -184,13 +184,13 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def recovery_codes_done(request: HttpRequest) -> HttpResponse:
+def recovery_codes_done(request: AuthenticatedHttpRequest) -> HttpResponse:
     if AFTER_SIGN_IN in request.session or request.user.password_change_required:
         return _next_sign_in_step(request)
     return redirect("accounts:second_factor")
 
 
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A user's own password: required after an administrator set it."""
     form = forms.OwnPasswordForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
@@ -235,7 +235,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -254,7 +254,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk=pk)
     form = forms.UserForm(
         request.POST if request.method == "POST" else None,
@@ -287,7 +287,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk=pk)
     form = forms.PasswordResetForm(request.POST)
     if form.is_valid():
@@ -310,7 +310,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_second_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk=pk)
     try:
         services.user_second_factor_reset(acting_user=request.user, user=user)
@@ -323,7 +323,7 @@ def user_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk=pk)
     services.user_unlock(acting_user=request.user, user=user)
     messages.success(request, _("Sign-in unlocked for %(user)s.") % {"user": user})
@@ -336,7 +336,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     team = selectors.team_get(pk=pk) if pk else None
     initial = ({"code": team.code, "name": team.name, "region": team.region,
                 "version": team.version} if team else None)

@@ -66,7 +66,7 @@ class _Values:
     Related records are fetched in one query per related model, not one per change."""
 
     def __init__(self, model: type[models.Model], diffs: list[dict],
-                 user_ids: set | None = None, known: Iterable[models.Model] = ()) -> None:
+                 user_ids: set | None = None, known: Iterable[models.Model | None] = ()) -> None:
         self.model = model
         # The users who made the changes come with the users the changes name: one query.
         wanted: dict[type[models.Model], set] = (
@@ -102,7 +102,7 @@ class _Values:
 
 
 def history_for(*, obj: models.Model, limit: int = 200,
-                known: Iterable[models.Model] = ()) -> list[HistoryEntry]:
+                known: Iterable[models.Model | None] = ()) -> list[HistoryEntry]:
     """The trail of one record, newest first, with who changed what from which request.
 
     `known`: records the caller already holds (the record's customer, its officer…); the

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ from django.http import Http404, QueryDict
 from django.utils.functional import Promise
 
 from . import hooks
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 
 @dataclass
@@ -89,7 +93,7 @@ def parameters_form(*, chart: Chart, data: QueryDict) -> forms.Form:
     return type("ChartParametersForm", (forms.Form,), fields)(data)
 
 
-def data(*, key: str, user, params: QueryDict) -> ChartData:
+def data(*, key: str, user: User, params: QueryDict) -> ChartData:
     """The chart's figures; ValidationError, naming each parameter, when one cannot be read."""
     found = chart(key)
     form = parameters_form(chart=found, data=params)

@@ -3,6 +3,8 @@ formset's rows, and reading a list page's query parameters through a form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -45,6 +47,14 @@ def form_apply_error(form: forms.BaseForm, error: ValidationError, *,
 
 # The largest id PostgreSQL's integer primary keys hold: a bigger one could match no row.
 MAX_ID = 2**31 - 1
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, a choice of model rows, typed as one (`form.fields` holds plain
+    fields) so that its queryset can be set."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class IdField(forms.IntegerField):

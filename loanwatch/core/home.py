@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Window
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+
+from loanwatch.accounts.access import AuthenticatedHttpRequest
 
 from . import hooks
 
@@ -36,7 +37,7 @@ def cards_for(role: str) -> list[HomeCard]:
     return [card for card in hooks.get_hooks("home_cards") if str(role) in card.roles]
 
 
-def render_cards(*, request: HttpRequest) -> list[SafeString]:
+def render_cards(*, request: AuthenticatedHttpRequest) -> list[SafeString]:
     """The HTML of every card the user's role is shown, in order."""
     user = request.user
     return [render_to_string(card.template, card.context(user=user), request=request)

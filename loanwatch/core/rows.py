@@ -10,12 +10,15 @@ pinned query counts notice) rather than showing a wrong value.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import CharField, F, QuerySet
 from django.db.models.functions import Cast, JSONObject
+
+_M = TypeVar("_M", bound=models.Model)
 
 # Text keeps a decimal exact; a JSON number would come back as a float.
 _AS_TEXT = (models.DecimalField,)
@@ -26,7 +29,7 @@ def _field(model: type[models.Model], name: str) -> models.Field:
 
 
 def json_object(model: type[models.Model], fields: Sequence[str],
-                related: dict[str, Sequence[str]] | None = None,
+                related: Mapping[str, Sequence[str]] | None = None,
                 extra: dict | None = None) -> JSONObject:
     """One row of `model` as a JSON object: `fields` (by name), the `related` rows' fields under
     "<relation>__<field>", and `extra` expressions under their own keys."""
@@ -45,7 +48,7 @@ def _cached_object(model: type[models.Model], fields: tuple[str, ...],
 
 
 def _build_object(model: type[models.Model], fields: Sequence[str],
-                  related: dict[str, Sequence[str]] | None,
+                  related: Mapping[str, Sequence[str]] | None,
                   extra: dict | None) -> JSONObject:
     parts = {}
     columns = [(_field(model, name).attname, _field(model, name)) for name in fields]
@@ -60,7 +63,7 @@ def _build_object(model: type[models.Model], fields: Sequence[str],
 
 
 def json_rows(queryset: QuerySet, fields: Sequence[str],
-              related: dict[str, Sequence[str]] | None = None,
+              related: Mapping[str, Sequence[str]] | None = None,
               extra: dict | None = None) -> ArraySubquery:
     """The rows of `queryset` (usually filtered on an OuterRef), in its order, as an array of
     JSON objects, for an annotation of the parent's query."""
@@ -68,8 +71,7 @@ def json_rows(queryset: QuerySet, fields: Sequence[str],
         json=json_object(queryset.model, fields, related, extra)))
 
 
-def instance(model: type[models.Model], data: dict,
-             related: Iterable[str] = ()) -> models.Model:
+def instance(model: type[_M], data: dict[str, Any], related: Iterable[str] = ()) -> _M:
     """A model instance, as if loaded from the database, from one object of `json_rows`; the
     `related` rows become the cached objects of their foreign keys."""
     own = {key: value for key, value in data.items() if "__" not in key}
@@ -91,8 +93,8 @@ def instance(model: type[models.Model], data: dict,
     return obj
 
 
-def instances(model: type[models.Model], rows: Iterable[dict] | None,
-              related: Iterable[str] = ()) -> list[models.Model]:
+def instances(model: type[_M], rows: Iterable[dict[str, Any]] | None,
+              related: Iterable[str] = ()) -> list[_M]:
     return [instance(model, data, related) for data in rows or ()]
 
 

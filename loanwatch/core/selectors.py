@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import redis
 from django.db import connection
@@ -12,12 +13,17 @@ from loanwatch.accounts.roles import Role
 from .broker import broker_available, broker_client, broker_ping
 from .models import Heartbeat, Notification
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+
 
 def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except Exception:
         return False
 
@@ -46,7 +52,7 @@ def broker_queue_length(*, queue: str = "celery") -> int | None:
 # "home_cards" hooks (loanwatch/core/home.py).
 
 
-def officer_home(*, user) -> dict:
+def officer_home(*, user: User) -> dict[str, Any]:
     # The team's officers and supervisors in one query, split here.
     members = list(
         User.objects.filter(team_id=user.team_id, is_active=True,
@@ -57,7 +63,7 @@ def officer_home(*, user) -> dict:
             "supervisors": [m for m in members if m.role == Role.SUPERVISOR]}
 
 
-def supervisor_home(*, user) -> dict:
+def supervisor_home(*, user: User) -> dict[str, Any]:
     officers = (
         User.objects.filter(team_id=user.team_id, is_active=True, role="officer")
         .order_by("full_name")
@@ -67,7 +73,7 @@ def supervisor_home(*, user) -> dict:
     return {"team": user.team, "officers": officers}
 
 
-def admin_home(*, user) -> dict:
+def admin_home(*, user: User) -> dict[str, Any]:
     teams = Team.objects.annotate(
         officer_count=Count("members", filter=Q(members__role="officer",
                                                 members__is_active=True)),
@@ -85,9 +91,9 @@ def admin_home(*, user) -> dict:
     }
 
 
-def notifications_for(*, user):
+def notifications_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at")
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

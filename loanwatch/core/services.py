@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +13,9 @@ from django.utils import timezone, translation
 from .broker import broker_available
 from .models import Heartbeat, Notification
 from .notifications import render
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
-def notification_create(*, recipient, kind: str, params: dict | None = None,
+def notification_create(*, recipient: User, kind: str, params: dict[str, Any] | None = None,
                         url: str = "") -> Notification:
     """Tell a user something. Call inside the transaction of the change it reports."""
     from .tasks import notification_send_email  # noqa: PLC0415  (tasks import this module)
@@ -54,7 +57,7 @@ def notification_create(*, recipient, kind: str, params: dict | None = None,
     return notification
 
 
-def notification_mark_read(*, recipient, pk: int | None = None) -> int:
+def notification_mark_read(*, recipient: User, pk: int | None = None) -> int:
     """Mark one of the recipient's notifications read, or all of them; returns how many."""
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if pk is not None:

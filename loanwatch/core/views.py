@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
@@ -46,12 +48,13 @@ def ping(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role lands on a home page made for its day's work."""
     role, user = request.user.role, request.user
-    pages = {Role.ADMIN: ("core/home_admin.html", selectors.admin_home),
-             Role.SUPERVISOR: ("core/home_supervisor.html", selectors.supervisor_home),
-             Role.OFFICER: ("core/home_officer.html", selectors.officer_home)}
+    pages: dict[str, tuple[str, Callable[..., dict[str, Any]]]] = {
+        Role.ADMIN: ("core/home_admin.html", selectors.admin_home),
+        Role.SUPERVISOR: ("core/home_supervisor.html", selectors.supervisor_home),
+        Role.OFFICER: ("core/home_officer.html", selectors.officer_home)}
     if role in pages:
         template, own = pages[role]
         return render(request, template, {**own(user=user),
@@ -60,21 +63,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home_norole.html", status=403)
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_for(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "core/notification_list.html", {"page": page})
 
 
-def notification_badge(request: HttpRequest) -> HttpResponse:
+def notification_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The unread count in the menu, loaded after the page so pages keep their query count."""
     return render(request, "core/notification_badge.html",
                   {"unread": selectors.notification_unread_count(user=request.user)})
 
 
 @require_POST
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.notification_mark_read(recipient=request.user,
                                     pk=query_int(request.POST.get("pk")))
     return redirect(safe_next(request, candidate=request.POST.get("next"),
@@ -95,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
-def chart_json(request: HttpRequest, key: str) -> JsonResponse:
+def chart_json(request: AuthenticatedHttpRequest, key: str) -> JsonResponse:
     chart = charts.chart(key)
     try:
         figures = charts.data(key=key, user=request.user, params=request.GET)
@@ -108,7 +111,7 @@ def chart_json(request: HttpRequest, key: str) -> JsonResponse:
 
 @role_required(*DASHBOARD_ROLES)
 @require_GET
-def chart_csv(request: HttpRequest, key: str) -> HttpResponse:
+def chart_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """The chart's numbers for a spreadsheet: one row per series, one column per label."""
     chart = charts.chart(key)
     try:

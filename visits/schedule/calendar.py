@@ -9,13 +9,17 @@ customer's name or a task's note start properties of its own) and folds long lin
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
-def ics(*, user, tasks, site: str) -> bytes:
+
+def ics(*, user: User, tasks, site: str) -> bytes:
     stamp = timezone.now()
     host = site.split("//")[-1].strip("/") or "loanwatch"
     feed = Calendar()

@@ -4,6 +4,7 @@ rate by month and by officer, and the overdue tasks at the end of each week."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, F, Q
@@ -16,6 +17,9 @@ from loanwatch.core.charts import ChartData, Series
 
 from .models import RevisitTask
 
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
+
 MONTHS = 12
 WEEKS = 26
 
@@ -24,13 +28,13 @@ def _rate(on_time: int, total: int) -> float | None:
     return round(100 * on_time / total, 1) if total else None
 
 
-def _done_tasks(user):
+def _done_tasks(user: User):
     """Tasks a visit closed, in the user's scope: the ones an on-time rate is about."""
     return RevisitTask.objects.filter(customer__in=customer_scope(user=user),
                                       status=RevisitTask.Status.DONE, closed_at__isnull=False)
 
 
-def on_time_by_month(*, user, params) -> ChartData:
+def on_time_by_month(*, user: User, params) -> ChartData:
     today = timezone.localdate()
     start = (today.replace(day=1) - datetime.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
     rows = (_done_tasks(user).filter(closed_at__date__gte=start)
@@ -48,7 +52,7 @@ def on_time_by_month(*, user, params) -> ChartData:
         Series(label=_("tasks closed by a visit"), values=totals)])
 
 
-def on_time_by_officer(*, user, params) -> ChartData:
+def on_time_by_officer(*, user: User, params) -> ChartData:
     since = timezone.localdate() - datetime.timedelta(days=90)
     rows = (_done_tasks(user).filter(closed_at__date__gte=since)
             .values("officer__full_name", "officer__username").order_by("officer__username")
@@ -80,7 +84,7 @@ GROUP BY w.day ORDER BY w.day
 """
 
 
-def overdue_by_week(*, user, params) -> ChartData:
+def overdue_by_week(*, user: User, params) -> ChartData:
     today = timezone.localdate()
     last = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(days=6)
     first = last - datetime.timedelta(weeks=WEEKS - 1)

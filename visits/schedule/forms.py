@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Industry, RiskGroup
-from loanwatch.core.forms import FlagField, IdField, ListFilterForm
+from loanwatch.core.forms import FlagField, IdField, ListFilterForm, model_choice_field
 
 from .models import CustomerKind, RiskEvent, ScheduleSettings
 
@@ -106,7 +108,7 @@ class RiskEventForm(forms.ModelForm):
     def __init__(self, *args, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope
-        self.fields["industry"].queryset = Industry.objects.all()
+        model_choice_field(self, "industry").queryset = Industry.objects.all()
 
     def _lookup(self, text: str):
         text = text.strip()
@@ -114,8 +116,9 @@ class RiskEventForm(forms.ModelForm):
             else {"pk": int(text)}
         return self.scope.filter(**filters).first()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         target = data.get("target")
         self.customer_ids: list[int] = []
         self.circle_of = None

@@ -3,6 +3,8 @@ workbook (contributed in hooks.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +12,9 @@ from django.utils.translation import gettext as _
 from customers.ledger import SheetTable
 
 from .models import RevisitTask
+
+if TYPE_CHECKING:
+    from loanwatch.accounts.models import User
 
 
 def days_overdue(due):
@@ -26,7 +31,7 @@ next_due = Subquery(
 
 
 
-def sheet_tables(*, customer, user) -> list[SheetTable]:
+def sheet_tables(*, customer, user: User) -> list[SheetTable]:
     tasks = RevisitTask.objects.filter(customer=customer).order_by("-due_on", "-pk")
     return [SheetTable(
         title=_("Revisit tasks"),

@@ -32,6 +32,10 @@ class RevisitTask(models.Model):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
+    # Not columns: set on the tasks of a plan (selectors.plan_for_user).
+    district: str
+    is_overdue: bool
+
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
                                  on_delete=models.CASCADE, related_name="revisit_tasks")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
@@ -186,6 +190,9 @@ class RiskEvent(models.Model):
         REGION = "region", _("by region")
         CIRCLE = "circle", _("by the guarantee circle of a customer")
         HAND = "hand", _("chosen by hand")
+
+    # Not a column: how many customers the event reached, set when it is declared.
+    task_count: int
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)

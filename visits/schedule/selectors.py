@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
@@ -17,25 +18,29 @@ from loanwatch.core.home import first_rows_and_count
 
 from .models import PlannerRun, RevisitTask, RiskEvent
 
+if TYPE_CHECKING:
+    from customers.models import Customer
+    from loanwatch.accounts.models import User
+
 # A district is what a Chinese address names up to its first 区 or 县 (after the city).
 DISTRICT = re.compile(r"^(.*?[区县])")
 
 
-def task_scope(*, user) -> QuerySet[RevisitTask]:
+def task_scope(*, user: User) -> QuerySet[RevisitTask]:
     if getattr(user, "role", None) == Role.ADMIN:
         # Every task has a customer and an admin sees every customer: no join to all of them.
         return RevisitTask.objects.all()
     return RevisitTask.objects.filter(customer__in=customer_scope(user=user))
 
 
-def tasks_to_fulfil(*, customer, keep_id: int | None = None) -> QuerySet[RevisitTask]:
+def tasks_to_fulfil(*, customer: Customer, keep_id: int | None = None) -> QuerySet[RevisitTask]:
     """The tasks a visit to `customer` may name as fulfilled: the open ones, and the task a draft
     already names (`keep_id`) even if it closed meanwhile."""
     return RevisitTask.objects.filter(Q(status=RevisitTask.Status.OPEN) | Q(pk=keep_id or 0),
                                       customer=customer)
 
 
-def task_get_for_user(*, user, pk: int) -> RevisitTask:
+def task_get_for_user(*, user: User, pk: int) -> RevisitTask:
     task = task_scope(user=user).filter(pk=pk).select_related("customer").first()
     if task is None:
         raise Http404
@@ -73,7 +78,7 @@ class Plan:
 PLAN_LIMIT = 500
 
 
-def plan_for_user(*, user, today: datetime.date, weeks: int = 8,
+def plan_for_user(*, user: User, today: datetime.date, weeks: int = 8,
                   officer_id: int | None = None, overdue_only: bool = False) -> Plan:
     """Open tasks in scope, overdue first, then week by week (Monday to Sunday) for `weeks`.
 
@@ -90,7 +95,8 @@ def plan_for_user(*, user, today: datetime.date, weeks: int = 8,
                 .order_by("due_on", "customer__name", "pk")[:PLAN_LIMIT + 1])
     truncated = len(rows) > PLAN_LIMIT
     rows = rows[:PLAN_LIMIT]
-    overdue, by_week = [], {}
+    overdue: list[RevisitTask] = []
+    by_week: dict[datetime.date, list[RevisitTask]] = {}
     for task in rows:
         task.district = district_of(task.customer.address)
         task.is_overdue = task.due_on < today
@@ -109,7 +115,7 @@ def plan_for_user(*, user, today: datetime.date, weeks: int = 8,
     return Plan(overdue=overdue, weeks=week_list, truncated=truncated)
 
 
-def officers_for_user(*, user):
+def officers_for_user(*, user: User) -> QuerySet[User]:
     """Officers whose plans the user may look at (for the supervisor's and admin's filter)."""
     qs = get_user_model().objects.filter(role=Role.OFFICER, is_active=True)
     if user.role == Role.SUPERVISOR:
@@ -119,7 +125,7 @@ def officers_for_user(*, user):
     return qs.none()
 
 
-def events_for_user(*, user) -> QuerySet[RiskEvent]:
+def events_for_user(*, user: User) -> QuerySet[RiskEvent]:
     """Events a supervisor's team declared, or all for an administrator."""
     qs = RiskEvent.objects.select_related("declared_by", "industry", "circle_of")
     if user.role == Role.ADMIN:
@@ -127,7 +133,7 @@ def events_for_user(*, user) -> QuerySet[RiskEvent]:
     return qs.filter(declared_by__team_id=user.team_id)
 
 
-def calendar_tasks(*, user) -> QuerySet[RevisitTask]:
+def calendar_tasks(*, user: User) -> QuerySet[RevisitTask]:
     """An officer's open tasks for the calendar feed: their own, whatever the role."""
     return (RevisitTask.objects.filter(officer=user, status=RevisitTask.Status.OPEN)
             .select_related("customer").order_by("due_on", "pk"))
@@ -138,7 +144,7 @@ def calendar_tasks(*, user) -> QuerySet[RevisitTask]:
 ON_TIME_DAYS = 90
 
 
-def revisit_card(*, user) -> dict:
+def revisit_card(*, user: User) -> dict[str, Any]:
     """What is due this week and what is overdue, in one query."""
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=7)
@@ -152,7 +158,7 @@ def revisit_card(*, user) -> dict:
     return {"figures": figures}
 
 
-def week_card(*, user) -> dict:
+def week_card(*, user: User) -> dict[str, Any]:
     """The officer's open tasks due or planned before a week from today: the first few and how
     many."""
     today = timezone.localdate()
@@ -165,7 +171,7 @@ def week_card(*, user) -> dict:
     return {"today": today, "week_tasks": rows, "week_task_count": count}
 
 
-def officers_card(*, user) -> dict:
+def officers_card(*, user: User) -> dict[str, Any]:
     """Both officer tables in one grouped query: the open tasks overdue today, and the tasks
     closed in the last ON_TIME_DAYS with how many of them on time."""
     today = timezone.localdate()
@@ -189,5 +195,5 @@ def officers_card(*, user) -> dict:
             "on_time_days": ON_TIME_DAYS}
 
 
-def planner_run_card(*, user) -> dict:
+def planner_run_card(*, user: User) -> dict[str, Any]:
     return {"last_planner_run": PlannerRun.objects.order_by("-started_at").first()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -34,8 +35,17 @@ from .models import (
 )
 from .planner import plan
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def task_raise(*, customer, reason: str, due_on: datetime.date, note: str = "",
+    from customers.models import RiskGroup
+    from loanwatch.accounts.models import User
+    from visits.models import Visit
+
+    from .planner import PlanResult
+
+
+def task_raise(*, customer: Customer, reason: str, due_on: datetime.date, note: str = "",
                source_key: str = "") -> tuple[RevisitTask, bool]:
     """Open a task for `customer` unless `source_key` already raised one; (task, created).
 
@@ -56,7 +66,7 @@ def task_raise(*, customer, reason: str, due_on: datetime.date, note: str = "",
     return task, True
 
 
-def serious_finding_recorded(*, customer, due_on: datetime.date, note: str,
+def serious_finding_recorded(*, customer: Customer, due_on: datetime.date, note: str,
                              source_key: str) -> None:
     """A record check found something serious about `customer`: visit by `due_on`, once per
     finding (`source_key`), however often the check is recorded."""
@@ -64,7 +74,7 @@ def serious_finding_recorded(*, customer, due_on: datetime.date, note: str,
                note=note, source_key=source_key)
 
 
-def visit_qualifies(*, visit) -> bool:
+def visit_qualifies(*, visit: Visit) -> bool:
     """Whether a submitted visit counts for the schedule: on-site always; phone or video where
     the policy for the customer's risk group and kind says so; third-party inquiries and social
     media never."""
@@ -78,7 +88,7 @@ def visit_qualifies(*, visit) -> bool:
                                         remote_counts=True).exists()
 
 
-def visit_submitted(*, visit) -> list[RevisitTask]:
+def visit_submitted(*, visit: Visit) -> list[RevisitTask]:
     """Close the open tasks a submitted visit fulfils and plan the customer's next visit.
 
     Called inside the submit transaction. The task the visit names closes whatever its reason
@@ -111,7 +121,8 @@ def visit_submitted(*, visit) -> list[RevisitTask]:
 
 # --- Reminders and escalation ------------------------------------------------------------------
 
-def _claim(queryset, field: str, now) -> dict[int, list[int]]:
+def _claim(queryset: QuerySet[RevisitTask], field: str,
+           now: datetime.datetime) -> dict[int, list[int]]:
     """Mark the rows of `queryset` as notified (`field` = now) and return their ids by officer.
 
     Rows another worker holds are skipped, and the conditional UPDATE only touches rows still
@@ -179,7 +190,7 @@ def overdue_digest_send(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int | None,
                 first_check_days: int, reminder_days_before: int, risk_event_due_days: int,
-                acting_user):
+                acting_user: User) -> PlanResult:
     """Save the whole grid and the bank-wide numbers, and re-plan every customer at once (the
     change may move any of them; one set-based run is cheaper than working out which)."""
     for (group_id, kind), (days, remote) in cells.items():
@@ -196,7 +207,8 @@ def policy_save(*, cells: dict[tuple[int, str], tuple[int, bool]], cap_days: int
 
 
 @transaction.atomic
-def risk_group_save(*, group, data: dict, acting_user):
+def risk_group_save(*, group: RiskGroup, data: dict[str, Any],
+                    acting_user: User) -> RiskGroup:
     """Create or change a risk group; a new one gets a policy row for each kind at its default
     interval, and changed groups re-plan their customers."""
     created = group.pk is None
@@ -216,7 +228,8 @@ def risk_group_save(*, group, data: dict, acting_user):
 
 # --- Risk events (突发情况) ---------------------------------------------------------------------
 
-def risk_event_targets(*, event, user, customer_ids: list[int] | None = None):
+def risk_event_targets(*, event: RiskEvent, user: User,
+                       customer_ids: list[int] | None = None) -> QuerySet[Customer]:
     """The customers an event reaches within the declarer's scope (active ones only)."""
     scope = customer_scope(user=user).filter(status="active")
     if event.target == RiskEvent.Target.INDUSTRY:
@@ -231,15 +244,15 @@ def risk_event_targets(*, event, user, customer_ids: list[int] | None = None):
 
 
 @transaction.atomic
-def risk_event_declare(*, acting_user, data: dict,
-                       customer_ids: list[int] | None = None):
+def risk_event_declare(*, acting_user: User, data: dict[str, Any],
+                       customer_ids: list[int] | None = None) -> RiskEvent:
     """Declare an event: a task due within N days for each targeted customer in the declarer's
     scope, named after the event, and one notification to each officer concerned."""
     event = RiskEvent.objects.create(declared_by=acting_user, **data)
     targets = list(risk_event_targets(event=event, user=acting_user,
                                       customer_ids=customer_ids).select_related("officer"))
     due = timezone.localdate() + datetime.timedelta(days=event.due_within_days)
-    officers: dict[int, tuple] = {}
+    officers: dict[int, tuple[Any, ...]] = {}
     for customer in targets:
         task, created = task_raise(customer=customer, reason=RevisitTask.Reason.RISK_EVENT,
                                    due_on=due, note=event.title, source_key=f"event:{event.pk}")
@@ -265,7 +278,7 @@ def task_plan_date(*, task: RevisitTask, planned_on: datetime.date | None) -> Re
     return locked
 
 
-def calendar_token_renew(*, user) -> str:
+def calendar_token_renew(*, user: User) -> str:
     """A new secret for the user's calendar link; the old link stops working at once."""
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import RiskGroup
 from customers.selectors import customer_scope
-from loanwatch.accounts.access import role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
@@ -27,7 +27,7 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 # --- The plan ---------------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin."""
     today = timezone.localdate()
     filter_form = forms.PlanFilterForm(request.GET)
@@ -49,7 +49,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*ALL_ROLES)
-def task_plan_date(request: HttpRequest, pk: int) -> HttpResponse:
+def task_plan_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     form = forms.PlannedDateForm(request.POST)
     if form.is_valid():
@@ -64,7 +64,7 @@ def task_plan_date(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Calendar feed ----------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
-def calendar_link(request: HttpRequest) -> HttpResponse:
+def calendar_link(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
     url = (request.build_absolute_uri(reverse("schedule:calendar_feed", args=[feed.token]))
            if feed else "")
@@ -73,7 +73,7 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*ALL_ROLES)
-def calendar_renew(request: HttpRequest) -> HttpResponse:
+def calendar_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.calendar_token_renew(user=request.user)
     messages.success(request, _("A new calendar link was made; the old one no longer works."))
     return redirect("schedule:calendar")
@@ -101,7 +101,7 @@ def risk_group_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def risk_group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def risk_group_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     group = RiskGroup() if pk is None else RiskGroup.objects.filter(pk=pk).first()
     if group is None:
         raise Http404
@@ -118,7 +118,7 @@ def risk_group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @role_required(Role.ADMIN)
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = list(RiskGroup.objects.all())
     rules = ScheduleSettings.load()
     initial = forms.PolicyForm.initial_for(groups, RevisitPolicy.objects.all(), rules)
@@ -146,13 +146,13 @@ def policy(request: HttpRequest) -> HttpResponse:
 # --- Risk events ------------------------------------------------------------------------------
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = selectors.events_for_user(user=request.user)[:100]
     return render(request, "schedule/event_list.html", {"events": events})
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = customer_scope(user=request.user)
     initial = {"due_within_days": ScheduleSettings.load().risk_event_due_days}
     form = forms.RiskEventForm(request.POST or None, scope=scope, initial=initial)
