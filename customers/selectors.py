@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -56,7 +56,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from django.db.models import Aggregate, Model
-    from django_stubs_ext import StrOrPromise
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
 SORTS = {
@@ -354,18 +354,35 @@ def customer_get_for_user(*, user: User, pk: int, for_sheet: bool = False) -> Cu
     if customer is None:
         raise Http404
     if for_sheet:
-        _share_sheet_rows(customer)
+        # The query was annotated with the sheet's rows above (on a branch the checker
+        # cannot follow).
+        _share_sheet_rows(cast("WithAnnotations[Customer, _SheetRows]", customer))
     return customer
 
 
-def _share_sheet_rows(customer: Customer) -> None:
+class _SheetRows(TypedDict):
+    """What customer_get_for_user(for_sheet=True) annotates a customer with (JSON rows)."""
+
+    assignment_rows: list[dict[str, Any]] | None
+    loan_rows: list[dict[str, Any]] | None
+    collateral_rows: list[dict[str, Any]] | None
+
+
+class _OtherRows(TypedDict):
+    other_rows: list[dict[str, Any]] | None
+
+
+def _share_sheet_rows(customer: WithAnnotations[Customer, _SheetRows]) -> None:
     """Turn the rows the customer's query carried into the related managers' caches, and give
     the loans their collateral and guarantees and the customer the guarantees it gives from
     rows read once (separate prefetches read the collateral twice, the guarantees in two
     queries)."""
     set_prefetched(customer, "assignments", instances(
         CustomerAssignment, customer.assignment_rows, ("from_officer", "to_officer", "by")))
-    for relation in customer.relations.all():
+    # The relations' prefetch annotated each with other_rows (customer_get_for_user).
+    relations = cast("list[WithAnnotations[CustomerRelation, _OtherRows]]",
+                     customer.relations.all())
+    for relation in relations:
         relation.person.visible_relations = instances(
             CustomerRelation, relation.other_rows, ("customer",))
     loans = instances(Loan, customer.loan_rows)
@@ -521,11 +538,12 @@ def guarantee_circle_for_user(*, user: User, customer: Customer) -> Circle:
     if len(circle.member_ids) > 1:
         # Which members the user may open, in the same query.
         scope = customer_scope_filter(user=user)
-        circle.members = list(Customer.objects.filter(pk__in=circle.member_ids)
-                              .select_related("risk_group").order_by("name")
-                              .annotate(visible=ExpressionWrapper(scope, BooleanField())
-                                        if scope else Value(True)))
-        circle.visible_ids = {m.pk for m in circle.members if m.visible}
+        members = list(Customer.objects.filter(pk__in=circle.member_ids)
+                       .select_related("risk_group").order_by("name")
+                       .annotate(visible=ExpressionWrapper(scope, BooleanField())
+                                 if scope else Value(True)))
+        circle.visible_ids = {m.pk for m in members if m.visible}
+        circle.members = list(members)
     return circle
 
 

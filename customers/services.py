@@ -101,13 +101,22 @@ def customer_validate(*, data: dict[str, Any], acting_user: User, instance: Cust
     return data
 
 
+def _team_of(officer: User) -> int:
+    """A customer belongs to its officer's team; an officer without one cannot hold customers
+    (officers and supervisors must belong to a team: accounts' services enforce it)."""
+    if officer.team_id is None:
+        raise ValidationError({"officer": [_("This officer is in no team yet; ask an "
+                                             "administrator to add them to one.")]})
+    return officer.team_id
+
+
 @transaction.atomic
 def customer_create(*, acting_user: User, data: dict[str, Any]) -> Customer:
     if acting_user.role == Role.OFFICER:
         data = {**data, "officer": acting_user}
     data = customer_validate(data=data, acting_user=acting_user)
     customer = Customer(**{k: data.get(k) for k in CUSTOMER_FIELDS if k in data})
-    customer.team_id = customer.officer.team_id
+    customer.team_id = _team_of(customer.officer)
     _blank_strings(customer)
     try:
         with transaction.atomic():
@@ -133,7 +142,7 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
         if key in data:
             setattr(locked, key, data[key])
     _blank_strings(locked)
-    locked.team_id = locked.officer.team_id
+    locked.team_id = _team_of(locked.officer)
     locked.save()
     if locked.officer_id != previous_officer.pk:
         CustomerAssignment.objects.create(customer=locked, from_officer=previous_officer,
@@ -162,7 +171,7 @@ def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_u
         CustomerAssignment.objects.create(customer=customer, from_officer_id=customer.officer_id,
                                           to_officer=to_officer, by=acting_user, note=note)
         customer.officer = to_officer
-        customer.team_id = to_officer.team_id
+        customer.team_id = _team_of(to_officer)
         customer.version += 1
         customer.save(update_fields=["officer", "team", "version"])
         moved += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -76,7 +76,8 @@ def latest_checks(*, customer: Customer) -> list[RecordCheck]:
                       ["id", "record_check", "kind", "serious", "params"])))
     for check in checks:
         set_prefetched(check, "findings", instances(Finding, check.finding_rows))
-    return checks
+    # The annotation's extra attribute is carried into the findings above; callers see checks.
+    return cast("list[RecordCheck]", checks)
 
 
 def checks_of_customer(*, customer: Customer) -> list[RecordCheck]:
@@ -98,9 +99,9 @@ class DueSubject:
 
 
 def _last_check(person_ref: OuterRef | None) -> Subquery:
-    return Subquery(RecordCheck.objects.filter(customer=OuterRef("customer_id" if person_ref
-                                                                 else "pk"),
-                                               person=person_ref)
+    subject = Q(person=person_ref) if person_ref is not None else Q(person__isnull=True)
+    return Subquery(RecordCheck.objects.filter(subject, customer=OuterRef(
+        "customer_id" if person_ref is not None else "pk"))
                     .order_by("-checked_on").values("checked_on")[:1])
 
 

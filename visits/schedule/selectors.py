@@ -118,7 +118,7 @@ def plan_for_user(*, user: User, today: datetime.date, weeks: int = 8,
 def officers_for_user(*, user: User) -> QuerySet[User]:
     """Officers whose plans the user may look at (for the supervisor's and admin's filter)."""
     qs = get_user_model().objects.filter(role=Role.OFFICER, is_active=True)
-    if user.role == Role.SUPERVISOR:
+    if user.role == Role.SUPERVISOR and user.team_id is not None:
         return qs.filter(team_id=user.team_id).order_by("full_name", "username")
     if user.role == Role.ADMIN:
         return qs.order_by("full_name", "username")
@@ -130,6 +130,8 @@ def events_for_user(*, user: User) -> QuerySet[RiskEvent]:
     qs = RiskEvent.objects.select_related("declared_by", "industry", "circle_of")
     if user.role == Role.ADMIN:
         return qs
+    if user.team_id is None:  # a team of none would match every declarer without a team
+        return qs.none()
     return qs.filter(declared_by__team_id=user.team_id)
 
 

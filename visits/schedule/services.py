@@ -233,11 +233,15 @@ def risk_event_targets(*, event: RiskEvent, user: User,
     """The customers an event reaches within the declarer's scope (active ones only)."""
     scope = customer_scope(user=user).filter(status="active")
     if event.target == RiskEvent.Target.INDUSTRY:
+        if event.industry_id is None:
+            return scope.none()
         return scope.filter(industry_id=event.industry_id)
     if event.target == RiskEvent.Target.REGION:
         return scope.filter(Q(address__icontains=event.region)
                             | Q(registered_address__icontains=event.region))
     if event.target == RiskEvent.Target.CIRCLE:
+        if event.circle_of_id is None:
+            return scope.none()
         return scope.filter(pk__in=guarantee_circle_ids(customer_id=event.circle_of_id)
                             .member_ids)
     return scope.filter(pk__in=customer_ids or [])
