@@ -36,6 +36,8 @@ def test_officer_fills_and_saves_a_draft(page, officer, viewport, language):
     assert field.bounding_box()["height"] >= 44
     field.fill("37")
     page.click("button[data-bs-target='#sec-people']")
+    # The section slides open; a click while it still grows can land on what moves under it.
+    page.locator("#sec-people.collapse.show").wait_for()
     page.locator("select[name=iv-0-role]").select_option("finance_head")
     page.fill("input[name=iv-0-name]", "王会计")
     page.click("#iv-add")
