@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
 from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.validation import field_errors, fields_check
 
@@ -138,6 +139,7 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
         data.pop("officer", None)  # reassignment is the supervisor's
     data = customer_validate(data=data, acting_user=acting_user, instance=locked)
     previous_officer = locked.officer
+    previous_watch = (locked.risk_group_id, locked.industry_id)
     for key in CUSTOMER_FIELDS:
         if key in data:
             setattr(locked, key, data[key])
@@ -147,6 +149,8 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
     if locked.officer_id != previous_officer.pk:
         CustomerAssignment.objects.create(customer=locked, from_officer=previous_officer,
                                           to_officer=locked.officer, by=acting_user)
+    if (locked.risk_group_id, locked.industry_id) != previous_watch:
+        hooks.call("customer_risk_changed", customer_ids=[locked.pk])
     return locked
 
 
@@ -395,8 +399,12 @@ def industry_save(*, acting_user: User, data: dict[str, Any],
     industry.code = code
     industry.name = data["name"]
     industry.name_en = data.get("name_en") or ""
+    was_high_risk = industry.high_risk
     industry.high_risk = bool(data.get("high_risk"))
     industry.save()
+    if industry.pk and industry.high_risk != was_high_risk:
+        hooks.call("customer_risk_changed", customer_ids=list(
+            Customer.objects.filter(industry=industry).values_list("pk", flat=True)))
     return industry
 
 
