@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -260,6 +261,15 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
         task_raise(customer=customer, reason="manual", due_on=timezone.localdate(),
                    note=_("Red warning in risk report %(pk)s") % {"pk": report.pk},
                    source_key=f"report:{report.pk}")
+
+
+def customer_reassigned(*, customer_ids: list[int]) -> int:
+    """Open follow-up items go with their customer to the new officer (called inside the
+    reassignment's transaction); returns how many moved."""
+    return (FollowUp.objects.filter(customer_id__in=customer_ids, done_at__isnull=True)
+            .exclude(owner_id=F("customer__officer_id"))
+            .update(owner_id=Subquery(Customer.objects.filter(pk=OuterRef("customer_id"))
+                                      .values("officer_id")[:1])))
 
 
 @transaction.atomic

@@ -68,5 +68,6 @@ hooks.register("notification_kinds", ("schedule.risk_event",
 
 hooks.register("visit_submitted", services.visit_submitted)
 hooks.register("customer_risk_changed", services.customer_risk_changed)
+hooks.register("customer_reassigned", services.customer_reassigned)
 hooks.register("serious_finding_recorded", services.serious_finding_recorded)
 hooks.register("visit_task_choices", selectors.tasks_to_fulfil)

@@ -94,6 +94,12 @@ def customer_risk_changed(*, customer_ids: list[int]) -> None:
     plan(customer_ids=customer_ids)
 
 
+def customer_reassigned(*, customer_ids: list[int]) -> None:
+    """The open tasks of reassigned customers go to their new officer, in the same
+    transaction as the move."""
+    plan(customer_ids=customer_ids)
+
+
 def visit_submitted(*, visit: Visit) -> list[RevisitTask]:
     """Close the open tasks a submitted visit fulfils and plan the customer's next visit.
 
