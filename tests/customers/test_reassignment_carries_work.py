@@ -4,9 +4,11 @@ officer in the same transaction, and the people concerned are told."""
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -108,3 +110,39 @@ def test_a_refused_reassignment_moves_nothing(officer, officer_b, supervisor):
                                    acting_user=supervisor)
     assert FollowUp.objects.get(customer=customer, done_at__isnull=True).owner == officer
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reassignments_at_once_leave_the_work_with_the_last_officer(
+        officer, colleague, supervisor, admin_user):
+    third = UserFactory(username="officer_a3", team=officer.team, role=Role.OFFICER)
+    customer = _customer_with_open_work(officer=officer, supervisor=supervisor)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def reassign(to_officer, acting_user) -> None:
+        try:
+            barrier.wait()
+            services.customer_reassign(customer_ids=[customer.pk], to_officer=to_officer,
+                                       acting_user=acting_user)
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reassign, args=(colleague, supervisor)),
+               threading.Thread(target=reassign, args=(third, admin_user))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    customer.refresh_from_db()
+    assert customer.officer in (colleague, third)
+    assert customer.assignments.count() == 2
+    owners = set(RevisitTask.objects.filter(customer=customer, status="open")
+                 .values_list("officer", flat=True))
+    owners |= set(FollowUp.objects.filter(customer=customer, done_at__isnull=True)
+                  .values_list("owner", flat=True))
+    assert owners == {customer.officer_id}
