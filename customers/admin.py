@@ -11,6 +11,11 @@ from .models import ClassificationFloor, Customer, Industry, Loan, RiskGroup
 class IndustryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "high_risk"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once customers hang on it, the flag changes their revisit intervals: the industry
+        # page's service re-plans them.
+        return ["high_risk"] if obj is not None else []
+
 
 @admin.register(RiskGroup)
 class RiskGroupAdmin(admin.ModelAdmin):
@@ -28,6 +33,10 @@ class CustomerAdmin(admin.ModelAdmin):
     list_select_related = ["officer", "team", "risk_group"]
     search_fields = ["name", "identifier"]
     readonly_fields = ["officer", "team"]  # reassignment goes through the service (recorded)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new risk group re-plans the revisit: the customer form's service does it.
+        return [*self.readonly_fields, "risk_group"] if obj is not None else self.readonly_fields
 
 
 @admin.register(Loan)

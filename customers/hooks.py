@@ -39,3 +39,12 @@ hooks.register("charts", Chart(key="classification-migration",
                                kind="matrix", build=charts.classification_migration,
                                params=(("from", _("from"), "date"), ("to", _("to"), "date"))),
                order=90)
+
+hooks.register("notification_kinds", ("customers.assigned_to_you",
+                                      _("%(by)s assigned %(n)s customers to you, with their "
+                                        "open revisit tasks and measures.")))
+hooks.register("notification_kinds", ("customers.assigned_away",
+                                      _("%(by)s moved %(n)s of your customers to another "
+                                        "officer, with their open work.")))
+hooks.register("notification_kinds", ("customers.reassigned",
+                                      _("%(by)s reassigned %(n)s customers in your team.")))

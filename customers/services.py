@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
 from loanwatch.core.concurrency import check_and_bump
+from loanwatch.core.services import notification_create
 from loanwatch.core.validation import field_errors, fields_check
 
 from . import selectors
@@ -138,6 +141,7 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
         data.pop("officer", None)  # reassignment is the supervisor's
     data = customer_validate(data=data, acting_user=acting_user, instance=locked)
     previous_officer = locked.officer
+    previous_watch = (locked.risk_group_id, locked.industry_id)
     for key in CUSTOMER_FIELDS:
         if key in data:
             setattr(locked, key, data[key])
@@ -145,8 +149,11 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
     locked.team_id = _team_of(locked.officer)
     locked.save()
     if locked.officer_id != previous_officer.pk:
-        CustomerAssignment.objects.create(customer=locked, from_officer=previous_officer,
-                                          to_officer=locked.officer, by=acting_user)
+        _reassigned([CustomerAssignment.objects.create(
+            customer=locked, from_officer=previous_officer, to_officer=locked.officer,
+            by=acting_user)], acting_user=acting_user)
+    if (locked.risk_group_id, locked.industry_id) != previous_watch:
+        hooks.call("customer_risk_changed", customer_ids=[locked.pk])
     return locked
 
 
@@ -164,18 +171,50 @@ def customer_reassign(*, customer_ids: Iterable[int], to_officer: User, acting_u
         raise ValidationError({"to_officer": [_("You cannot assign customers to this officer.")]})
     customers = list(selectors.customer_scope(user=acting_user)
                      .filter(pk__in=list(customer_ids)).select_for_update().order_by("pk"))
-    moved = 0
+    assignments = []
     for customer in customers:
         if customer.officer_id == to_officer.pk:
             continue
-        CustomerAssignment.objects.create(customer=customer, from_officer_id=customer.officer_id,
-                                          to_officer=to_officer, by=acting_user, note=note)
+        assignments.append(CustomerAssignment.objects.create(
+            customer=customer, from_officer_id=customer.officer_id, to_officer=to_officer,
+            by=acting_user, note=note))
         customer.officer = to_officer
         customer.team_id = _team_of(to_officer)
         customer.version += 1
         customer.save(update_fields=["officer", "team", "version"])
-        moved += 1
-    return moved
+    _reassigned(assignments, acting_user=acting_user)
+    return len(assignments)
+
+
+def _reassigned(assignments: list[CustomerAssignment], *, acting_user: User) -> None:
+    """The customers' open work follows them to the new officer (the apps that own it listen
+    to `customer_reassigned`), and both officers and the new team's supervisors are told.
+    The person who reassigned is not told what they just did."""
+    if not assignments:
+        return
+    hooks.call("customer_reassigned", customer_ids=[a.customer_id for a in assignments])
+    by = str(acting_user)
+    url = reverse("customers:customer_list")
+    given: dict[int, int] = {}
+    taken: dict[int, int] = {}
+    for assignment in assignments:
+        given[assignment.to_officer_id] = given.get(assignment.to_officer_id, 0) + 1
+        taken[assignment.from_officer_id] = taken.get(assignment.from_officer_id, 0) + 1
+    officers = User.objects.in_bulk([*given, *taken])
+    for pk, n in given.items():
+        if pk != acting_user.pk:
+            notification_create(recipient=officers[pk], kind="customers.assigned_to_you",
+                                params={"n": n, "by": by}, url=url)
+    for pk, n in taken.items():
+        if pk != acting_user.pk:
+            notification_create(recipient=officers[pk], kind="customers.assigned_away",
+                                params={"n": n, "by": by}, url="")
+    teams = {officers[pk].team_id for pk in given}
+    for supervisor in User.objects.filter(role=Role.SUPERVISOR, is_active=True,
+                                          team_id__in=teams).exclude(pk=acting_user.pk):
+        n = sum(count for pk, count in given.items() if officers[pk].team_id == supervisor.team_id)
+        notification_create(recipient=supervisor, kind="customers.reassigned",
+                            params={"n": n, "by": by}, url=url)
 
 
 def customer_refresh_status(*, customer: Customer) -> None:
@@ -395,8 +434,12 @@ def industry_save(*, acting_user: User, data: dict[str, Any],
     industry.code = code
     industry.name = data["name"]
     industry.name_en = data.get("name_en") or ""
+    was_high_risk = industry.high_risk
     industry.high_risk = bool(data.get("high_risk"))
     industry.save()
+    if industry.pk and industry.high_risk != was_high_risk:
+        hooks.call("customer_risk_changed", customer_ids=list(
+            Customer.objects.filter(industry=industry).values_list("pk", flat=True)))
     return industry
 
 

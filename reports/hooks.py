@@ -14,7 +14,7 @@ from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import charts, ledger, selectors
+from . import charts, ledger, selectors, services
 from .models import RiskReport, WarningLevel
 from .sections import reports_section
 
@@ -63,3 +63,5 @@ hooks.register("notification_kinds", ("reports.rejected", _(
     "%(decider)s rejected your risk report %(pk)s on %(customer)s.")))
 hooks.register("notification_kinds", ("reports.returned", _(
     "%(decider)s returned your risk report %(pk)s on %(customer)s for revision.")))
+
+hooks.register("customer_reassigned", services.customer_reassigned)

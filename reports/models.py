@@ -77,6 +77,15 @@ class RiskReport(Versioned):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decision_comment = models.TextField(_("decision comment"), blank=True)
+    # What an approval changed, as it was at that moment: the customer's group moves on later.
+    risk_group_before = models.ForeignKey("customers.RiskGroup",
+                                          verbose_name=_("risk group before approval"),
+                                          on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    risk_group_after = models.ForeignKey("customers.RiskGroup",
+                                         verbose_name=_("risk group after approval"),
+                                         on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -156,6 +165,10 @@ class ProposedClassification(models.Model):
                              related_name="+")
     classification = models.CharField(_("proposed classification"), max_length=20,
                                       choices=Classification.choices)
+    # The loan's classification when the report was approved; blank until then.
+    classification_before = models.CharField(_("classification before approval"),
+                                             max_length=20, choices=Classification.choices,
+                                             blank=True)
 
     class Meta:
         ordering = ["pk"]

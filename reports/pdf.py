@@ -22,6 +22,14 @@ def _date(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+def _group_cells(report: RiskReport) -> list[object]:
+    """The risk group an approval moved the customer from and to, as stored at approval."""
+    if report.risk_group_after is not None:
+        return [_("risk group at approval"),
+                f"{report.risk_group_before or '—'} → {report.risk_group_after}"]
+    return [_("proposed risk group"), report.proposed_risk_group or _("no change")]
+
+
 def report_pdf(*, report: RiskReport) -> bytes:
     """`report` comes from selectors.report_get_for_user (everything preloaded)."""
     w = pdf.CONTENT_WIDTH
@@ -50,11 +58,18 @@ def report_pdf(*, report: RiskReport) -> bytes:
 
     story += [pdf.para(_("Assessment and warning"), "heading"),
               pdf.table([[_("warning level"), report.get_warning_level_display(),
-                          _("proposed risk group"), report.proposed_risk_group or _("no change")],
+                          *_group_cells(report)],
                          [_("overall assessment"), pdf.para(report.assessment or "—"), "", ""]],
                         [w * 0.18, w * 0.22, w * 0.2, w * 0.4], header=False)]
     classifications = list(report.classifications.all())
-    if classifications:
+    if classifications and report.status == RiskReport.Status.APPROVED:
+        # As they were at approval: the loans have moved on since.
+        story += [pdf.para(_("Classifications at approval"), "heading"), pdf.table(
+            [[_("loan"), _("before approval"), _("after approval")]]
+            + [[c.loan.contract_number, c.get_classification_before_display() or "—",
+                c.get_classification_display()] for c in classifications],
+            [w * 0.4, w * 0.3, w * 0.3])]
+    elif classifications:
         story += [pdf.para(_("Proposed classifications"), "heading"), pdf.table(
             [[_("loan"), _("classification now"), _("proposed classification")]]
             + [[c.loan.contract_number, c.loan.get_classification_display(),

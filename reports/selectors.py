@@ -35,7 +35,8 @@ def report_get_for_user(*, user: User, pk: int) -> RiskReport:
     """One report with everything its page and its PDF show, or 404."""
     report = (report_scope(user=user).filter(pk=pk)
               .select_related("customer__officer", "customer__team", "customer__risk_group",
-                              "visit__officer", "author", "decided_by", "proposed_risk_group")
+                              "visit__officer", "author", "decided_by", "proposed_risk_group",
+                              "risk_group_before", "risk_group_after")
               .prefetch_related(
                   "points",
                   Prefetch("measures", queryset=ProposedMeasure.objects.select_related(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,20 +232,26 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
     """What an approved report changes: risk group, classifications, follow-up items, the
     revisit schedule, and for a red warning an immediate visit."""
     customer = Customer.objects.select_for_update().get(pk=report.customer_id)
+    report.risk_group_before_id = customer.risk_group_id
     if report.proposed_risk_group_id and customer.risk_group_id != report.proposed_risk_group_id:
         # No customers service changes only the risk group; the row is locked and versioned
         # the same way, and the trigger records the change.
         check_and_bump(locked=customer, expected=None)
         customer.risk_group_id = report.proposed_risk_group_id
         customer.save(update_fields=["risk_group", "version"])
-    for proposal in report.classifications.select_related("loan"):
+    report.risk_group_after_id = customer.risk_group_id
+    report.save(update_fields=["risk_group_before", "risk_group_after"])
+    proposals = list(report.classifications.select_related("loan"))
+    for proposal in proposals:
         loan = proposal.loan
+        proposal.classification_before = loan.classification
         if loan.classification != proposal.classification:
             # Through the customers service: the floor is checked again against today's days
             # past due, and a refusal undoes the whole approval.
             data = {key: getattr(loan, key) for key in LOAN_FIELDS}
             data["classification"] = proposal.classification
             loan_update(loan=loan, acting_user=acting_user, data=data)
+    ProposedClassification.objects.bulk_update(proposals, ["classification_before"])
     FollowUp.objects.bulk_create([
         FollowUp(report=report, customer=customer, measure=m.measure, note=m.note,
                  owner_id=customer.officer_id, due_on=m.due_on)
@@ -254,6 +261,15 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
         task_raise(customer=customer, reason="manual", due_on=timezone.localdate(),
                    note=_("Red warning in risk report %(pk)s") % {"pk": report.pk},
                    source_key=f"report:{report.pk}")
+
+
+def customer_reassigned(*, customer_ids: list[int]) -> int:
+    """Open follow-up items go with their customer to the new officer (called inside the
+    reassignment's transaction); returns how many moved."""
+    return (FollowUp.objects.filter(customer_id__in=customer_ids, done_at__isnull=True)
+            .exclude(owner_id=F("customer__officer_id"))
+            .update(owner_id=Subquery(Customer.objects.filter(pk=OuterRef("customer_id"))
+                                      .values("officer_id")[:1])))
 
 
 @transaction.atomic

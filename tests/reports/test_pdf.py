@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from customers.models import Classification
+from customers.models import Classification, RiskGroup
 from reports import services
 from reports.pdf import report_pdf
 from reports.selectors import report_get_for_user
@@ -68,3 +68,26 @@ def test_a_full_report_fits_two_pages(officer, supervisor):
         pages, text = _text(report_pdf(report=report_get_for_user(user=officer, pk=report.pk)))
     assert pages <= 2
     assert "第11项" in text and "请补充担保人代偿能力分析" in text
+
+
+def test_an_approved_pdf_shows_the_change_as_it_was_at_approval(officer, supervisor):
+    customer = CustomerFactory(officer=officer)
+    customer.risk_group = RiskGroup.objects.get(code="normal")
+    customer.save()
+    loan = LoanFactory(customer=customer, days_past_due=10, classification=Classification.PASS)
+    report = submitted_report(officer=officer, customer=customer,
+                              proposed_risk_group=RiskGroup.objects.get(code="watch"),
+                              classifications={loan.pk: Classification.SPECIAL_MENTION})
+    services.report_decide(report=report, acting_user=supervisor, decision="approve")
+    later = submitted_report(officer=officer, customer=customer,
+                             proposed_risk_group=RiskGroup.objects.get(code="high"),
+                             classifications={loan.pk: Classification.SUBSTANDARD})
+    services.report_decide(report=later, acting_user=supervisor, decision="approve")
+
+    with translation.override("zh-hans"):
+        _, text = _text(report_pdf(report=report_get_for_user(user=officer, pk=report.pk)))
+    assert "正常 → 关注" in text
+    lines = text.splitlines()
+    at = lines.index(loan.contract_number)
+    assert lines[at + 1:at + 3] == ["正常", "关注"]
+    assert "次级" not in text

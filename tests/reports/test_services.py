@@ -282,3 +282,43 @@ def test_the_supervisor_is_mailed_in_their_language(officer, supervisor):
     assert report.customer.name in mail.outbox[0].subject
     assert "待您审批" in mail.outbox[0].subject
     assert f"/reports/{report.pk}/" in mail.outbox[0].body
+
+
+def test_an_approved_report_keeps_what_it_changed(officer, supervisor, admin_user):
+    """The report shows the group and classification as the approval moved them, however the
+    customer changes afterwards."""
+    groups = list(RiskGroup.objects.order_by("order"))
+    low, high = groups[0], groups[-1]
+    customer = CustomerFactory(officer=officer, risk_group=low)
+    loan = LoanFactory(customer=customer, days_past_due=10,
+                       classification=Classification.PASS)
+    report = submitted_report(officer=officer, customer=customer, proposed_risk_group=high,
+                              classifications={loan.pk: Classification.SPECIAL_MENTION})
+    _approve(report, supervisor)
+    # Later the customer moves on: another approved report, and the loan worsens again.
+    later = submitted_report(officer=officer, customer=customer, proposed_risk_group=groups[1],
+                             classifications={loan.pk: Classification.SUBSTANDARD})
+    _approve(later, supervisor)
+
+    report.refresh_from_db()
+    assert (report.risk_group_before, report.risk_group_after) == (low, high)
+    proposal = report.classifications.get()
+    assert (proposal.classification_before, proposal.classification) == (
+        Classification.PASS, Classification.SPECIAL_MENTION)
+    later.refresh_from_db()
+    assert (later.risk_group_before, later.risk_group_after) == (high, groups[1])
+    assert later.classifications.get().classification_before == Classification.SPECIAL_MENTION
+
+
+def test_a_report_not_yet_approved_stores_no_before_and_after(officer, supervisor):
+    customer = CustomerFactory(officer=officer)
+    loan = LoanFactory(customer=customer, days_past_due=0, classification=Classification.PASS)
+    report = submitted_report(officer=officer, customer=customer,
+                              classifications={loan.pk: Classification.SPECIAL_MENTION})
+    services.report_decide(report=report, acting_user=supervisor, decision="reject",
+                           comment="证据不足")
+    report.refresh_from_db()
+    assert report.risk_group_before is None and report.risk_group_after is None
+    assert report.classifications.get().classification_before == ""
+    loan.refresh_from_db()
+    assert loan.classification == Classification.PASS

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from customers.models import Classification
+from customers.models import Classification, RiskGroup
 from reports import services
 from reports.models import FollowUp, RiskReport
 from reports.sections import reports_section
@@ -164,3 +164,27 @@ def test_the_sheet_section_costs_one_query(officer, size, django_assert_num_quer
     with django_assert_num_queries(1):
         context = reports_section(customer=customer, user=officer)
         assert [str(r.author) for r in context["reports"]] == [str(officer)] * size
+
+
+def _changes(page: str, testid: str) -> list[str]:
+    cells = re.findall(rf'data-testid="{testid}">(.*?)</dd>', page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in cells]
+
+
+def test_an_approved_report_shows_what_it_changed_after_the_customer_moves_on(
+        officer, officer_client, supervisor):
+    groups = list(RiskGroup.objects.order_by("order"))
+    customer = CustomerFactory(officer=officer, risk_group=groups[0])
+    loan = LoanFactory(customer=customer, days_past_due=10, classification=Classification.PASS)
+    report = submitted_report(officer=officer, customer=customer, proposed_risk_group=groups[1],
+                              classifications={loan.pk: Classification.SPECIAL_MENTION})
+    services.report_decide(report=report, acting_user=supervisor, decision="approve")
+    later = submitted_report(officer=officer, customer=customer, proposed_risk_group=groups[2],
+                             classifications={loan.pk: Classification.SUBSTANDARD})
+    services.report_decide(report=later, acting_user=supervisor, decision="approve")
+
+    page = officer_client.get(reverse("reports:report_detail",
+                                      kwargs={"pk": report.pk})).content.decode()
+    assert _changes(page, "group-change") == [f"{groups[0]} → {groups[1]}"]
+    assert _changes(page, "classification-change") == [
+        f"{Classification.PASS.label} → {Classification.SPECIAL_MENTION.label}"]

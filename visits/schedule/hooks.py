@@ -67,5 +67,7 @@ hooks.register("notification_kinds", ("schedule.risk_event",
                                       _("Risk event “%(title)s”: %(n)s customers to visit.")))
 
 hooks.register("visit_submitted", services.visit_submitted)
+hooks.register("customer_risk_changed", services.customer_risk_changed)
+hooks.register("customer_reassigned", services.customer_reassigned)
 hooks.register("serious_finding_recorded", services.serious_finding_recorded)
 hooks.register("visit_task_choices", selectors.tasks_to_fulfil)

@@ -88,6 +88,18 @@ def visit_qualifies(*, visit: Visit) -> bool:
                                         remote_counts=True).exists()
 
 
+def customer_risk_changed(*, customer_ids: list[int]) -> None:
+    """A customer's risk group or its industry's high-risk flag changed: the interval follows,
+    so its open periodic task moves in the same transaction as the change."""
+    plan(customer_ids=customer_ids)
+
+
+def customer_reassigned(*, customer_ids: list[int]) -> None:
+    """The open tasks of reassigned customers go to their new officer, in the same
+    transaction as the move."""
+    plan(customer_ids=customer_ids)
+
+
 def visit_submitted(*, visit: Visit) -> list[RevisitTask]:
     """Close the open tasks a submitted visit fulfils and plan the customer's next visit.
 
