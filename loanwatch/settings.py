@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Refuses NUL in the path, query, cookies and headers before the session or a view reads them.
     "loanwatch.core.middleware.RequestInputMiddleware",
+    # Refuses a body cut off before its Content-Length, before any view sees a partial form.
+    "loanwatch.core.middleware.CompleteBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

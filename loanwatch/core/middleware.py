@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, UnreadablePostError
 from django.utils.translation import gettext as _
 
 # Everything the pages use is served by the app itself; no inline script, no inline style
@@ -68,4 +70,90 @@ class RequestInputMiddleware:
             return HttpResponseBadRequest(
                 _("This request contains a NUL character, which no page accepts."),
                 content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class _WholeBodyStream:
+    """Reads a request body and fails, instead of ending quietly, when the client's input stops
+    before the length its Content-Length announced."""
+
+    def __init__(self, stream: Any, expected: int) -> None:
+        self._stream = stream
+        self._expected = expected
+        self._seen = 0
+
+    def _short(self) -> UnreadablePostError:
+        return UnreadablePostError(
+            f"request body ended after {self._seen} of {self._expected} bytes")
+
+    def read(self, size: int | None = None, /) -> bytes:
+        remaining = self._expected - self._seen
+        want = remaining if size is None or size < 0 else min(size, remaining)
+        chunks: list[bytes] = []
+        got = 0
+        # A stream may hand back less than asked: ask again, and only an empty read is its end.
+        while got < want:
+            chunk = self._stream.read(want - got)
+            if not chunk:
+                raise self._short()
+            chunks.append(chunk)
+            got += len(chunk)
+            self._seen += len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+    def readline(self, size: int | None = None, /) -> bytes:
+        if size == 0:
+            return b""
+        line = self._stream.readline() if size is None else self._stream.readline(size)
+        self._seen += len(line)
+        if not line and self._seen < self._expected:
+            raise self._short()
+        return line
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class CompleteBodyMiddleware:
+    """Refuses, with 400 and before any view runs, a request whose body is shorter than its
+    Content-Length.
+
+    A phone that loses signal mid-upload sends the headers with the full length and then only
+    part of the body. Parsed as it stands, the cut-off form would read as a form whose later
+    fields were left empty, and be saved over the officer's work. The body is read here, for
+    every form at once: a form body through Django's parser, which streams files to the upload
+    handlers rather than into memory; any other body up to the size Django would read into
+    memory anyway. The answer is plain text, in the reader's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        expected = _content_length(request)
+        stream = getattr(request, "_stream", None)
+        if expected and stream is not None:
+            request._stream = _WholeBodyStream(stream, expected)  # type: ignore[assignment]
+            try:
+                if request.content_type in FORM_TYPES:
+                    request.POST  # noqa: B018  (reads and parses the whole body now)
+                elif expected <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or expected):
+                    request.body  # noqa: B018
+            except UnreadablePostError:
+                return HttpResponseBadRequest(
+                    _("The request arrived incomplete, so nothing was saved. "
+                      "Check the connection and send it again."),
+                    content_type="text/plain; charset=utf-8")
         return self.get_response(request)
