@@ -108,7 +108,7 @@ def test_the_refusal_speaks_the_readers_language(officer):
     assert text and REFUSAL not in text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_connection_dropped_mid_upload_saves_nothing(live_server, officer):
     """Over a real socket: the headers announce the whole form, half of it is sent, and the
     phone stops sending."""
