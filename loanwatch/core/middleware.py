@@ -74,6 +74,12 @@ class RequestInputMiddleware:
 
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+TAIL = 200 + 8  # a boundary is at most 70 characters (RFC 2046); room for the closing dashes
+
+
+def _lacks_closing_boundary(request: HttpRequest, tail: bytes) -> bool:
+    boundary = (request.content_params or {}).get("boundary", "").encode("ascii", "replace")
+    return bool(boundary) and not tail.rstrip(b"\r\n").endswith(b"--" + boundary + b"--")
 
 
 class _WholeBodyStream:
@@ -84,6 +90,7 @@ class _WholeBodyStream:
         self._stream = stream
         self._expected = expected
         self._seen = 0
+        self.tail = b""  # the last bytes read, where a multipart body's closing boundary is
 
     def _short(self) -> UnreadablePostError:
         return UnreadablePostError(
@@ -102,7 +109,9 @@ class _WholeBodyStream:
             chunks.append(chunk)
             got += len(chunk)
             self._seen += len(chunk)
-        return b"".join(chunks)
+        data = b"".join(chunks)
+        self.tail = (self.tail + data)[-TAIL:]
+        return data
 
     def close(self) -> None:
         close = getattr(self._stream, "close", None)
@@ -116,6 +125,7 @@ class _WholeBodyStream:
         self._seen += len(line)
         if not line and self._seen < self._expected:
             raise self._short()
+        self.tail = (self.tail + line)[-TAIL:]
         return line
 
 
@@ -128,7 +138,7 @@ def _content_length(request: HttpRequest) -> int:
 
 class CompleteBodyMiddleware:
     """Refuses, with 400 and before any view runs, a request whose body is shorter than its
-    Content-Length.
+    Content-Length, or a multipart body without its closing boundary.
 
     A phone that loses signal mid-upload sends the headers with the full length and then only
     part of the body. Parsed as it stands, the cut-off form would read as a form whose later
@@ -145,10 +155,16 @@ class CompleteBodyMiddleware:
         expected = _content_length(request)
         stream = getattr(request, "_stream", None)
         if expected and stream is not None:
-            request._stream = _WholeBodyStream(stream, expected)  # type: ignore[assignment]
+            whole = _WholeBodyStream(stream, expected)
+            request._stream = whole  # type: ignore[assignment]
             try:
                 if request.content_type in FORM_TYPES:
                     request.POST  # noqa: B018  (reads and parses the whole body now)
+                    # A body of the full length that stops before its closing boundary was
+                    # cut off all the same (a client that sent its length and gave up).
+                    if request.content_type == FORM_TYPES[0] and _lacks_closing_boundary(
+                            request, whole.tail):
+                        raise UnreadablePostError("multipart body without its closing boundary")
                 elif expected <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or expected):
                     request.body  # noqa: B018
             except UnreadablePostError:

@@ -22,10 +22,16 @@ REFUSAL = "The request arrived incomplete, so nothing was saved."
 ANSWERS = {
     "visited_on": "2026-05-20", "method": "on_site", "place": "客户办公室",
     "employees_total": "48", "total_liabilities": "15000000.00",
-    "repayment_source": "经营回款", "summary": "经营基本稳定", "action": "save",
-    "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
-    "iv-MAX_NUM_FORMS": "1000",
+    "repayment_source": "经营回款", "summary": "经营基本稳定",
 }
+
+
+def _form(visit: Visit, **extra: str) -> dict[str, str]:
+    """The visit form as a browser sends it: what the page carries first, the answers after,
+    so that a cut leaves a form that would save."""
+    return {**extra, "version": str(visit.version), "action": "save",
+            "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
+            "iv-MAX_NUM_FORMS": "1000", **ANSWERS}
 
 
 def _draft(officer) -> Visit:
@@ -59,7 +65,7 @@ def _post_cut(client: Client, url: str, body: bytes, sent: bytes, content_type: 
 def test_a_cut_off_multipart_visit_form_is_refused_and_the_draft_kept(officer):
     visit = _draft(officer)
     before = (visit.version, _visit_events())
-    body = encode_multipart(BOUNDARY, dict(ANSWERS, version=str(visit.version)))
+    body = encode_multipart(BOUNDARY, _form(visit))
     url = reverse("visits:visit_edit", args=[visit.pk])
     response = _post_cut(_client(officer), url, body, _cut(body, b"repayment_source"),
                          MULTIPART_CONTENT)
@@ -80,10 +86,27 @@ def test_a_cut_off_multipart_visit_form_is_refused_and_the_draft_kept(officer):
 def test_a_cut_off_urlencoded_visit_form_is_refused(officer):
     visit = _draft(officer)
     before = (visit.version, _visit_events())
-    body = urlencode(dict(ANSWERS, version=str(visit.version))).encode()
+    body = urlencode(_form(visit)).encode()
     response = _post_cut(_client(officer), reverse("visits:visit_edit", args=[visit.pk]), body,
                          _cut(body, b"repayment_source"), "application/x-www-form-urlencoded")
     assert response.status_code == 400
+    assert response.content.decode().startswith(REFUSAL)
+    visit.refresh_from_db()
+    assert (visit.summary, visit.version, _visit_events()) == ("上次的总结", *before)
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_without_its_closing_boundary_is_refused(officer):
+    """The length matches what arrived, but the body stops partway through the form."""
+    visit = _draft(officer)
+    before = (visit.version, _visit_events())
+    body = encode_multipart(BOUNDARY, _form(visit))
+    sent = _cut(body, f"--{BOUNDARY}\r\nContent-Disposition: form-data; "
+                      'name="repayment_source"'.encode())
+    response = _post_cut(_client(officer), reverse("visits:visit_edit", args=[visit.pk]), sent,
+                         sent, MULTIPART_CONTENT)
+    assert response.status_code == 400
+    assert response.content.decode().startswith(REFUSAL)
     visit.refresh_from_db()
     assert (visit.summary, visit.version, _visit_events()) == ("上次的总结", *before)
 
@@ -94,18 +117,19 @@ def test_a_cut_off_create_form_creates_nothing(admin_user):
     response = _post_cut(_client(admin_user), reverse("accounts:team_create"), body,
                          body[: body.index(b"name=") + 10], "application/x-www-form-urlencoded")
     assert response.status_code == 400
+    assert response.content.decode().startswith(REFUSAL)
     assert not Team.objects.filter(code="N1").exists()
 
 
 @pytest.mark.django_db
 def test_the_refusal_speaks_the_readers_language(officer):
     visit = _draft(officer)
-    body = urlencode(dict(ANSWERS, version=str(visit.version))).encode()
+    body = urlencode(_form(visit)).encode()
     response = _post_cut(_client(officer), reverse("visits:visit_edit", args=[visit.pk]), body,
                          body[:40], "application/x-www-form-urlencoded", language="zh-hans")
     assert response.status_code == 400
     text = response.content.decode()
-    assert text and REFUSAL not in text
+    assert text.startswith("请求未完整送达")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -118,8 +142,7 @@ def test_a_connection_dropped_mid_upload_saves_nothing(live_server, officer):
     client.force_login(officer)
     session = client.cookies["sessionid"].value
     csrf = "a" * 32
-    body = encode_multipart(BOUNDARY, dict(ANSWERS, csrfmiddlewaretoken=csrf,
-                                           version=str(visit.version)))
+    body = encode_multipart(BOUNDARY, _form(visit, csrfmiddlewaretoken=csrf))
     sent = _cut(body, b"repayment_source")
     host, port = live_server.thread.host, live_server.thread.port
     head = (f"POST {reverse('visits:visit_edit', args=[visit.pk])} HTTP/1.1\r\n"
