@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Refuses NUL in the path, query, cookies and headers before the session or a view reads them.
     "loanwatch.core.middleware.RequestInputMiddleware",
+    # Refuses a body cut off before its Content-Length, before any view sees a partial form.
+    "loanwatch.core.middleware.CompleteBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -298,11 +300,19 @@ CELERY_BEAT_SCHEDULE["record-checks-remind"] = {
 # Revisit schedule: the planner (then the officers' reminders) each morning, and the
 # supervisors' overdue digest later, once the day's visits are planned. Times are HH:MM in
 # TIME_ZONE.
-_PLANNER_H, _PLANNER_M = env.str("REVISIT_PLANNER_TIME", default="06:15").split(":")
+REVISIT_PLANNER_TIME = env.str("REVISIT_PLANNER_TIME", default="06:15")
+_PLANNER_H, _PLANNER_M = REVISIT_PLANNER_TIME.split(":")
 _DIGEST_H, _DIGEST_M = env.str("REVISIT_DIGEST_TIME", default="08:30").split(":")
 CELERY_BEAT_SCHEDULE["revisit-planner"] = {
     "task": "visits.schedule.tasks.plan_revisits",
     "schedule": crontab(hour=int(_PLANNER_H), minute=int(_PLANNER_M)),
+}
+# A planner run that did not finish (the database went away mid-run, beat was down at the
+# planner time) is run by the next hourly check once the planner time has passed.
+CELERY_BEAT_SCHEDULE["revisit-planner-catch-up"] = {
+    "task": "visits.schedule.tasks.plan_revisits_if_missed",
+    "schedule": crontab(minute=45),
+    "options": {"expires": 50 * 60},
 }
 CELERY_BEAT_SCHEDULE["revisit-overdue-digest"] = {
     "task": "visits.schedule.tasks.overdue_digest",

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import redis
 from django.conf import settings
 
+PUBLISH_TIMEOUT = 0.5  # seconds, for connecting and for each answer while publishing
 PING_TIMEOUT = 0.3  # seconds; a healthy Redis on the LAN answers in well under a millisecond
 REMEMBER_DOWN = 5.0  # seconds to trust a failed ping before trying again
 REMEMBER_UP = 1.0
@@ -66,3 +68,16 @@ def broker_available() -> bool:
 def forget_broker_state() -> None:
     with _lock:
         _state.clear()
+
+
+def broker_publish(task: Any, *, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Publish a task once, on a connection of its own with short timeouts and no retry.
+
+    The app's pooled connections wait seconds for each answer and retry, which is right for a
+    worker but not for a user's request: a broker that froze after its last good ping would hold
+    the request for all of that. Here a hanging broker raises within about two timeouts.
+    """
+    options = {"socket_connect_timeout": PUBLISH_TIMEOUT, "socket_timeout": PUBLISH_TIMEOUT,
+               "max_retries": 0}
+    with task.app.connection_for_write(transport_options=options) as connection:
+        task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from .broker import broker_available
+from .broker import broker_available, broker_publish
 from .models import Heartbeat, Notification
 from .notifications import render
 
@@ -29,8 +29,9 @@ def heartbeat_record(*, name: str) -> datetime:
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Send a Celery task once the current transaction commits.
 
-    A broker outage must delay the work, never undo the user's save: a failure to publish is
-    logged, and the periodic jobs that own the work pick it up from the database later.
+    A broker outage must delay the work, never undo the user's save, nor hold the request: the
+    publish gives up within about a second, a failure is logged, and the periodic jobs that own
+    the work pick it up from the database later.
     """
 
     def send() -> None:
@@ -39,7 +40,7 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
             logger.warning("broker unavailable; %s left to its periodic job", name)
             return
         try:
-            task.apply_async(args=args, kwargs=kwargs)
+            broker_publish(task, args=args, kwargs=kwargs)
         except Exception:  # any broker/transport error: the saved data stays saved
             logger.exception("could not enqueue %s; it will be retried by its periodic job", name)
 

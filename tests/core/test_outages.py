@@ -7,10 +7,13 @@ it, as happens in production.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import subprocess
+import threading
 import time
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from django.urls import reverse
 from loanwatch.celery import app
 from loanwatch.core.broker import broker_available, forget_broker_state
 from loanwatch.core.models import Heartbeat
-from loanwatch.core.services import enqueue_on_commit
+from loanwatch.core.services import enqueue_on_commit, notification_create, notification_pending_ids
 from loanwatch.core.tasks import beat_tick
 
 
@@ -103,3 +106,67 @@ def test_healthz_turns_503_when_redis_freezes(client, db, own_redis):
     response = client.get(reverse("core:healthz"))
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
+
+
+def _relay(a: socket.socket, b: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := a.recv(65536):
+            b.sendall(data)
+
+
+@pytest.fixture
+def froze_after_ping():
+    """A broker that answered its health check, then froze: the first connection is relayed to
+    the real Redis; every later one is accepted and never answered, as a Redis stopped between
+    the health check and the publish."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    real = app.connection_for_write().as_uri(include_password=True)
+    host, port = real.split("//", 1)[1].split("@")[-1].split("/")[0].rsplit(":", 1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        first = True
+        while not stop.is_set():
+            try:
+                conn, _address = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if first:
+                first = False
+                upstream = socket.create_connection((host, int(port)))
+                held.append(upstream)
+                for a, b in ((conn, upstream), (upstream, conn)):
+                    threading.Thread(target=_relay, args=(a, b), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    with override_settings(CELERY_BROKER_URL=url):
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.broker_url = url
+        forget_broker_state()
+        assert broker_available()
+        yield url
+    stop.set()
+    listener.close()
+    for conn in held:
+        conn.close()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    forget_broker_state()
+
+
+def test_a_broker_frozen_after_its_ping_holds_a_save_briefly(
+        froze_after_ping, officer, django_capture_on_commit_callbacks):
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notification = notification_create(recipient=officer, kind="records.due",
+                                           params={"n": 2})
+    # Generous for a slow machine; the app's pooled connection waits seconds here, and retries.
+    assert time.monotonic() - started < 2.5
+    # Kept for the sweep, which mails what was never sent.
+    assert notification.pk in notification_pending_ids(older_than=timedelta(0))

@@ -19,6 +19,7 @@ import datetime
 from dataclasses import asdict, dataclass
 
 import pgtrigger
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -168,6 +169,20 @@ def plan(customer_ids: list[int] | None = None, today: datetime.date | None = No
         PlannerRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(),
                                                     **result.as_dict())
     return result
+
+
+def plan_if_missed(*, now: datetime.datetime | None = None,
+                   trigger: str = "catch-up") -> PlanResult | None:
+    """Run today's whole-portfolio plan if the planner time has passed and no run of today has
+    finished; None when there is nothing to catch up."""
+    now = timezone.localtime(now)
+    hour, minute = (int(part) for part in settings.REVISIT_PLANNER_TIME.split(":"))
+    if now.time() < datetime.time(hour, minute):
+        return None
+    today = now.date()
+    if PlannerRun.objects.filter(planned_for=today, finished_at__isnull=False).exists():
+        return None
+    return plan(today=today, trigger=trigger)
 
 
 def _plan(*, customer_ids: list[int] | None, today: datetime.date) -> PlanResult:
