@@ -34,6 +34,24 @@ class Classification(models.TextChoices):
         return list(cls.values).index(value)
 
 
+class WarningLevel(models.TextChoices):
+    NONE = "none", _("no warning")
+    BLUE = "blue", _("blue")
+    YELLOW = "yellow", _("yellow")
+    ORANGE = "orange", _("orange")
+    RED = "red", _("red")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return list(cls.values).index(value)
+
+
+# Bootstrap classes of the warning badges (Bootstrap has no orange: a pale red stands for it).
+WARNING_BADGES = {"none": "text-bg-secondary", "blue": "text-bg-primary",
+                  "yellow": "text-bg-warning", "orange": "bg-danger-subtle text-danger-emphasis",
+                  "red": "text-bg-danger"}
+
+
 @pghistory.track()
 class Industry(BilingualName):
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -118,6 +136,11 @@ class Customer(Versioned):
                                    on_delete=models.PROTECT, related_name="customers")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.ACTIVE)
+    # The standing warning (预警), kept here so that lists filter on it without a join; the
+    # reports app owns its life (raised and released by approved reports) and writes both.
+    warning_level = models.CharField(_("warning"), max_length=10, choices=WarningLevel.choices,
+                                     default=WarningLevel.NONE, db_default=WarningLevel.NONE)
+    warning_since = models.DateTimeField(_("warning since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -128,6 +151,8 @@ class Customer(Versioned):
             models.Index(fields=["officer", "name"]), models.Index(fields=["team", "name"]),
             # The whole bank's list, sorted by name, for administrators.
             models.Index(fields=["name", "id"], name="customer_name_id"),
+            models.Index(fields=["team", "warning_level"], name="customer_team_warning",
+                         condition=~Q(warning_level="none")),
             # Trigram indexes for search: migration 0004 (raw SQL, see there).
         ]
 

@@ -9,23 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Classification, RiskSignal
+from customers.models import WARNING_BADGES, Classification, RiskSignal, WarningLevel
 from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
-
-
-class WarningLevel(models.TextChoices):
-    NONE = "none", _("no warning")
-    BLUE = "blue", _("blue")
-    YELLOW = "yellow", _("yellow")
-    ORANGE = "orange", _("orange")
-    RED = "red", _("red")
-
-
-# Bootstrap classes of the warning badges (Bootstrap has no orange: a pale red stands for it).
-WARNING_BADGES = {"none": "text-bg-secondary", "blue": "text-bg-primary",
-                  "yellow": "text-bg-warning", "orange": "bg-danger-subtle text-danger-emphasis",
-                  "red": "text-bg-danger"}
 
 
 @pghistory.track()
