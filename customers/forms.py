@@ -25,6 +25,7 @@ from .models import (
     Loan,
     RiskGroup,
 )
+from .risk_state import OWNED_LOAN_FIELDS
 
 
 class _DataForm(forms.ModelForm):
@@ -60,8 +61,14 @@ class CustomerForm(_DataForm):
         help_texts = {"identifier": _("Corporate: unified social credit code (18 characters). "
                                       "Individual: resident ID number.")}
 
-    def __init__(self, *args, officers: list[User], choose_officer: bool, **kwargs) -> None:
+    def __init__(self, *args, officers: list[User], choose_officer: bool,
+                 choose_risk_group: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk or not choose_risk_group:
+            # Risk groups move through approved reports and administrators' corrections only.
+            del self.fields["risk_group"]
+        else:
+            model_choice_field(self, "risk_group").queryset = RiskGroup.objects.all()
         if choose_officer:
             model_choice_field(self, "officer").queryset = User.objects.filter(
                 pk__in=[o.pk for o in officers])
@@ -69,7 +76,6 @@ class CustomerForm(_DataForm):
             del self.fields["officer"]  # an officer's customers are their own
         if self.instance.pk:
             self.fields["kind"].disabled = True
-        model_choice_field(self, "risk_group").queryset = RiskGroup.objects.all()
         model_choice_field(self, "industry").queryset = Industry.objects.all()
 
 
@@ -100,7 +106,12 @@ class LoanForm(_DataForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["classification"].choices = Classification.choices
+        if self.instance.pk:
+            # Opening figures only: afterwards the bank's systems own them (risk_state.py).
+            for name in OWNED_LOAN_FIELDS:
+                del self.fields[name]
+        else:
+            self.fields["classification"].choices = Classification.choices
 
 
 class CollateralForm(_DataForm):
@@ -215,3 +226,44 @@ class CustomerFilterForm(ListFilterForm):
                 "industry_id": values["industry"], "risk_group_id": values["risk_group"],
                 "officer_id": values["officer"], "classification": values["classification"],
                 "overdue": values["overdue"], "sort": values["sort"]}
+
+
+class CorrectionForm(forms.Form):
+    """An administrator's correction of the risk state: the group, and for each loan the fields
+    the bank's systems own. Fields start at today's values; only what differs is corrected."""
+
+    risk_group = forms.ModelChoiceField(label=_("risk group"), queryset=RiskGroup.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text=_("Required. A correction that lowers risk waits for a "
+                                        "second person's approval."))
+
+    def __init__(self, *args, customer: Customer, loans: list[Loan], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.loans = loans
+        groups = model_choice_field(self, "risk_group")
+        groups.queryset = RiskGroup.objects.all()
+        groups.initial = customer.risk_group_id
+        for loan in loans:
+            prefix = f"loan_{loan.pk}_"
+            self.fields[prefix + "classification"] = forms.ChoiceField(
+                label=_("%(contract)s: classification") % {"contract": loan.contract_number},
+                choices=Classification.choices, initial=loan.classification)
+            self.fields[prefix + "balance"] = forms.DecimalField(
+                label=_("%(contract)s: outstanding balance (CNY)") % {
+                    "contract": loan.contract_number},
+                max_digits=16, decimal_places=2, min_value=0, initial=loan.balance)
+            self.fields[prefix + "days_past_due"] = forms.IntegerField(
+                label=_("%(contract)s: days past due") % {"contract": loan.contract_number},
+                min_value=0, max_value=100_000, initial=loan.days_past_due)
+
+    def loan_changes(self) -> dict[int, dict[str, Any]]:
+        data = self.cleaned_data
+        return {loan.pk: {name: data[f"loan_{loan.pk}_{name}"]
+                          for name in ("classification", "balance", "days_past_due")}
+                for loan in self.loans}
+
+
+class CorrectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    comment = forms.CharField(label=_("comment"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,6 +12,7 @@ from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
 from . import charts, selectors
+from .sheet import Section
 
 hooks.register("menu_entries", MenuEntry(label=_("Customers"), url_name="customers:customer_list",
                                          roles=Role.values), order=10)
@@ -21,6 +22,14 @@ hooks.register("menu_entries", MenuEntry(label=_("Classification floors"),
                                          url_name="customers:classification_floors",
                                          roles=[Role.ADMIN], group=ADMIN_GROUP), order=60)
 
+hooks.register("menu_entries", MenuEntry(label=_("Risk-state corrections"),
+                                         url_name="customers:correction_list",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=65)
+
+hooks.register("home_cards", HomeCard(key="corrections",
+                                      template="customers/_home_corrections.html",
+                                      roles=[Role.SUPERVISOR, Role.ADMIN],
+                                      context=selectors.corrections_card), order=25)
 hooks.register("home_cards", HomeCard(key="portfolio", template="customers/_portfolio_card.html",
                                       roles=Role.values, context=selectors.portfolio_card),
                order=10)
@@ -48,3 +57,15 @@ hooks.register("notification_kinds", ("customers.assigned_away",
                                         "officer, with their open work.")))
 hooks.register("notification_kinds", ("customers.reassigned",
                                       _("%(by)s reassigned %(n)s customers in your team.")))
+hooks.register("notification_kinds", ("customers.correction_awaiting",
+                                      _("%(by)s corrected the risk state of %(customer)s to "
+                                        "lower risk; it waits for your approval.")))
+hooks.register("notification_kinds", ("customers.correction_applied",
+                                      _("%(by)s approved your correction of %(customer)s; it "
+                                        "is applied.")))
+hooks.register("notification_kinds", ("customers.correction_rejected",
+                                      _("%(by)s rejected your correction of %(customer)s.")))
+
+hooks.register("customer_sheet_sections", Section(
+    key="risk-history", template="customers/_sheet_risk_history.html",
+    context=selectors.risk_history_section), order=55)

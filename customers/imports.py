@@ -69,7 +69,8 @@ COLUMNS = [
     Column("phone", "电话", "phone", aliases=("联系电话",)),
     Column("officer", "客户经理用户名", "officer username",
            hint=gettext_lazy("blank: yourself (officers)"), aliases=("客户经理",)),
-    Column("risk_group", "风险组别", "risk group", hint=gettext_lazy("blank: normal")),
+    Column("risk_group", "风险组别", "risk group",
+           hint=gettext_lazy("administrators only; blank: the first group")),
     Column("contract_number", "合同编号", "contract number", loan=True, aliases=("合同号",)),
     Column("amount", "贷款金额", "amount", loan=True, parse=importing.decimal_number),
     Column("balance", "贷款余额", "balance", loan=True, parse=importing.decimal_number),
@@ -135,10 +136,16 @@ class CustomerImport(importing.Importer[list[PlannedCustomer]]):
         data["industry"] = self.industries.get(industry.lower()) if industry else None
         if industry and data["industry"] is None:
             self.problem(row, "industry", _("No industry with this code."))
-        group = cells["risk_group"] or "normal"
-        data["risk_group"] = self.risk_groups.get(group.lower())
-        if data["risk_group"] is None:
-            self.problem(row, "risk_group", _("No risk group with this name."))
+        group = cells["risk_group"]
+        if group and self.acting_user.role != Role.ADMIN:
+            # Administrators manage risk groups; a new customer of anyone else starts in the
+            # least-watched group (customer_create sets it).
+            self.problem(row, "risk_group", _("Only an administrator sets a risk group; leave "
+                                              "this column blank."))
+        elif group:
+            data["risk_group"] = self.risk_groups.get(group.lower())
+            if data["risk_group"] is None:
+                self.problem(row, "risk_group", _("No risk group with this name."))
         officer = cells["officer"]
         if self.acting_user.role == Role.OFFICER and not officer:
             data["officer"] = self.acting_user
@@ -242,7 +249,7 @@ def template_response() -> HttpResponse:
     sheet.title = "customers"
     sheet.append(safe_row([c.header for c in COLUMNS]))
     sheet.append(safe_row(["法人", "示例机械制造有限公司", EXAMPLE_USCC, "",
-                           "北京市海淀区示例路1号", "010-12345678", "", "正常", "HT-2025-0001",
+                           "北京市海淀区示例路1号", "010-12345678", "", "", "HT-2025-0001",
                            "1000000", "800000", "2025-01-15", "2027-01-15", "购买原材料",
                            "interest_only", "经营收入", "保证,抵押", "0", "正常"]))
     notes = book.create_sheet("说明 notes")

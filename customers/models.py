@@ -466,3 +466,90 @@ class RiskSignal(models.Model):
     @property
     def message(self) -> str:
         return describe(self)
+
+
+class RiskStateChange(models.Model):
+    """风险状态变动: one row for each event that changed a customer's risk state — its risk group,
+    a loan's classification, or the figures the bank's systems own (balance, days past due).
+
+    Written by the one service that applies such changes (risk_state.py), so that an approved
+    report, a feed run and an administrator's correction each leave exactly one row, whatever
+    number of fields they moved. `changes` lists them: {"field", "loan" (id, or null for the
+    customer), "contract", "before", "after"}; values are stored as text (group ids for groups).
+    The source is named by kind and id, without a foreign key: reports and feeds live in apps
+    above this one. Rows are never updated or deleted.
+    """
+
+    class Source(models.TextChoices):
+        REPORT = "report", _("approved risk report")
+        FEED = "feed", _("loan feed")
+        CORRECTION = "correction", _("administrator's correction")
+
+    # Not a column: the changes in the reader's language, set by selectors.risk_changes_readable.
+    lines: list[str]
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="risk_changes")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                           on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField(_("source record"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("changes"), default=list)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("risk-state change")
+        verbose_name_plural = _("risk-state history")
+        indexes = [models.Index(fields=["customer", "-at"]),
+                   models.Index(fields=["source", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.source} {self.at:%Y-%m-%d}"
+
+
+@pghistory.track()
+class RiskCorrection(models.Model):
+    """An administrator's correction of a customer's risk state (更正), with a required reason.
+
+    A correction that lowers risk — a better group or a better classification — waits for a
+    second person (another administrator, or a supervisor of the customer's team); any other
+    correction applies at once. `proposed` holds what it sets, in the shape of the changes the
+    risk-state service applies: {"risk_group": id, "loans": {loan id: {field: value}}}.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("awaiting a second approval")
+        APPLIED = "applied", _("applied")
+        REJECTED = "rejected", _("rejected")
+
+    # Not columns: whether the reader may decide it, set by the list page, and what it changes
+    # in the reader's language (selectors.corrections_readable).
+    may_decide: bool
+    lines: list[str]
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="risk_corrections")
+    proposed = models.JSONField(_("proposed changes"), default=dict)
+    lowers_risk = models.BooleanField(_("lowers risk"), default=False)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("risk-state correction")
+        verbose_name_plural = _("risk-state corrections")
+        indexes = [models.Index(fields=["requested_at"], condition=Q(status="awaiting"),
+                                name="correction_awaiting")]
+
+    def __str__(self) -> str:
+        return _("Correction %(pk)s") % {"pk": self.pk}

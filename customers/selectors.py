@@ -36,6 +36,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
@@ -52,6 +53,9 @@ from .models import (
     CustomerRelation,
     Guarantee,
     Loan,
+    RiskCorrection,
+    RiskGroup,
+    RiskStateChange,
 )
 
 if TYPE_CHECKING:
@@ -441,6 +445,11 @@ def guarantee_get_for_user(*, user: User, pk: int) -> Guarantee:
     return guarantee
 
 
+def default_risk_group() -> RiskGroup | None:
+    """Where a new customer starts: the least-watched group (first in the groups' order)."""
+    return RiskGroup.objects.order_by("order", "code").first()
+
+
 def classification_floor(*, days_past_due: int) -> str:
     """The minimum classification that these days past due allow."""
     floor = (ClassificationFloor.objects.filter(days_past_due_over__lt=days_past_due)
@@ -631,3 +640,87 @@ def risk_rose_card(*, user: User) -> dict[str, Any]:
                                                                 datetime.time.min))
     customers, count = customers_risk_rose_since(user=user, since=month_start)
     return {"risk_rose": customers, "risk_rose_count": count}
+
+
+# --- Risk state: history and corrections --------------------------------------------------------
+
+
+RISK_FIELD_LABELS: dict[str, StrOrPromise] = {
+    "risk_group": _("risk group"), "classification": _("classification"),
+    "balance": _("outstanding balance (CNY)"), "days_past_due": _("days past due")}
+
+
+def _change_value(field: str, value: str, groups: dict[int, RiskGroup]) -> str:
+    if field == "risk_group":
+        group = groups.get(int(value)) if value.isdigit() else None
+        return str(group) if group else value
+    if field == "classification" and value in Classification.values:
+        return str(Classification(value).label)
+    return value
+
+
+def risk_changes_readable(*, rows: list[RiskStateChange]) -> list[RiskStateChange]:
+    """Each row's `lines`: what moved, in the reader's language ("LN-1 classification: pass →
+    substandard"). Group names come from one query, whatever the number of rows."""
+    groups = RiskGroup.objects.in_bulk()
+    for row in rows:
+        lines = []
+        for change in row.changes:
+            field = change.get("field", "")
+            label = str(RISK_FIELD_LABELS.get(field, field))
+            if change.get("contract"):
+                label = f"{change['contract']} {label}"
+            lines.append(f"{label}: {_change_value(field, change.get('before', ''), groups)} → "
+                         f"{_change_value(field, change.get('after', ''), groups)}")
+        row.lines = lines
+    return rows
+
+
+def risk_history_section(*, customer: Customer, user: User) -> dict[str, Any]:
+    """The customer sheet's risk-state history and the corrections still waiting (3 queries)."""
+    rows = list(RiskStateChange.objects.filter(customer=customer).select_related("by")[:50])
+    waiting = list(RiskCorrection.objects.filter(customer=customer,
+                                                 status=RiskCorrection.Status.AWAITING)
+                   .select_related("requested_by"))
+    return {"risk_changes": risk_changes_readable(rows=rows), "corrections_waiting": waiting,
+            "may_correct": user.role == Role.ADMIN}
+
+
+def corrections_for_user(*, user: User) -> QuerySet[RiskCorrection]:
+    """Corrections of customers in the user's scope, waiting ones first."""
+    return (RiskCorrection.objects.filter(customer__in=customer_scope(user=user))
+            .select_related("customer", "requested_by", "decided_by")
+            .order_by(Case(When(status=RiskCorrection.Status.AWAITING, then=0), default=1),
+                      "-requested_at", "-pk"))
+
+
+def corrections_card(*, user: User) -> dict[str, Any]:
+    waiting = (corrections_for_user(user=user).filter(status=RiskCorrection.Status.AWAITING)
+               .exclude(requested_by=user))
+    rows, count = first_rows_and_count(waiting)
+    return {"corrections": rows, "corrections_count": count}
+
+
+def corrections_readable(*, corrections: list[RiskCorrection]) -> list[RiskCorrection]:
+    """Each correction's `lines`: today's value → the corrected one, for every field it names
+    (two queries for the page, whatever it holds)."""
+    groups = RiskGroup.objects.in_bulk()
+    loan_ids = {int(pk) for c in corrections for pk in c.proposed.get("loans", {})}
+    loans = Loan.objects.in_bulk(list(loan_ids))
+    for correction in corrections:
+        lines = []
+        group_id = correction.proposed.get("risk_group")
+        if group_id:
+            lines.append(f"{RISK_FIELD_LABELS['risk_group']}: "
+                         f"{groups.get(correction.customer.risk_group_id, '')} → "
+                         f"{groups.get(group_id, '')}")
+        for pk, values in correction.proposed.get("loans", {}).items():
+            loan = loans.get(int(pk))
+            for name, after in values.items():
+                before = str(getattr(loan, name, "")) if loan else ""
+                lines.append(f"{loan.contract_number if loan else pk} "
+                             f"{RISK_FIELD_LABELS.get(name, name)}: "
+                             f"{_change_value(name, before, groups)} → "
+                             f"{_change_value(name, str(after), groups)}")
+        correction.lines = lines
+    return corrections

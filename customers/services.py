@@ -36,6 +36,7 @@ from .models import (
     Loan,
     Person,
 )
+from .risk_state import OWNED_LOAN_FIELDS
 from .validators import normalise_identifier, validate_resident_id, validate_uscc
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ CUSTOMER_FIELDS = ["kind", "name", "identifier", "registered_address", "address"
 LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_on", "purpose",
                "repayment_method", "repayment_source", "guarantee_types", "days_past_due",
                "classification"]
+# What an update may change. The risk group and the loan figures the bank's systems own are set
+# when the record is opened, then only through risk_state.py (approval, feed, correction).
+CUSTOMER_UPDATE_FIELDS = [k for k in CUSTOMER_FIELDS if k != "risk_group"]
+LOAN_UPDATE_FIELDS = [k for k in LOAN_FIELDS if k not in OWNED_LOAN_FIELDS]
 
 
 def officers_assignable_by(*, user: User) -> list[User]:
@@ -117,6 +122,10 @@ def _team_of(officer: User) -> int:
 def customer_create(*, acting_user: User, data: dict[str, Any]) -> Customer:
     if acting_user.role == Role.OFFICER:
         data = {**data, "officer": acting_user}
+    if acting_user.role != Role.ADMIN or not data.get("risk_group"):
+        # Administrators manage risk groups; everyone else's new customer starts in the
+        # least-watched group and moves only through an approved report.
+        data = {**data, "risk_group": selectors.default_risk_group()}
     data = customer_validate(data=data, acting_user=acting_user)
     customer = Customer(**{k: data.get(k) for k in CUSTOMER_FIELDS if k in data})
     customer.team_id = _team_of(customer.officer)
@@ -136,13 +145,14 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
                     expected_version: int | None = None) -> Customer:
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     check_and_bump(locked=locked, expected=expected_version)
-    data = {**data, "kind": data.get("kind", locked.kind)}
+    data = {k: v for k, v in data.items() if k in CUSTOMER_UPDATE_FIELDS}
+    data["kind"] = data.get("kind", locked.kind)
     if acting_user.role == Role.OFFICER:
         data.pop("officer", None)  # reassignment is the supervisor's
     data = customer_validate(data=data, acting_user=acting_user, instance=locked)
     previous_officer = locked.officer
-    previous_watch = (locked.risk_group_id, locked.industry_id)
-    for key in CUSTOMER_FIELDS:
+    previous_industry = locked.industry_id
+    for key in CUSTOMER_UPDATE_FIELDS:
         if key in data:
             setattr(locked, key, data[key])
     _blank_strings(locked)
@@ -152,7 +162,7 @@ def customer_update(*, customer: Customer, acting_user: User, data: dict[str, An
         _reassigned([CustomerAssignment.objects.create(
             customer=locked, from_officer=previous_officer, to_officer=locked.officer,
             by=acting_user)], acting_user=acting_user)
-    if (locked.risk_group_id, locked.industry_id) != previous_watch:
+    if locked.industry_id != previous_industry:
         hooks.call("customer_risk_changed", customer_ids=[locked.pk])
     return locked
 
@@ -322,8 +332,12 @@ def loan_update(*, loan: Loan, acting_user: User, data: dict[str, Any],
                 expected_version: int | None = None) -> Loan:
     locked = Loan.objects.select_for_update().get(pk=loan.pk)
     check_and_bump(locked=locked, expected=expected_version)
+    # The owned figures stay as they are, whatever was posted; the rules are checked
+    # against them (an amount below today's balance is refused).
+    data = {**{k: v for k, v in data.items() if k in LOAN_UPDATE_FIELDS},
+            **{k: getattr(locked, k) for k in OWNED_LOAN_FIELDS}}
     loan_validate(data=data, instance=locked)
-    for key in LOAN_FIELDS:
+    for key in LOAN_UPDATE_FIELDS:
         if key in data:
             setattr(locked, key, data[key])
     locked.save()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import risk_views, views
 
 app_name = "customers"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("guarantees/<int:pk>/remove/", views.guarantee_remove, name="guarantee_remove"),
     path("collateral/<int:pk>/edit/", views.collateral_edit, name="collateral_edit"),
     path("collateral/<int:pk>/valuations/new/", views.valuation_add, name="valuation_add"),
+    path("<int:pk>/correct/", risk_views.risk_correction, name="risk_correction"),
+    path("corrections/", risk_views.correction_list, name="correction_list"),
+    path("corrections/<int:pk>/decide/", risk_views.correction_decide,
+         name="correction_decide"),
     path("industries/", views.industry_list, name="industry_list"),
     path("industries/<int:pk>/", views.industry_edit, name="industry_edit"),
     path("classification-floors/", views.classification_floors, name="classification_floors"),

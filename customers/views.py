@@ -90,7 +90,8 @@ def customer_reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
 def customer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CustomerForm(request.POST or None,
                               officers=services.officers_assignable_by(user=request.user),
-                              choose_officer=request.user.role != Role.OFFICER)
+                              choose_officer=request.user.role != Role.OFFICER,
+                              choose_risk_group=request.user.role == Role.ADMIN)
     if request.method == "POST" and form.is_valid():
         try:
             customer = services.customer_create(acting_user=request.user, data=form.cleaned_data)
@@ -216,7 +217,7 @@ def loan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Loan saved."))
             return redirect("customers:customer_detail", pk=loan.customer_id)
     return render(request, "customers/simple_form.html", {
-        "form": form, "customer": loan.customer, "title": loan.contract_number})
+        "form": form, "customer": loan.customer, "title": loan.contract_number, "owned": loan})
 
 
 @role_required(*ALL_ROLES)

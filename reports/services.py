@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import selectors as customer_selectors
-from customers.models import Classification, Customer, Loan, RiskSignal
-from customers.services import LOAN_FIELDS, loan_update
+from customers.models import Classification, Customer, Loan, RiskSignal, RiskStateChange
+from customers.risk_state import risk_state_apply
 from loanwatch.accounts.roles import Role
 from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.services import notification_create
@@ -233,24 +233,18 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
     revisit schedule, and for a red warning an immediate visit."""
     customer = Customer.objects.select_for_update().get(pk=report.customer_id)
     report.risk_group_before_id = customer.risk_group_id
-    if report.proposed_risk_group_id and customer.risk_group_id != report.proposed_risk_group_id:
-        # No customers service changes only the risk group; the row is locked and versioned
-        # the same way, and the trigger records the change.
-        check_and_bump(locked=customer, expected=None)
-        customer.risk_group_id = report.proposed_risk_group_id
-        customer.save(update_fields=["risk_group", "version"])
-    report.risk_group_after_id = customer.risk_group_id
-    report.save(update_fields=["risk_group_before", "risk_group_after"])
     proposals = list(report.classifications.select_related("loan"))
     for proposal in proposals:
-        loan = proposal.loan
-        proposal.classification_before = loan.classification
-        if loan.classification != proposal.classification:
-            # Through the customers service: the floor is checked again against today's days
-            # past due, and a refusal undoes the whole approval.
-            data = {key: getattr(loan, key) for key in LOAN_FIELDS}
-            data["classification"] = proposal.classification
-            loan_update(loan=loan, acting_user=acting_user, data=data)
+        proposal.classification_before = proposal.loan.classification
+    # One write of the risk state, with its history row; the floor is checked again against
+    # today's days past due, and a refusal undoes the whole approval.
+    risk_state_apply(customer=customer, acting_user=acting_user,
+                     source=RiskStateChange.Source.REPORT, source_id=report.pk,
+                     reason=report.assessment[:1000], risk_group=report.proposed_risk_group,
+                     loans={p.loan_id: {"classification": p.classification} for p in proposals})
+    customer.refresh_from_db()
+    report.risk_group_after_id = customer.risk_group_id
+    report.save(update_fields=["risk_group_before", "risk_group_after"])
     ProposedClassification.objects.bulk_update(proposals, ["classification_before"])
     FollowUp.objects.bulk_create([
         FollowUp(report=report, customer=customer, measure=m.measure, note=m.note,

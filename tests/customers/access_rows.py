@@ -7,6 +7,8 @@ tests/access_matrix.py adds them with
 
 from __future__ import annotations
 
+from customers.models import RiskGroup
+from customers.risk_state import correction_request
 from customers.services import relation_add
 from tests.access_matrix import Row, every, only, scoped
 
@@ -47,7 +49,27 @@ def _industry(p: dict) -> dict:
     return {"pk": IndustryFactory().pk}
 
 
+def _correction(p: dict) -> dict:
+    groups = RiskGroup.objects.order_by("order")
+    customer = CustomerFactory(officer=p["officer"], risk_group=groups.last())
+    correction = correction_request(customer=customer, acting_user=p["admin"],
+                                    risk_group=groups.first(),
+                                    reason="复核后调整")
+    return {"pk": correction.pk}
+
+
 CUSTOMER_ROWS: list[Row] = [
+    # Administrators correct the risk state; the whole bank is their scope.
+    Row("customers:risk_correction", {"anon": "login", "officer": 403, "officer_b": 403,
+                                      "supervisor": 403, "supervisor_b": 403, "admin": 200},
+        build=_customer),
+    Row("customers:correction_list", only({"supervisor", "supervisor_b", "admin"})),
+    # A correction lowering risk, requested by the admin: the team's supervisor decides it
+    # (reject without a comment: sent back to the list); another team's supervisor finds
+    # nothing; the requester may not decide their own.
+    Row("customers:correction_decide", {"anon": "login", "officer": 403, "officer_b": 403,
+                                        "supervisor": 302, "supervisor_b": 404, "admin": 403},
+        method="post", build=_correction, data={"decision": "reject"}),
     Row("customers:industry_list", only({"admin"})),
     Row("customers:industry_edit", only({"admin"}), build=_industry),
     Row("customers:classification_floors", only({"admin"})),

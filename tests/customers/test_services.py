@@ -19,6 +19,7 @@ from customers.models import (
     Loan,
     RiskGroup,
 )
+from customers.risk_state import risk_state_apply
 from loanwatch.devtools import demo
 from tests.factories import UserFactory
 
@@ -85,7 +86,8 @@ def test_balance_and_dates_are_checked(officer):
 def test_customer_status_follows_outstanding_loans(officer):
     customer = CustomerFactory(officer=officer)
     loan = services.loan_create(customer=customer, acting_user=officer, data=loan_data())
-    services.loan_update(loan=loan, acting_user=officer, data={"balance": Decimal("0")})
+    risk_state_apply(customer=customer, acting_user=None, source="feed", source_id=None,
+                     loans={loan.pk: {"balance": Decimal("0")}})
     customer.refresh_from_db()
     assert customer.status == Customer.Status.CLOSED
 

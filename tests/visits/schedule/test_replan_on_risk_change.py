@@ -9,6 +9,7 @@ import pytest
 
 from customers import services as customer_services
 from customers.models import Customer, RiskGroup
+from customers.risk_state import correction_request
 from customers.services import CUSTOMER_FIELDS
 from reports import services as report_services
 from tests.customers.factories import CustomerFactory, IndustryFactory, LoanFactory
@@ -40,7 +41,7 @@ def _edit(customer: Customer, **changes) -> dict:
     return {**{key: getattr(customer, key) for key in CUSTOMER_FIELDS}, **changes}
 
 
-def test_an_admin_moving_a_customer_into_a_14_day_group_moves_its_revisit(officer, admin_user):
+def test_an_admins_correction_into_a_14_day_group_moves_its_revisit(officer, admin_user):
     fortnightly = RiskGroup.objects.create(code="close_watch", name_zh="重点监控",
                                            name_en="Close watch", order=40,
                                            default_interval_days=14)
@@ -48,8 +49,8 @@ def test_an_admin_moving_a_customer_into_a_14_day_group_moves_its_revisit(office
     plan()
     assert _due(customer) == LAST_VISIT + datetime.timedelta(days=90)
 
-    customer_services.customer_update(customer=customer, acting_user=admin_user,
-                                      data=_edit(customer, risk_group=fortnightly))
+    correction_request(customer=customer, acting_user=admin_user, risk_group=fortnightly,
+                       reason="法院执行信息核实后调整")
 
     assert _due(customer) == LAST_VISIT + datetime.timedelta(days=14)
     assert _due(other) == LAST_VISIT + datetime.timedelta(days=90)
