@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='customer',
             name='warning_level',
-            field=models.CharField(choices=[('none', 'no warning'), ('blue', 'blue'), ('yellow', 'yellow'), ('orange', 'orange'), ('red', 'red')], db_default='none', default='none', max_length=10, verbose_name='warning'),
+            field=models.CharField(choices=[('none', 'no warning'), ('blue', 'blue'), ('yellow', 'yellow'), ('orange', 'orange'), ('red', 'red')], db_default='none', default='none', max_length=10, verbose_name='standing warning'),
         ),
         migrations.AddField(
             model_name='customer',
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='customerevent',
             name='warning_level',
-            field=models.CharField(choices=[('none', 'no warning'), ('blue', 'blue'), ('yellow', 'yellow'), ('orange', 'orange'), ('red', 'red')], db_default='none', default='none', max_length=10, verbose_name='warning'),
+            field=models.CharField(choices=[('none', 'no warning'), ('blue', 'blue'), ('yellow', 'yellow'), ('orange', 'orange'), ('red', 'red')], db_default='none', default='none', max_length=10, verbose_name='standing warning'),
         ),
         migrations.AddField(
             model_name='customerevent',
