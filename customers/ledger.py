@@ -32,8 +32,8 @@ from loanwatch.accounts.models import Team, User
 from loanwatch.core import hooks, pdf
 from loanwatch.core.spreadsheets import safe_cell, safe_row
 
-from .models import Classification, Customer, Loan, RiskGroup
-from .selectors import loan_to_value
+from .models import Classification, Customer, Loan, RiskGroup, RiskStateChange
+from .selectors import loan_to_value, risk_changes_readable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -242,7 +242,14 @@ def customer_sheet_tables(*, customer: Customer, user: User) -> list[SheetTable]
         headers=[_("contract number"), _("guarantor"), _("guaranteed amount (CNY)")],
         rows=[[loan.contract_number, str(g), g.amount]
               for loan in loans for g in loan.guarantees.all()])
-    tables = [identity, persons, loan_table, collateral, guarantees]
+    changes = risk_changes_readable(rows=list(
+        RiskStateChange.objects.filter(customer=customer).select_related("by")))
+    history = SheetTable(
+        title=_("Risk-state history"),
+        headers=[_("when"), _("source"), _("changes"), _("by"), _("reason")],
+        rows=[[timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"), c.get_source_display(),
+               "; ".join(c.lines), str(c.by or ""), c.reason] for c in changes])
+    tables = [identity, persons, loan_table, collateral, guarantees, history]
     for more in hooks.call("customer_workbook_tables", customer=customer, user=user):
         tables += more
     return tables

@@ -138,8 +138,9 @@ class Customer(Versioned):
                               default=Status.ACTIVE)
     # The standing warning (预警), kept here so that lists filter on it without a join; the
     # reports app owns its life (raised and released by approved reports) and writes both.
-    warning_level = models.CharField(_("standing warning"), max_length=10, choices=WarningLevel.choices,
-                                     default=WarningLevel.NONE, db_default=WarningLevel.NONE)
+    warning_level = models.CharField(_("standing warning"), max_length=10,
+                                     choices=WarningLevel.choices, default=WarningLevel.NONE,
+                                     db_default=WarningLevel.NONE)
     warning_since = models.DateTimeField(_("warning since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -5,10 +5,12 @@ move leaves one history row."""
 from __future__ import annotations
 
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from customers import imports, services
 from customers.models import Customer, Loan, RiskCorrection, RiskGroup, RiskStateChange
@@ -256,3 +258,18 @@ def test_an_approval_that_changes_nothing_writes_no_history(officer, supervisor,
     report = submitted_report(officer=officer, customer=customer)
     report_services.report_decide(report=report, acting_user=supervisor, decision="approve")
     assert not RiskStateChange.objects.exists()
+
+
+def test_the_customers_workbook_carries_the_risk_state_history(admin_client_, admin_user,
+                                                               watched):
+    customer, loan = watched
+    correction_request(customer=customer, acting_user=admin_user, reason="核心系统数据有误",
+                       loans={loan.pk: {"days_past_due": 150}})
+    response = admin_client_.get(reverse("customers:customer_sheet_export", args=[customer.pk]),
+                                 HTTP_ACCEPT_LANGUAGE="en")
+    book = load_workbook(BytesIO(response.content))
+    rows = [[c.value for c in r] for r in book["Risk-state history"].iter_rows(min_row=2)]
+    assert len(rows) == 1
+    assert rows[0][1] == "administrator's correction"
+    assert f"{loan.contract_number} days past due: 120 → 150" in rows[0][2]
+    assert rows[0][4] == "核心系统数据有误"
