@@ -13,7 +13,7 @@ from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import charts, ledger, selectors, services
+from . import charts, ledger, selectors, services, tasks
 from .sections import tasks_section
 
 hooks.register("menu_entries", MenuEntry(label=_("Revisit plan"), url_name="schedule:plan",
@@ -66,6 +66,7 @@ hooks.register("notification_kinds", ("schedule.digest",
 hooks.register("notification_kinds", ("schedule.risk_event",
                                       _("Risk event “%(title)s”: %(n)s customers to visit.")))
 
+hooks.register("periodic_catch_up", tasks.send_catch_up)
 hooks.register("visit_submitted", services.visit_submitted)
 hooks.register("customer_risk_changed", services.customer_risk_changed)
 hooks.register("customer_reassigned", services.customer_reassigned)

@@ -47,3 +47,8 @@ def send_reminders() -> dict:
 @shared_task(name="visits.schedule.tasks.overdue_digest")
 def overdue_digest() -> int:
     return services.overdue_digest_send()
+
+
+def send_catch_up() -> None:
+    """At a worker's or beat's start: today's plan, if the planner time passed without a run."""
+    plan_revisits_if_missed.apply_async(expires=50 * 60)

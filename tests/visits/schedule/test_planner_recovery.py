@@ -4,9 +4,11 @@ finish is planned by the hourly catch-up."""
 from __future__ import annotations
 
 import datetime
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.signals import beat_init, worker_ready
 from django.conf import settings
 from django.db import OperationalError, connection
 from django.utils import timezone
@@ -112,3 +114,22 @@ def test_the_hourly_catch_up_is_scheduled_and_runs_todays_plan(settings):
     assert plan_revisits_if_missed.apply().get() is None
     assert PlannerRun.objects.get().planned_for == timezone.localdate()
     assert RevisitTask.objects.filter(customer=customer).count() == 1
+
+
+def test_beat_started_after_the_planner_time_runs_todays_plan(celery_worker, settings):
+    """A beat container recreated after the planner time, its schedule file gone, would wait
+    for tomorrow: at its start it asks for today's run, which the worker carries out."""
+    settings.REVISIT_PLANNER_TIME = "00:00"
+    customer = _borrower()
+    beat_init.send(sender=None)
+    deadline = time.monotonic() + 30
+    while not PlannerRun.objects.filter(planned_for=timezone.localdate(),
+                                        finished_at__isnull=False).exists():
+        assert time.monotonic() < deadline, "today's plan did not run"
+        time.sleep(0.2)
+    assert RevisitTask.objects.filter(customer=customer, status="open").exists()
+    # A second start finds today's run finished and plans nothing again.
+    runs = PlannerRun.objects.count()
+    worker_ready.send(sender=None)
+    time.sleep(1)
+    assert PlannerRun.objects.count() == runs
