@@ -8,6 +8,9 @@ from django.views.i18n import JavaScriptCatalog, set_language
 
 from loanwatch.accounts.views import admin_sign_in
 
+# A database outage answers 503 with Retry-After, in the user's language (core/errors.py).
+handler500 = "loanwatch.core.errors.server_error"
+
 urlpatterns = [
     path("", include("loanwatch.core.urls")),
     path("accounts/", include("loanwatch.accounts.urls")),
