@@ -20,7 +20,7 @@ RUN python scripts/vendor_assets.py \
     && DEBUG=1 python manage.py compilemessages --ignore=node_modules -v0 \
     && DEBUG=1 python manage.py collectstatic --noinput -v0 \
     && rm -rf node_modules \
-    && useradd --system --uid 1000 loanwatch && mkdir -p /app/.data/media \
+    && useradd --system --uid 1000 loanwatch && mkdir -p /app/.data/media /app/.data/beat \
     && chown -R loanwatch /app/.data
 USER loanwatch
 EXPOSE 8000

@@ -68,6 +68,16 @@ def test_compose_has_every_service(compose):
     assert {"pgdata", "redisdata"} <= set(compose["volumes"])
 
 
+def test_beat_keeps_its_schedule_state_on_a_volume_and_every_service_restarts(compose):
+    beat = compose["services"]["beat"]
+    schedule = next(arg for arg in beat["command"] if arg.startswith("--schedule="))
+    folder = schedule.split("=", 1)[1].rsplit("/", 1)[0]
+    assert any(volume.endswith(":" + folder) for volume in beat["volumes"])
+    for name, service in compose["services"].items():
+        if name != "migrate":
+            assert service.get("restart") == "unless-stopped", name
+
+
 def test_compose_gives_the_app_every_variable_it_needs(compose):
     for name in APP_SERVICES:
         environment = compose["services"][name]["environment"]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,30 @@ def test_another_installations_servers_are_neither_used_nor_stopped(tmp_path):
         assert "not this installation's" in result.stderr
         assert "set LOANWATCH_" in result.stderr
     assert redis.Redis.from_url(django_settings.REDIS_URL).ping()
+
+
+def test_make_run_restarts_a_crashed_part_and_stops_with_it(tmp_path):
+    """A worker killed under `make run` comes back on its own; stopping everything stops it."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    part = (f"if [ ! -f {first} ]; then touch {first}; exit 3; fi; "
+            f"echo $$ > {second}; exec sleep 300")
+    wrapper = subprocess.Popen([str(ROOT / "scripts" / "keep_running.sh"), "worker", "bash",
+                                "-c", part], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not (second.exists() and second.read_text().strip()):
+            assert time.monotonic() < deadline, "the crashed part was not started again"
+            time.sleep(0.1)
+    finally:
+        wrapper.send_signal(signal.SIGTERM)
+        assert wrapper.wait(timeout=10) == 0
+    assert "worker stopped (exit code 3)" in wrapper.stderr.read()
+    with pytest.raises(ProcessLookupError):  # the part did not outlive the wrapper
+        os.kill(int(second.read_text()), 0)
+
+
+def test_the_procfile_keeps_the_worker_and_beat_running():
+    lines = dict(line.split(": ", 1) for line in
+                 (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    for name in ("worker", "beat"):
+        assert lines[name].startswith(f"scripts/keep_running.sh {name} "), name
