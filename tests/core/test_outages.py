@@ -19,15 +19,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from loanwatch.celery import app
 from loanwatch.core.broker import broker_available, forget_broker_state
-from loanwatch.core.models import Heartbeat
+from loanwatch.core.models import Heartbeat, Notification
 from loanwatch.core.services import enqueue_on_commit, notification_create, notification_pending_ids
-from loanwatch.core.tasks import beat_tick
+from loanwatch.core.tasks import beat_tick, notifications_sweep
+from reports.models import RiskReport
+from tests.reports.factories import submitted_report
 
 
 def _free_port() -> int:
@@ -170,3 +174,26 @@ def test_a_broker_frozen_after_its_ping_holds_a_save_briefly(
     assert time.monotonic() - started < 2.5
     # Kept for the sweep, which mails what was never sent.
     assert notification.pk in notification_pending_ids(older_than=timedelta(0))
+
+
+def test_an_approval_under_a_frozen_broker_is_quick_and_its_mail_goes_after(
+        own_redis, officer, supervisor, supervisor_client, django_capture_on_commit_callbacks):
+    """The supervisor's approval notifies the author: with Redis frozen, the approval still
+    answers within a second, and the mail goes out once the periodic sweep finds it."""
+    report = submitted_report(officer=officer)
+    _outage(own_redis, "frozen")
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supervisor_client.post(reverse("reports:report_decide", args=[report.pk]),
+                                          {"decision": "approve"})
+    assert time.monotonic() - started < 1.0
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == RiskReport.Status.APPROVED
+    assert not mail.outbox
+
+    own_redis.send_signal(signal.SIGCONT)
+    held = Notification.objects.filter(recipient=officer, kind="reports.approved")
+    held.update(created_at=timezone.now() - timedelta(minutes=5))  # as the sweep will find it
+    assert notifications_sweep() == 1
+    assert [m.to for m in mail.outbox] == [[officer.email]]
