@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Tags every audited change made during a request with the user and the URL.
     "pghistory.middleware.HistoryMiddleware",
+    # A form's one-time key: a double click or a retry does the work once (core/once.py).
+    "loanwatch.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "loanwatch.core.middleware.ContentSecurityPolicyMiddleware",
     "loanwatch.accounts.middleware.SessionLifetimeMiddleware",
@@ -110,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "loanwatch.core.context_processors.navigation",
             ],
+            # Its csrf_token tag adds a one-time key to every form (core/once.py).
+            "builtins": ["loanwatch.core.templatetags.form_keys"],
         },
     },
 ]

@@ -52,3 +52,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class FormSubmission(models.Model):
+    """A form's one-time key, claimed by the first request that sends it (see core/once.py).
+
+    A double click, a retry after a lost answer or a replay sends the same key again; the
+    repeat is answered with where the first one led instead of doing the work twice.
+    """
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("key"), max_length=32)
+    path = models.CharField(_("path"), max_length=300)
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True, db_index=True)
+    # Where the first request's answer sent the user; empty while it is still being handled.
+    location = models.CharField(_("result"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="form_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.forms_rendering import render_field, render_form, render_post_form
+from loanwatch.core.templatetags.form_keys import once_input
 
 register = template.Library()
 
@@ -35,8 +36,8 @@ def as_bootstrap_form(form: forms.BaseForm) -> SafeString:
 @register.simple_tag(takes_context=True)
 def post_form(context: template.Context, form: forms.BaseForm) -> SafeString:
     request = context.get("request")
-    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                             get_token(request)) if request is not None else ""
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}',
+                             get_token(request), once_input()) if request is not None else ""
     return render_post_form(form, csrf_input=csrf_input,
                             submit_label=getattr(form, "submit_label", _("Save")),
                             submit_class=getattr(form, "submit_class", ""))
