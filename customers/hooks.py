@@ -12,6 +12,7 @@ from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
 from . import charts, selectors
+from .sheet import Section
 
 hooks.register("menu_entries", MenuEntry(label=_("Customers"), url_name="customers:customer_list",
                                          roles=Role.values), order=10)
@@ -27,6 +28,11 @@ hooks.register("home_cards", HomeCard(key="portfolio", template="customers/_port
 hooks.register("home_cards", HomeCard(key="risk-rose", template="customers/_home_risk_rose.html",
                                       roles=[Role.SUPERVISOR],
                                       context=selectors.risk_rose_card), order=70)
+
+# Last of the sections: it sits beside the sheet's own history.
+hooks.register("customer_sheet_sections", Section(
+    key="assignments", template="customers/_sheet_assignments.html",
+    context=selectors.assignments_section), order=900)
 
 hooks.register("charts", Chart(key="risk-groups",
                                title=_("Customers and balance by risk group"),
