@@ -200,10 +200,10 @@ def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Outcome recorded; the measure is done."))
             return redirect(safe_next(request, candidate=request.POST.get("next"),
                                       fallback="core:home"))
+    back = safe_next(request, candidate=request.POST.get("next") or request.GET.get("next"),
+                     fallback="core:home")
     return render(request, "reports/follow_up_done.html", {
-        "item": item, "customer": item.customer, "form": form,
-        "next": safe_next(request, candidate=request.GET.get("next") or
-                          request.POST.get("next"), fallback="core:home")})
+        "item": item, "customer": item.customer, "form": form, "next": back})
 
 
 @role_required(*ALL_ROLES)
