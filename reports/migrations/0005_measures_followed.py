@@ -7,6 +7,7 @@ import reports.models
 import visits.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 # Kept here rather than imported: a migration must not change when the app's default does.
 DEFAULT_DUE_DAYS = 30
@@ -22,8 +23,12 @@ def fill(apps, schema_editor) -> None:
     FollowUp.objects.filter(done_at__isnull=False).update(status="done")
     for item in FollowUp.objects.filter(due_on__isnull=True).select_related("report"):
         approved = item.report.decided_at or item.report.created_at
-        item.due_on = approved.date() + datetime.timedelta(days=DEFAULT_DUE_DAYS)
+        item.due_on = (timezone.localtime(approved).date()
+                       + datetime.timedelta(days=DEFAULT_DUE_DAYS))
         item.save(update_fields=["due_on"])
+    # The updates leave deferred foreign-key checks pending, and PostgreSQL alters no table
+    # with checks pending: run them now, before the constraint below is added.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
