@@ -43,6 +43,8 @@ def report_get_for_user(*, user: User, pk: int) -> RiskReport:
                       "measure")),
                   Prefetch("classifications", queryset=ProposedClassification.objects
                            .select_related("loan")),
+                  Prefetch("follow_ups", queryset=FollowUp.objects
+                           .select_related("measure", "owner").order_by("pk")),
                   "transitions__by")
               .first())
     if report is None:

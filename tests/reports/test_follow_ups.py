@@ -249,3 +249,14 @@ def test_the_admin_flags_a_measure_for_sign_off_on_its_page(admin_client_):
                              "needs_sign_off": "on"})
     item.refresh_from_db()
     assert item.needs_sign_off
+
+
+def test_the_approved_report_lists_its_measures_with_their_status(officer, officer_client,
+                                                                 supervisor):
+    item = _approved(officer, supervisor, "recall")
+    services.follow_up_done(item=item, acting_user=officer, outcome="贷款已提前收回")
+    page = officer_client.get(reverse("reports:report_detail", kwargs={"pk": item.report_id}))
+    html = page.content.decode()
+    section = html[html.index('id="follow-up-items"'):]
+    assert reverse("reports:follow_up_sign_off", kwargs={"pk": item.pk}) in section
+    assert str(FollowUp.Status.AWAITING_SIGN_OFF.label) in section or "待主管确认" in section
