@@ -18,6 +18,7 @@ from loanwatch.accounts.roles import Role
 from loanwatch.core.models import Notification
 from reports import services
 from reports.models import FollowUp, Measure
+from tests.core.test_home_queries import QUERIES, _queries
 from tests.factories import UserFactory
 from visits.schedule.services import overdue_digest_send
 
@@ -260,3 +261,14 @@ def test_the_approved_report_lists_its_measures_with_their_status(officer, offic
     section = html[html.index('id="follow-up-items"'):]
     assert reverse("reports:follow_up_sign_off", kwargs={"pk": item.pk}) in section
     assert str(FollowUp.Status.AWAITING_SIGN_OFF.label) in section or "待主管确认" in section
+
+
+def test_the_home_cards_cost_the_same_queries_however_many_measures(officer, officer_client,
+                                                                   supervisor,
+                                                                   supervisor_client):
+    _approved(officer, supervisor, "recall", due_on=datetime.date(2026, 1, 10))
+    small = (_queries(officer_client), _queries(supervisor_client))
+    for day in range(2, 9):
+        _approved(officer, supervisor, "more_visits", due_on=datetime.date(2026, 2, day))
+    assert (_queries(officer_client), _queries(supervisor_client)) == small
+    assert small == (QUERIES["officer_client"], QUERIES["supervisor_client"])
