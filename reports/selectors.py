@@ -85,12 +85,12 @@ def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:
     return item
 
 
-def follow_up_sign_off_by(*, item: FollowUp) -> QuerySet[User]:
+def follow_up_sign_off_by(*, item: FollowUp) -> list[User]:
     """Who is asked to sign an outcome off: the supervisors of the customer's team, save
-    whoever recorded it."""
-    supervisors = User.objects.filter(role=Role.SUPERVISOR, team_id=item.customer.team_id,
-                                      is_active=True)
-    return supervisors.exclude(pk=item.done_by_id) if item.done_by_id else supervisors
+    whoever recorded it; the admins when the team has no other supervisor."""
+    others = User.objects.filter(is_active=True).exclude(pk=item.done_by_id or 0)
+    supervisors = list(others.filter(role=Role.SUPERVISOR, team_id=item.customer.team_id))
+    return supervisors or list(others.filter(role=Role.ADMIN))
 
 
 def follow_ups_overdue(*, user: User, today: datetime.date | None = None) -> QuerySet[FollowUp]:

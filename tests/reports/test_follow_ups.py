@@ -272,3 +272,12 @@ def test_the_home_cards_cost_the_same_queries_however_many_measures(officer, off
         _approved(officer, supervisor, "more_visits", due_on=datetime.date(2026, 2, day))
     assert (_queries(officer_client), _queries(supervisor_client)) == small
     assert small == (QUERIES["officer_client"], QUERIES["supervisor_client"])
+
+
+def test_with_no_other_supervisor_in_the_team_the_admins_are_asked(officer, supervisor,
+                                                                    admin_user):
+    item = _approved(officer, supervisor, "recall")
+    services.follow_up_done(item=item, acting_user=supervisor, outcome="贷款已提前收回")
+    asked = set(Notification.objects.filter(kind="reports.follow_up_sign_off")
+                .values_list("recipient", flat=True))
+    assert asked == {admin_user.pk}
