@@ -37,6 +37,11 @@ hooks.register("home_cards", HomeCard(key="risk-rose", template="customers/_home
                                       roles=[Role.SUPERVISOR],
                                       context=selectors.risk_rose_card), order=70)
 
+# Last of the sections: it sits beside the sheet's own history.
+hooks.register("customer_sheet_sections", Section(
+    key="assignments", template="customers/_sheet_assignments.html",
+    context=selectors.assignments_section), order=900)
+
 hooks.register("charts", Chart(key="risk-groups",
                                title=_("Customers and balance by risk group"),
                                kind="bar", build=charts.by_risk_group), order=10)

@@ -364,6 +364,12 @@ def customer_get_for_user(*, user: User, pk: int, for_sheet: bool = False) -> Cu
     return customer
 
 
+def assignments_section(*, customer: Customer, user: User) -> dict[str, Any]:
+    """The customer's reassignments, newest first: read with the customer for the sheet
+    (customer_get_for_user(for_sheet=True)), so no query of its own."""
+    return {"assignments": list(customer.assignments.all())}
+
+
 class _SheetRows(TypedDict):
     """What customer_get_for_user(for_sheet=True) annotates a customer with (JSON rows)."""
 

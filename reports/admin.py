@@ -9,5 +9,5 @@ from .models import Measure
 class MeasureAdmin(admin.ModelAdmin):
     """The measures catalogue: admins add, rename, reorder or retire measures here."""
 
-    list_display = ["code", "name_zh", "name_en", "order", "active"]
-    list_editable = ["order", "active"]
+    list_display = ["code", "name_zh", "name_en", "order", "active", "needs_sign_off"]
+    list_editable = ["order", "active", "needs_sign_off"]

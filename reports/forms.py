@@ -101,4 +101,24 @@ class MeasureCatalogueForm(forms.Form):
     active = forms.BooleanField(label=_("active"), required=False, initial=True,
                                 help_text=_("A retired measure stays on the reports that "
                                             "proposed it but is no longer offered."))
+    needs_sign_off = forms.BooleanField(
+        label=_("needs a supervisor's sign-off"), required=False,
+        help_text=_("Once its outcome is recorded, a supervisor of the customer's team must "
+                    "sign it off before the measure counts as done."))
     submit_label = _("Save")
+
+
+class FollowUpDoneForm(forms.Form):
+    outcome = forms.CharField(label=_("outcome"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("What was done, and what came of it."))
+    evidence = forms.FileField(label=_("evidence file"), required=False,
+                               help_text=_("Optional: a PDF, photo or Office document."))
+
+
+class SignOffForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[
+        ("approve", _("Sign off")), ("return", _("Send back to the owner"))],
+        widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -13,6 +13,7 @@ from loanwatch.core import hooks
 from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
+from visits.schedule.digest import DigestSection
 
 from . import charts, ledger, selectors, services
 from .models import RiskReport, WarningLevel
@@ -33,6 +34,10 @@ hooks.register("home_cards", HomeCard(key="follow-ups", template="reports/_follo
 hooks.register("home_cards", HomeCard(key="returned", template="reports/_home_returned.html",
                                       roles=[Role.OFFICER], context=selectors.returned_card),
                order=70)
+hooks.register("home_cards", HomeCard(key="overdue-measures",
+                                      template="reports/_home_overdue_measures.html",
+                                      roles=[Role.SUPERVISOR],
+                                      context=selectors.overdue_measures_card), order=50)
 hooks.register("home_cards", HomeCard(key="warnings", template="reports/_home_warnings.html",
                                       roles=[Role.SUPERVISOR], context=selectors.warnings_card),
                order=60)
@@ -63,5 +68,18 @@ hooks.register("notification_kinds", ("reports.rejected", _(
     "%(decider)s rejected your risk report %(pk)s on %(customer)s.")))
 hooks.register("notification_kinds", ("reports.returned", _(
     "%(decider)s returned your risk report %(pk)s on %(customer)s for revision.")))
+hooks.register("notification_kinds", ("reports.follow_up_sign_off", _(
+    "%(who)s recorded the outcome of “%(measure)s” on %(customer)s; it awaits your sign-off.")))
+hooks.register("notification_kinds", ("reports.follow_up_returned", _(
+    "%(who)s sent back the outcome of “%(measure)s” on %(customer)s.")))
+hooks.register("notification_kinds", ("reports.overdue_measures", _(
+    "Overdue measures in your team: %(n)s.")))
+hooks.register("notification_kinds", ("reports.draft_customer_reassigned", _(
+    "%(customer)s, the customer of your draft risk report %(pk)s, is now %(officer)s's.")))
+
+hooks.register("digest_sections", DigestSection(
+    kind="reports.overdue_measures", url_name="core:home",
+    counts=selectors.overdue_follow_ups_by_team))
 
 hooks.register("customer_reassigned", services.customer_reassigned)
+hooks.register("customer_reassigned", services.drafts_told_of_reassignment)

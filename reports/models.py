@@ -3,15 +3,19 @@ and proposed; decided by a supervisor of the customer's team (four eyes)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import WARNING_BADGES, Classification, RiskSignal, WarningLevel
 from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
+from visits.models import evidence_storage
 
 
 @pghistory.track()
@@ -24,6 +28,9 @@ class Measure(BilingualName):
     name_en = models.CharField(_("English name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # Measures that change the bank's exposure (collateral taken, line frozen, loan recalled)
+    # are done only once a supervisor has seen the outcome.
+    needs_sign_off = models.BooleanField(_("needs a supervisor's sign-off"), default=False)
 
     class Meta:
         ordering = ["order", "code"]
@@ -194,9 +201,21 @@ class ReportTransition(models.Model):
         return self.get_action_display()
 
 
+def follow_up_evidence_upload_to(instance: FollowUp, filename: str) -> str:
+    # The name is random: nothing the uploader typed reaches the file system.
+    return f"follow-ups/{instance.customer_id}/{uuid.uuid4().hex}"
+
+
 @pghistory.track()
 class FollowUp(models.Model):
-    """An approved measure to carry out: on its owner's home page until done."""
+    """An approved measure to carry out: on its owner's home page until done. Done means an
+    outcome written down; a measure the catalogue marks as needing it is done only once a
+    supervisor has signed that outcome off."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        AWAITING_SIGN_OFF = "awaiting_sign_off", _("awaiting sign-off")
+        DONE = "done", _("done")
 
     report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
                                on_delete=models.PROTECT, related_name="follow_ups")
@@ -207,18 +226,50 @@ class FollowUp(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
                               on_delete=models.PROTECT, related_name="follow_ups")
-    due_on = models.DateField(_("due date"), null=True, blank=True)
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"),
+    # Nullable only so that the history of items from before due dates were required keeps
+    # its blanks; the constraint below requires a date on every item.
+    due_on = models.DateField(_("due date"), null=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.OPEN)
+    outcome = models.TextField(_("outcome"), blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to=follow_up_evidence_upload_to,
+                                storage=evidence_storage, max_length=200, blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("evidence content type"), max_length=100, blank=True)
+    evidence_sha256 = models.CharField(_("evidence SHA-256"), max_length=64, blank=True)
+    # Who wrote the outcome down, and when; the measure is done only once status says so.
+    done_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("outcome recorded by"),
                                 on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
+    signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"),
+                                      on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    # Why the outcome was sent back; kept until the next sign-off decision.
+    sign_off_comment = models.TextField(_("sign-off comment"), blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = _("follow-up item")
         verbose_name_plural = _("follow-up items")
-        indexes = [models.Index(fields=["owner", "due_on"], condition=Q(done_at__isnull=True),
-                                name="followup_open_by_owner")]
+        indexes = [models.Index(fields=["owner", "due_on"], condition=~Q(status="done"),
+                                name="followup_open_by_owner"),
+                   models.Index(fields=["due_on"], condition=~Q(status="done"),
+                                name="followup_open_by_due")]
+        constraints = [models.CheckConstraint(condition=Q(due_on__isnull=False),
+                                              name="followup_has_due_date")]
 
     def __str__(self) -> str:
         return str(self.measure)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DONE
+
+    @property
+    def days_overdue(self) -> int:
+        """Days past the due date while not done; 0 otherwise."""
+        if not self.is_open or self.due_on is None:
+            return 0
+        return max(0, (timezone.localdate() - self.due_on).days)

@@ -43,6 +43,8 @@ def report_get_for_user(*, user: User, pk: int) -> RiskReport:
                       "measure")),
                   Prefetch("classifications", queryset=ProposedClassification.objects
                            .select_related("loan")),
+                  Prefetch("follow_ups", queryset=FollowUp.objects
+                           .select_related("measure", "owner").order_by("pk")),
                   "transitions__by")
               .first())
     if report is None:
@@ -67,17 +69,44 @@ def approval_queue(*, user: User) -> QuerySet[RiskReport]:
 
 
 def follow_ups_open(*, user: User) -> QuerySet[FollowUp]:
-    return (FollowUp.objects.filter(owner=user, done_at__isnull=True,
-                                    customer__in=customer_scope(user=user))
+    """The user's measures not yet done: open, or waiting for a supervisor's sign-off."""
+    return (FollowUp.objects.filter(owner=user, customer__in=customer_scope(user=user))
+            .exclude(status=FollowUp.Status.DONE)
             .select_related("customer", "measure").order_by("due_on", "pk"))
 
 
 def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:
+    """One follow-up item of a customer the user may see, or 404."""
     item = (FollowUp.objects.filter(pk=pk, customer__in=customer_scope(user=user))
-            .select_related("customer").first())
+            .select_related("customer", "measure", "owner", "done_by", "signed_off_by",
+                            "report").first())
     if item is None:
         raise Http404
     return item
+
+
+def follow_up_sign_off_by(*, item: FollowUp) -> list[User]:
+    """Who is asked to sign an outcome off: the supervisors of the customer's team, save
+    whoever recorded it; the admins when the team has no other supervisor."""
+    others = User.objects.filter(is_active=True).exclude(pk=item.done_by_id or 0)
+    supervisors = list(others.filter(role=Role.SUPERVISOR, team_id=item.customer.team_id))
+    return supervisors or list(others.filter(role=Role.ADMIN))
+
+
+def follow_ups_overdue(*, user: User, today: datetime.date | None = None) -> QuerySet[FollowUp]:
+    """Measures of customers the user may see that are past their due date and not done
+    (open, or an outcome still waiting for its sign-off), the longest overdue first."""
+    today = today or timezone.localdate()
+    return (FollowUp.objects.filter(customer__in=customer_scope(user=user), due_on__lt=today)
+            .exclude(status=FollowUp.Status.DONE)
+            .order_by("due_on", "pk"))
+
+
+def overdue_follow_ups_by_team(*, today: datetime.date) -> dict[int, int]:
+    """How many measures are overdue in each team (one grouped query), for the daily digest."""
+    return dict(FollowUp.objects.filter(due_on__lt=today, customer__team__isnull=False)
+                .exclude(status=FollowUp.Status.DONE)
+                .values_list("customer__team_id").annotate(n=Count("pk")).order_by())
 
 
 def signals_for_report(*, customer: Customer,
@@ -107,8 +136,16 @@ WARNING_DAYS = 90
 
 
 def follow_ups_card(*, user: User) -> dict[str, Any]:
-    """The officer's open follow-up items from approved reports (one query)."""
+    """The officer's follow-up items from approved reports not yet done, the overdue ones
+    marked (one query)."""
     return {"items": list(follow_ups_open(user=user)[:20])}
+
+
+def overdue_measures_card(*, user: User) -> dict[str, Any]:
+    """The team's overdue measures with their owners, the longest overdue first (one query)."""
+    rows, count = first_rows_and_count(
+        follow_ups_overdue(user=user).select_related("customer", "measure", "owner"))
+    return {"overdue_measures": rows, "overdue_measures_count": count}
 
 
 def approval_card(*, user: User) -> dict[str, Any]:

@@ -4,8 +4,10 @@ page or script calls them."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
@@ -19,6 +21,7 @@ from customers.risk_state import risk_state_apply
 from loanwatch.accounts.roles import Role
 from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.services import notification_create
+from visits import uploads
 from visits.schedule import planner
 from visits.schedule.services import task_raise
 
@@ -35,6 +38,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from loanwatch.accounts.models import User
     from visits.models import Visit
 
@@ -47,6 +52,8 @@ SIGNAL_CATEGORIES: dict[str, str] = {
     RiskSignal.Source.MANUAL: RiskPoint.Category.OTHER,
 }
 DECISIONS = ("approve", "reject", "return")
+# When an approved measure without a proposed due date falls due, counted from the approval.
+FOLLOW_UP_DUE_DAYS = 30
 
 
 def may_decide(*, user: User, report: RiskReport) -> bool:
@@ -246,9 +253,10 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
     report.risk_group_after_id = customer.risk_group_id
     report.save(update_fields=["risk_group_before", "risk_group_after"])
     ProposedClassification.objects.bulk_update(proposals, ["classification_before"])
+    default_due = timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_DUE_DAYS)
     FollowUp.objects.bulk_create([
         FollowUp(report=report, customer=customer, measure=m.measure, note=m.note,
-                 owner_id=customer.officer_id, due_on=m.due_on)
+                 owner_id=customer.officer_id, due_on=m.due_on or default_due)
         for m in report.measures.select_related("measure")])
     planner.plan(customer_ids=[customer.pk])
     if report.warning_level == WarningLevel.RED:
@@ -258,22 +266,152 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
 
 
 def customer_reassigned(*, customer_ids: list[int]) -> int:
-    """Open follow-up items go with their customer to the new officer (called inside the
-    reassignment's transaction); returns how many moved."""
-    return (FollowUp.objects.filter(customer_id__in=customer_ids, done_at__isnull=True)
+    """Open follow-up items (those awaiting a sign-off included: a sent-back outcome returns
+    to the owner) go with their customer to the new officer (called inside the reassignment's
+    transaction); returns how many moved."""
+    return (FollowUp.objects.filter(customer_id__in=customer_ids)
+            .exclude(status=FollowUp.Status.DONE)
             .exclude(owner_id=F("customer__officer_id"))
             .update(owner_id=Subquery(Customer.objects.filter(pk=OuterRef("customer_id"))
                                       .values("officer_id")[:1])))
 
 
+def drafts_told_of_reassignment(*, customer_ids: list[int]) -> int:
+    """The authors of draft reports on reassigned customers hear who now has the customer (the
+    new officer writing their own draft is not told of their own customer)."""
+    drafts = (RiskReport.objects.filter(customer_id__in=customer_ids,
+                                        status=RiskReport.Status.DRAFT)
+              .exclude(author_id=F("customer__officer_id"))
+              .select_related("author", "customer__officer").order_by("pk"))
+    told = 0
+    for report in drafts:
+        notification_create(recipient=report.author, kind="reports.draft_customer_reassigned",
+                            params={"customer": report.customer.name, "pk": report.pk,
+                                    "officer": str(report.customer.officer)},
+                            url=reverse("reports:report_edit", kwargs={"pk": report.pk}))
+        told += 1
+    return told
+
+
+def may_record_outcome(*, user: User, item: FollowUp) -> bool:
+    """The owner, a supervisor of the customer's team or an admin writes the outcome down."""
+    if item.status != FollowUp.Status.OPEN:
+        return False
+    if user.pk == item.owner_id or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SUPERVISOR and user.team_id is not None and \
+        user.team_id == item.customer.team_id
+
+
+def may_sign_off(*, user: User, item: FollowUp) -> bool:
+    """Four eyes: a supervisor of the customer's team or an admin, never whoever recorded the
+    outcome."""
+    if item.status != FollowUp.Status.AWAITING_SIGN_OFF or user.pk == item.done_by_id:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SUPERVISOR and user.team_id is not None and \
+        user.team_id == item.customer.team_id
+
+
+def _follow_up_url(item: FollowUp) -> str:
+    return reverse("reports:follow_up_sign_off", kwargs={"pk": item.pk})
+
+
+def _lock_follow_up(item: FollowUp) -> FollowUp:
+    return (FollowUp.objects.select_for_update(of=("self",))
+            .select_related("customer", "measure").get(pk=item.pk))
+
+
+def _store_evidence(item: FollowUp, upload: UploadedFile) -> None:
+    """Check the file by its content (the visits' rules) and store it under a random name."""
+    name = upload.name or ""
+    file_type, digest = uploads.check_file(upload, name=name,
+                                           max_bytes=settings.EVIDENCE_MAX_BYTES)
+    item.evidence.save("evidence", upload, save=False)
+    item.evidence_name, item.evidence_type, item.evidence_sha256 = (
+        name, file_type.content_type, digest)
+
+
 @transaction.atomic
-def follow_up_done(*, item: FollowUp, acting_user: User) -> FollowUp:
-    updated = FollowUp.objects.filter(pk=item.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=acting_user)
-    item.refresh_from_db()
-    if not updated and item.done_by_id != acting_user.pk:
-        raise ValidationError(_("This item was already marked done."))
-    return item
+def follow_up_done(*, item: FollowUp, acting_user: User, outcome: str,
+                   evidence: UploadedFile | None = None) -> FollowUp:
+    """Write down what was done, with an optional evidence file. A measure the catalogue marks
+    as needing it then waits for a supervisor's sign-off (the team's supervisors are told);
+    any other is done."""
+    locked = _lock_follow_up(item)
+    if locked.status != FollowUp.Status.OPEN:
+        if locked.done_by_id is not None:
+            raise ValidationError(_("%(who)s already recorded the outcome of this measure.")
+                                  % {"who": locked.done_by}, code="done")
+        raise ValidationError(_("This measure is no longer open."), code="done")
+    if not may_record_outcome(user=acting_user, item=locked):
+        raise PermissionDenied
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": [_("Say what was done and what came of it.")]})
+    if evidence is not None:
+        try:
+            _store_evidence(locked, evidence)
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from error
+    locked.outcome = outcome
+    locked.done_at, locked.done_by = timezone.now(), acting_user
+    locked.signed_off_at, locked.signed_off_by = None, None
+    if locked.measure.needs_sign_off:
+        locked.status = FollowUp.Status.AWAITING_SIGN_OFF
+    else:
+        locked.status = FollowUp.Status.DONE
+        locked.sign_off_comment = ""
+    try:
+        locked.save()
+    except Exception:
+        if evidence is not None:
+            locked.evidence.storage.delete(locked.evidence.name)
+        raise
+    if locked.status == FollowUp.Status.AWAITING_SIGN_OFF:
+        params = {"customer": locked.customer.name, "measure": str(locked.measure),
+                  "who": str(acting_user)}
+        for supervisor in selectors.follow_up_sign_off_by(item=locked):
+            notification_create(recipient=supervisor, kind="reports.follow_up_sign_off",
+                                params=params, url=_follow_up_url(locked))
+    return locked
+
+
+SIGN_OFF_DECISIONS = ("approve", "return")
+
+
+@transaction.atomic
+def follow_up_sign_off(*, item: FollowUp, acting_user: User, decision: str,
+                       comment: str = "") -> FollowUp:
+    """Accept a recorded outcome (the measure is done) or send it back to the owner with the
+    reason (open again)."""
+    if decision not in SIGN_OFF_DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    locked = _lock_follow_up(item)
+    if locked.status != FollowUp.Status.AWAITING_SIGN_OFF:
+        raise ValidationError(_("This measure is not awaiting a sign-off."), code="decided")
+    if not may_sign_off(user=acting_user, item=locked):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if decision == "return" and not comment:
+        raise ValidationError({"comment": [_("Say why, so that the owner knows what to do.")]})
+    locked.sign_off_comment = comment
+    if decision == "approve":
+        locked.status = FollowUp.Status.DONE
+        locked.signed_off_at, locked.signed_off_by = timezone.now(), acting_user
+        locked.save()
+        return locked
+    locked.status = FollowUp.Status.OPEN
+    # The outcome stays as a starting point for the next one; who recorded it is cleared, so
+    # that whoever records the next outcome is the one kept from signing it off.
+    locked.done_at, locked.done_by = None, None
+    locked.save()
+    notification_create(recipient=locked.owner, kind="reports.follow_up_returned",
+                        params={"customer": locked.customer.name, "measure": str(locked.measure),
+                                "who": str(acting_user)},
+                        url=reverse("reports:follow_up_done", kwargs={"pk": locked.pk}))
+    return locked
 
 
 @transaction.atomic
@@ -291,5 +429,6 @@ def measure_save(*, acting_user: User, data: dict[str, Any],
         pk=measure.pk)
     measure.code, measure.name_zh, measure.name_en = code, data["name_zh"], data["name_en"]
     measure.order, measure.active = data["order"], bool(data.get("active"))
+    measure.needs_sign_off = bool(data.get("needs_sign_off"))
     measure.save()
     return measure

@@ -17,4 +17,7 @@ urlpatterns = [
     path("measures/", views.measure_list, name="measure_list"),
     path("measures/<int:pk>/", views.measure_edit, name="measure_edit"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("follow-ups/<int:pk>/", views.follow_up_sign_off, name="follow_up_sign_off"),
+    path("follow-ups/<int:pk>/evidence/", views.follow_up_evidence,
+         name="follow_up_evidence"),
 ]

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from loanwatch.core.redirects import safe_next
 from visits.models import Visit
 
 from . import forms, pdf, selectors, services
-from .models import Measure, RiskReport
+from .models import FollowUp, Measure, RiskReport
 
 if TYPE_CHECKING:
     from loanwatch.accounts.models import User
@@ -175,14 +175,79 @@ def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-@require_POST
 def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record what a measure came to: an outcome and, optionally, an evidence file."""
     item = selectors.follow_up_get_for_user(user=request.user, pk=pk)
+    if item.status != FollowUp.Status.OPEN:
+        messages.info(request, _("The outcome of this measure is already recorded."))
+        return redirect("reports:follow_up_sign_off", pk=item.pk)
+    if not services.may_record_outcome(user=request.user, item=item):
+        raise PermissionDenied
+    form = forms.FollowUpDoneForm(request.POST or None, request.FILES or None,
+                                  initial={"outcome": item.outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.follow_up_done(item=item, acting_user=request.user,
+                                           outcome=form.cleaned_data["outcome"],
+                                           evidence=form.cleaned_data.get("evidence"))
+        except ValidationError as error:
+            form_apply_error(form, error)
+        else:
+            if item.status == FollowUp.Status.AWAITING_SIGN_OFF:
+                messages.success(request, _("Outcome recorded; the measure now awaits a "
+                                            "supervisor's sign-off."))
+            else:
+                messages.success(request, _("Outcome recorded; the measure is done."))
+            return redirect(safe_next(request, candidate=request.POST.get("next"),
+                                      fallback="core:home"))
+    back = safe_next(request, candidate=request.POST.get("next") or request.GET.get("next"),
+                     fallback="core:home")
+    return render(request, "reports/follow_up_done.html", {
+        "item": item, "customer": item.customer, "form": form, "next": back})
+
+
+@role_required(*ALL_ROLES)
+def follow_up_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A measure's outcome, and for a supervisor of the team or an admin who did not record it,
+    the sign-off: accept it, or send it back with a reason."""
+    item = selectors.follow_up_get_for_user(user=request.user, pk=pk)
+    can_sign_off = services.may_sign_off(user=request.user, item=item)
+    form = forms.SignOffForm(request.POST or None)
+    if request.method == "POST":
+        if not can_sign_off:
+            if item.status == FollowUp.Status.AWAITING_SIGN_OFF:
+                raise PermissionDenied
+            messages.error(request, _("This measure is not awaiting a sign-off."))
+            return redirect("reports:follow_up_sign_off", pk=item.pk)
+        if form.is_valid():
+            try:
+                services.follow_up_sign_off(item=item, acting_user=request.user,
+                                            decision=form.cleaned_data["decision"],
+                                            comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                form_apply_error(form, error)
+            else:
+                messages.success(request, _("Your decision was recorded."))
+                return redirect("reports:follow_up_sign_off", pk=item.pk)
+    return render(request, "reports/follow_up_sign_off.html", {
+        "item": item, "customer": item.customer, "form": form if can_sign_off else None,
+        "can_record": services.may_record_outcome(user=request.user, item=item),
+        "history": history_for(obj=item)})
+
+
+@role_required(*ALL_ROLES)
+def follow_up_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    item = selectors.follow_up_get_for_user(user=request.user, pk=pk)
+    if not item.evidence:
+        raise Http404
     try:
-        services.follow_up_done(item=item, acting_user=request.user)
-    except ValidationError as error:
-        _messages(request, error)
-    return redirect(safe_next(request, candidate=request.POST.get("next"), fallback="core:home"))
+        handle = item.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=item.evidence_name,
+                            content_type=item.evidence_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @role_required(Role.ADMIN)
@@ -206,7 +271,8 @@ def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if measure is None:
         raise Http404
     initial = {"code": measure.code, "name_zh": measure.name_zh, "name_en": measure.name_en,
-               "order": measure.order, "active": measure.active}
+               "order": measure.order, "active": measure.active,
+               "needs_sign_off": measure.needs_sign_off}
     form = forms.MeasureCatalogueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,7 @@ from loanwatch.core import hooks
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import ledger, rules, sections, selectors
+from . import ledger, rules, sections, selectors, services
 from .models import Visit
 
 hooks.register("menu_entries", MenuEntry(label=_("My draft visits"), url_name="visits:draft_list",
@@ -48,3 +48,7 @@ hooks.register("customer_workbook_tables", ledger.sheet_tables)
 
 for spec in rules.RULES:
     hooks.register("risk_signal_rules", Rule(spec.code, label=spec.label, text=spec.text))
+
+hooks.register("notification_kinds", ("visits.draft_customer_reassigned", _(
+    "%(customer)s, the customer of your draft visit of %(date)s, is now %(officer)s's.")))
+hooks.register("customer_reassigned", services.drafts_told_of_reassignment)

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Collateral, CollateralValuation, Customer, Loan, RiskSignal
 from loanwatch.core import hooks
 from loanwatch.core.concurrency import check_and_bump
+from loanwatch.core.services import notification_create
 from loanwatch.core.validation import fields_check
 
 from . import rules, uploads
@@ -336,3 +338,23 @@ def contact_preference_save(*, customer: Customer, acting_user: User, data: dict
     preference, _created = ContactPreference.objects.update_or_create(customer=customer,
                                                                       defaults=data)
     return preference
+
+
+# --- Reassignment -------------------------------------------------------------------------------
+
+def drafts_told_of_reassignment(*, customer_ids: list[int]) -> int:
+    """The authors of draft visits on reassigned customers hear who now has the customer
+    (called inside the reassignment's transaction; the new officer is not told of their own
+    customer)."""
+    drafts = (Visit.objects.filter(customer_id__in=customer_ids, status=Visit.Status.DRAFT)
+              .exclude(officer_id=F("customer__officer_id"))
+              .select_related("officer", "customer__officer").order_by("pk"))
+    told = 0
+    for visit in drafts:
+        notification_create(recipient=visit.officer, kind="visits.draft_customer_reassigned",
+                            params={"customer": visit.customer.name,
+                                    "date": visit.visited_on.isoformat(),
+                                    "officer": str(visit.customer.officer)},
+                            url=reverse("visits:visit_edit", kwargs={"pk": visit.pk}))
+        told += 1
+    return told

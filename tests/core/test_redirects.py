@@ -114,7 +114,8 @@ def _follow_up(p) -> NextCase:
     report_services.report_decide(report=report, acting_user=p["supervisor"],
                                   decision="approve")
     item = FollowUp.objects.get(report=report)
-    return NextCase(reverse("reports:follow_up_done", kwargs={"pk": item.pk}), {},
+    return NextCase(reverse("reports:follow_up_done", kwargs={"pk": item.pk}),
+                    {"outcome": "已提前收回贷款"},
                     reverse("core:home"), _signed_in(p["officer"]))
 
 
@@ -181,7 +182,7 @@ def test_every_next_is_read_through_the_helper_and_every_sender_is_covered_here(
     )
     assert senders == [
         "customers/templates/customers/customer_list.html",  # customer_reassign
-        "reports/templates/reports/_follow_ups.html",  # follow_up_done
+        "reports/templates/reports/follow_up_done.html",  # follow_up_done
         "templates/includes/language_switcher.html",  # set_language
         "visits/schedule/templates/schedule/_task_table.html",  # task_plan_date
         "visits/templates/visits/visit_form.html",  # proposal_create

@@ -44,7 +44,7 @@ def _customer_with_open_work(*, officer, supervisor):
                                         {"measure": measure("more_visits")}])
     report_services.report_decide(report=report, acting_user=supervisor, decision="approve")
     done = FollowUp.objects.filter(customer=customer, measure=measure("more_visits")).get()
-    report_services.follow_up_done(item=done, acting_user=officer)
+    report_services.follow_up_done(item=done, acting_user=officer, outcome="已改为每月回访")
     return customer
 
 

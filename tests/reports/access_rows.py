@@ -6,6 +6,11 @@ supervisor of the customer's team or an admin decides.
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
 from reports.models import FollowUp
 from tests.access_matrix import LOGIN, Row, only, scoped
 from tests.customers.factories import CustomerFactory
@@ -29,10 +34,26 @@ def _submitted(p: dict) -> dict:
     return {"pk": submitted_report(officer=p["officer"]).pk}
 
 
-def _follow_up(p: dict) -> dict:
+def _follow_up(p: dict, **fields) -> dict:
     report = submitted_report(officer=p["officer"])
     return {"pk": FollowUp.objects.create(report=report, customer=report.customer,
-                                          measure=measure(), owner=p["officer"]).pk}
+                                          measure=measure(), owner=p["officer"],
+                                          due_on=datetime.date(2026, 12, 31), **fields).pk}
+
+
+def _awaiting_sign_off(p: dict) -> dict:
+    return _follow_up(p, status=FollowUp.Status.AWAITING_SIGN_OFF, outcome="已追加担保",
+                      done_by=p["officer"], done_at=timezone.now())
+
+
+def _with_evidence(p: dict) -> dict:
+    kwargs = _follow_up(p, status=FollowUp.Status.DONE, outcome="已增加回访",
+                        done_by=p["officer"], done_at=timezone.now())
+    item = FollowUp.objects.get(pk=kwargs["pk"])
+    item.evidence.save("evidence", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    item.evidence_name, item.evidence_type = "回访记录.pdf", "application/pdf"
+    item.save()
+    return kwargs
 
 
 AUTHOR_ONLY = {"anon": LOGIN, "officer": 200, "officer_b": 404, "supervisor": 403,
@@ -57,5 +78,10 @@ REPORT_ROWS = [
     Row("reports:report_decide", DECIDERS, method="post", build=_submitted,
         data={"decision": "return", "comment": "请补充现金流分析"}),
     Row("reports:report_pdf", scoped(), build=_submitted),
-    Row("reports:follow_up_done", scoped(302), method="post", build=_follow_up),
+    # The owner, the team's supervisor and an admin record an outcome (the form).
+    Row("reports:follow_up_done", scoped(), build=_follow_up),
+    # The item's page is open to whoever sees the customer; the sign-off on it is tested in
+    # tests/reports/test_follow_ups.py.
+    Row("reports:follow_up_sign_off", scoped(), build=_awaiting_sign_off),
+    Row("reports:follow_up_evidence", scoped(), build=_with_evidence),
 ]

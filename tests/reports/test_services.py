@@ -224,7 +224,7 @@ def test_approval_applies_everything_the_report_proposes(officer, supervisor):
     items = list(FollowUp.objects.filter(report=report).order_by("pk"))
     assert [(i.measure.code, i.owner, i.due_on, i.note) for i in items] == [
         ("reduce_line", officer, date(2026, 12, 31), "压降至500万"),
-        ("more_visits", officer, None, "")]
+        ("more_visits", officer, timezone.localdate() + timedelta(days=30), "")]
     urgent = RevisitTask.objects.get(customer=customer, source_key=f"report:{report.pk}")
     assert urgent.reason == "manual" and urgent.due_on == timezone.localdate()
     assert str(report.pk) in urgent.note
@@ -266,11 +266,11 @@ def test_a_follow_up_is_done_once(officer, supervisor):
     report = submitted_report(officer=officer, measures=[{"measure": measure("other")}])
     _approve(report, supervisor)
     item = FollowUp.objects.get()
-    services.follow_up_done(item=item, acting_user=officer)
+    services.follow_up_done(item=item, acting_user=officer, outcome="已增加回访")
     item.refresh_from_db()
-    assert item.done_at is not None and item.done_by == officer
+    assert item.done_at is not None and item.done_by == officer and item.status == "done"
     with pytest.raises(ValidationError):
-        services.follow_up_done(item=item, acting_user=supervisor)
+        services.follow_up_done(item=item, acting_user=supervisor, outcome="已完成")
 
 
 def test_the_supervisor_is_mailed_in_their_language(officer, supervisor):

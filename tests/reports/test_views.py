@@ -121,15 +121,15 @@ def test_the_customer_sheet_lists_the_reports(officer, officer_client):
 
 def test_approved_measures_stay_on_the_officer_home_page_until_done(officer, officer_client,
                                                                    supervisor):
-    report = submitted_report(officer=officer, measures=[{"measure": measure("recall")}])
+    report = submitted_report(officer=officer, measures=[{"measure": measure("more_visits")}])
     services.report_decide(report=report, acting_user=supervisor, decision="approve")
     home = officer_client.get(reverse("core:home")).content.decode()
-    assert 'id="follow-ups"' in home and str(measure("recall")) in home
+    assert 'id="follow-ups"' in home and str(measure("more_visits")) in home
     item = FollowUp.objects.get()
     officer_client.post(reverse("reports:follow_up_done", kwargs={"pk": item.pk}),
-                        {"next": "/"})
+                        {"next": "/", "outcome": "已改为每月回访"})
     home = officer_client.get(reverse("core:home")).content.decode()
-    assert str(measure("recall")) not in home
+    assert str(measure("more_visits")) not in home
 
 
 def test_starting_from_the_customer_offers_the_submitted_visits(officer, officer_client):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from loanwatch.accounts.roles import Role
 from loanwatch.core.services import notification_create
 from visits.models import ON_SITE_METHODS, REMOTE_METHODS
 
+from . import digest
 from .models import (
     CalendarFeed,
     CustomerKind,
@@ -178,22 +179,29 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def overdue_digest_send(*, today: datetime.date | None = None) -> int:
-    """Each supervisor hears once a day how many of their team's tasks are overdue."""
+    """Each supervisor hears once a day how many of their team's tasks are overdue, and how
+    many of the team's other overdue items each `digest_sections` contribution counts (one
+    notification a line). Returns how many supervisors were told."""
     today = today or timezone.localdate()
-    overdue = (RevisitTask.objects.filter(status=RevisitTask.Status.OPEN, due_on__lt=today,
-                                          customer__team_id=OuterRef("team_id"))
-               .order_by().values("customer__team_id").annotate(n=Count("pk")).values("n"))
-    supervisors = (get_user_model().objects.filter(role=Role.SUPERVISOR, is_active=True,
-                                                    team__isnull=False)
-                   .annotate(overdue=Subquery(overdue)).filter(overdue__gt=0))
+    tasks = dict(RevisitTask.objects.filter(status=RevisitTask.Status.OPEN, due_on__lt=today,
+                                            customer__team__isnull=False)
+                 .values_list("customer__team_id").annotate(n=Count("pk")).order_by())
+    lines = [("schedule.digest", reverse("schedule:plan") + "?overdue=1", tasks)]
+    lines += [(section.kind, reverse(section.url_name), counts)
+              for section, counts in digest.counts_by_section(today=today)]
+    teams = {team for _kind, _url, counts in lines for team, n in counts.items() if n}
+    supervisors = get_user_model().objects.filter(role=Role.SUPERVISOR, is_active=True,
+                                                  team_id__in=teams).order_by("pk")
     sent = 0
     for supervisor in supervisors:
         _row, created = DigestSent.objects.get_or_create(recipient=supervisor, sent_on=today)
-        if created:
-            notification_create(recipient=supervisor, kind="schedule.digest",
-                                params={"n": supervisor.overdue},
-                                url=reverse("schedule:plan") + "?overdue=1")
-            sent += 1
+        if not created:
+            continue
+        for kind, url, counts in lines:
+            if counts.get(supervisor.team_id):
+                notification_create(recipient=supervisor, kind=kind,
+                                    params={"n": counts[supervisor.team_id]}, url=url)
+        sent += 1
     return sent
 
 
