@@ -65,7 +65,7 @@ def signal_dismiss(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # A missing reason shows on the list, on a form for the signal it concerns.
     context = _list_context(request)
     context.update({"dismiss_form": form, "dismiss_signal": signal, "next": back})
-    return render(request, "customers/signal_list.html", context, status=400)
+    return render(request, "customers/signal_list.html", context)
 
 
 @role_required(Role.ADMIN)
