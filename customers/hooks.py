@@ -11,7 +11,7 @@ from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import charts, selectors
+from . import charts, selectors, signal_selectors
 from .sheet import Section
 
 hooks.register("menu_entries", MenuEntry(label=_("Customers"), url_name="customers:customer_list",
@@ -30,12 +30,26 @@ hooks.register("home_cards", HomeCard(key="corrections",
                                       template="customers/_home_corrections.html",
                                       roles=[Role.SUPERVISOR, Role.ADMIN],
                                       context=selectors.corrections_card), order=25)
+hooks.register("menu_entries", MenuEntry(label=_("Risk signals"), url_name="customers:signal_list",
+                                         roles=Role.values), order=15)
+hooks.register("menu_entries", MenuEntry(label=_("Risk signal settings"),
+                                         url_name="customers:signal_settings",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=65)
+
 hooks.register("home_cards", HomeCard(key="portfolio", template="customers/_portfolio_card.html",
                                       roles=Role.values, context=selectors.portfolio_card),
                order=10)
 hooks.register("home_cards", HomeCard(key="risk-rose", template="customers/_home_risk_rose.html",
                                       roles=[Role.SUPERVISOR],
                                       context=selectors.risk_rose_card), order=70)
+hooks.register("home_cards", HomeCard(key="stale-signals",
+                                      template="customers/_home_stale_signals.html",
+                                      roles=[Role.OFFICER, Role.SUPERVISOR],
+                                      context=signal_selectors.stale_signals_card), order=35)
+hooks.register("home_cards", HomeCard(key="signal-dismissals",
+                                      template="customers/_home_dismissals.html",
+                                      roles=[Role.SUPERVISOR],
+                                      context=signal_selectors.dismissals_card), order=75)
 
 # Last of the sections: it sits beside the sheet's own history.
 hooks.register("customer_sheet_sections", Section(

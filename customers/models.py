@@ -7,7 +7,7 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -433,6 +433,13 @@ class RiskSignal(models.Model):
         WARNING = "warning", _("warning")
         SERIOUS = "serious", _("serious")
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_REPORT = "in_report", _("taken into a report")
+        CONFIRMED = "confirmed", _("confirmed")
+        DISMISSED = "dismissed", _("dismissed")
+        EXPIRED = "expired", _("expired")
+
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
                                  related_name="risk_signals")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
@@ -446,19 +453,44 @@ class RiskSignal(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"),
                                   on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
+    # Where the signal stands: open until a report takes it (and its approval confirms it), an
+    # officer dismisses it with a reason, or it grows old unanswered (customers/signals.py).
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.OPEN, db_default=Status.OPEN)
+    status_at = models.DateTimeField(_("status since"), null=True, blank=True)
+    status_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("status set by"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    status_reason = models.TextField(_("reason"), blank=True, default="", db_default="")
+    # The risk report that took the signal in; a plain id, as reports sit above customers.
+    report_id = models.PositiveBigIntegerField(_("risk report"), null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
         verbose_name = _("risk signal")
         verbose_name_plural = _("risk signals")
         indexes = [models.Index(fields=["customer", "-raised_at"]),
-                   models.Index(fields=["source", "source_id"])]
+                   models.Index(fields=["source", "source_id"]),
+                   models.Index(fields=["customer", "status"], name="signal_customer_status"),
+                   models.Index(fields=["status", "-raised_at"], name="signal_status_raised"),
+                   models.Index(fields=["report_id"], condition=Q(report_id__isnull=False),
+                                name="signal_report"),
+                   # The home pages' stale serious signals.
+                   models.Index(fields=["raised_at"],
+                                condition=Q(status="open", severity="serious"),
+                                name="signal_open_serious"),
+                   # The supervisors' recent dismissals.
+                   models.Index(fields=["-status_at"], condition=Q(status="dismissed"),
+                                name="signal_dismissed_at")]
         constraints = [
             # One record raises each rule once: scoring a visit or diffing a check twice
             # (a retried task, a double submit) cannot double the signals.
             models.UniqueConstraint(fields=["source", "source_id", "rule"],
                                     condition=Q(source_id__isnull=False),
                                     name="signal_once_per_source_rule"),
+            # A dismissal always says why: supervisors read the reason.
+            models.CheckConstraint(condition=~Q(status="dismissed") | ~Q(status_reason=""),
+                                   name="signal_dismissal_has_reason"),
         ]
 
     def __str__(self) -> str:
@@ -554,3 +586,31 @@ class RiskCorrection(models.Model):
 
     def __str__(self) -> str:
         return _("Correction %(pk)s") % {"pk": self.pk}
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+@pghistory.track()
+class SignalSettings(models.Model):
+    """The bank-wide numbers of how long a risk signal may stay open; a single row (pk=1)."""
+
+    stale_days = models.PositiveSmallIntegerField(
+        _("open serious signals older than this show on the home pages (days)"), default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+    expire_days = models.PositiveSmallIntegerField(
+        _("open notices and warnings older than this expire (days)"), default=180,
+        validators=[MinValueValidator(7), MaxValueValidator(3650)],
+        help_text=_("Serious signals never expire by themselves."))
+
+    class Meta:
+        verbose_name = _("risk signal settings")
+        verbose_name_plural = _("risk signal settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> SignalSettings:
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row

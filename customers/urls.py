@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import risk_views, views
+from . import risk_views, signal_views, views
 
 app_name = "customers"
 
@@ -34,4 +34,7 @@ urlpatterns = [
     path("industries/", views.industry_list, name="industry_list"),
     path("industries/<int:pk>/", views.industry_edit, name="industry_edit"),
     path("classification-floors/", views.classification_floors, name="classification_floors"),
+    path("signals/", signal_views.signal_list, name="signal_list"),
+    path("signals/<int:pk>/dismiss/", signal_views.signal_dismiss, name="signal_dismiss"),
+    path("signals/settings/", signal_views.signal_settings, name="signal_settings"),
 ]

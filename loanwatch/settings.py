@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE["record-checks-remind"] = {
     "task": "customers.records.tasks.record_checks_remind",
     "schedule": crontab(hour=7, minute=40),
 }
+# Risk signals: open notices and warnings past the administrators' limit expire each night.
+CELERY_BEAT_SCHEDULE["risk-signals-expire"] = {
+    "task": "customers.tasks.expire_signals",
+    "schedule": crontab(hour=2, minute=40),
+}
 # Revisit schedule: the planner (then the officers' reminders) each morning, and the
 # supervisors' overdue digest later, once the day's visits are planned. Times are HH:MM in
 # TIME_ZONE.

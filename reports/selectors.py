@@ -111,13 +111,15 @@ def overdue_follow_ups_by_team(*, today: datetime.date) -> dict[int, int]:
 
 def signals_for_report(*, customer: Customer,
                        visit: Visit | None = None) -> QuerySet[RiskSignal]:
-    """The signals a new report starts from: those of its visit, and those raised lately by
-    anything but a visit (record checks, risk events, by hand)."""
+    """The open signals a new report starts from: those of its visit, and those raised lately
+    by anything but a visit (record checks, risk events, by hand)."""
     since = timezone.now() - timedelta(days=SIGNAL_LOOKBACK_DAYS)
     condition = Q(raised_at__gte=since) & ~Q(source=RiskSignal.Source.VISIT)
     if visit is not None:
         condition |= Q(source=RiskSignal.Source.VISIT, source_id=visit.pk)
-    return RiskSignal.objects.filter(condition, customer=customer).order_by("raised_at", "pk")
+    # Only open signals: one a report took in, dismissed or expired is not judged again.
+    return RiskSignal.objects.filter(condition, customer=customer,
+                                     status=RiskSignal.Status.OPEN).order_by("raised_at", "pk")
 
 
 def loans_for_report(*, customer: Customer) -> QuerySet[Loan]:

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import selectors as customer_selectors
+from customers import signals as customer_signals
 from customers.models import Classification, Customer, Loan, RiskSignal, RiskStateChange
 from customers.risk_state import risk_state_apply
 from loanwatch.accounts.roles import Role
@@ -74,6 +75,11 @@ def _record(report: RiskReport, action: str, user: User, comment: str = "") -> N
     ReportTransition.objects.create(report=report, action=action, by=user, comment=comment)
 
 
+def _point_signals(report: RiskReport) -> QuerySet[RiskPoint, int]:
+    """The ids of the signals the report's points name, as a subquery."""
+    return report.points.exclude(signal=None).values_list("signal_id", flat=True)
+
+
 def _report_url(report: RiskReport) -> str:
     return reverse("reports:report_detail", kwargs={"pk": report.pk})
 
@@ -98,6 +104,8 @@ def report_start(*, customer: Customer, acting_user: User,
                   category=SIGNAL_CATEGORIES.get(signal.source, RiskPoint.Category.OTHER),
                   text=signal.message[:500])
         for signal in selectors.signals_for_report(customer=customer, visit=visit)])
+    customer_signals.signals_taken_into_report(signal_ids=_point_signals(report),
+                                               report_id=report.pk, acting_user=acting_user)
     _record(report, ReportTransition.Action.CREATED, acting_user)
     return report
 
@@ -229,6 +237,8 @@ def report_decide(*, report: RiskReport, acting_user: User, decision: str,
     _record(locked, action, acting_user, comment)
     if decision == "approve":
         _apply_approval(report=locked, acting_user=acting_user)
+    if decision == "reject":
+        customer_signals.signals_reopened(report_id=locked.pk, acting_user=acting_user)
     notification_create(recipient=locked.author, kind=f"reports.{action}",
                         params={"customer": locked.customer.name, "decider": str(acting_user),
                                 "pk": locked.pk}, url=_report_url(locked))
@@ -259,6 +269,8 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
                  owner_id=customer.officer_id, due_on=m.due_on or default_due)
         for m in report.measures.select_related("measure")])
     planner.plan(customer_ids=[customer.pk])
+    customer_signals.signals_confirmed(report_id=report.pk, signal_ids=_point_signals(report),
+                                       acting_user=acting_user)
     if report.warning_level == WarningLevel.RED:
         task_raise(customer=customer, reason="manual", due_on=timezone.localdate(),
                    note=_("Red warning in risk report %(pk)s") % {"pk": report.pk},

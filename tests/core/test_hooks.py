@@ -83,7 +83,8 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
     def urls(role, **group) -> list[str]:
         return [entry.url for entry in menu.entries_for(role, **group)]
 
-    everyone = [reverse("customers:customer_list"), reverse("core:dashboard"),
+    everyone = [reverse("customers:customer_list"), reverse("customers:signal_list"),
+                reverse("core:dashboard"),
                 reverse("schedule:plan"), reverse("records:due_list")]
     assert urls(Role.OFFICER) == [*everyone, reverse("visits:draft_list")]
     deciders = [*everyone, reverse("reports:report_queue"), reverse("schedule:event_list")]
@@ -93,9 +94,8 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
     assert urls(Role.ADMIN, group=menu.ADMIN_GROUP) == [reverse(name) for name in (
         "accounts:user_list", "accounts:team_list", "customers:industry_list",
         "schedule:risk_group_list", "schedule:policy", "customers:classification_floors",
-        "customers:correction_list",
-        "reports:measure_list", "visits:threshold_list", "visits:guidance_list",
-        "records:policy_edit")]
+        "customers:correction_list", "customers:signal_settings", "reports:measure_list",
+        "visits:threshold_list", "visits:guidance_list", "records:policy_edit")]
     assert menu.entries_for(None) == []
 
 

@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import RiskSignal
 from loanwatch.core import services as core_services
 from loanwatch.core.redirects import safe_next
 from reports import services as report_services
@@ -126,6 +127,14 @@ def _notification(p) -> NextCase:
                     reverse("core:notification_list"), _signed_in(p["officer"]))
 
 
+def _dismiss(p) -> NextCase:
+    signal = RiskSignal.objects.create(customer=CustomerFactory(officer=p["officer"]),
+                                       source="manual", rule="other")
+    return NextCase(reverse("customers:signal_dismiss", kwargs={"pk": signal.pk}),
+                    {"reason": "已核实"}, reverse("customers:signal_list"),
+                    _signed_in(p["officer"]))
+
+
 def _language(p) -> NextCase:
     # Django's own view, kept in the list so that a replacement of it is held to the same rule.
     return NextCase(reverse("set_language"), {"language": "en"}, "/", _signed_in(p["officer"]))
@@ -133,6 +142,7 @@ def _language(p) -> NextCase:
 
 VIEWS: dict[str, Callable[[dict], NextCase]] = {
     "customers:customer_reassign": _reassign,
+    "customers:signal_dismiss": _dismiss,
     "schedule:task_plan_date": _plan_date,
     "visits:proposal_create": _proposal,
     "reports:follow_up_done": _follow_up,
@@ -181,6 +191,7 @@ def test_every_next_is_read_through_the_helper_and_every_sender_is_covered_here(
         if 'name="next"' in path.read_text(encoding="utf-8")
     )
     assert senders == [
+        "customers/templates/customers/_signal_dismiss_form.html",  # signal_dismiss
         "customers/templates/customers/customer_list.html",  # customer_reassign
         "reports/templates/reports/follow_up_done.html",  # follow_up_done
         "templates/includes/language_switcher.html",  # set_language

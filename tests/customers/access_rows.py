@@ -7,7 +7,7 @@ tests/access_matrix.py adds them with
 
 from __future__ import annotations
 
-from customers.models import RiskGroup
+from customers.models import RiskGroup, RiskSignal
 from customers.risk_state import correction_request
 from customers.services import relation_add
 from tests.access_matrix import Row, every, only, scoped
@@ -43,6 +43,12 @@ def _guarantee(p: dict) -> dict:
     loan = LoanFactory(customer=CustomerFactory(officer=p["officer"]))
     return {"pk": GuaranteeFactory(loan=loan,
                                    guarantor_customer=CustomerFactory(officer=p["officer"])).pk}
+
+
+def _signal(p: dict) -> dict:
+    customer = CustomerFactory(officer=p["officer"])
+    return {"pk": RiskSignal.objects.create(customer=customer, source="manual",
+                                            rule="other").pk}
 
 
 def _industry(p: dict) -> dict:
@@ -100,4 +106,10 @@ CUSTOMER_ROWS: list[Row] = [
     Row("customers:guarantee_remove", {"anon": "login", "officer": 302, "officer_b": 404,
                                        "supervisor": 404, "supervisor_b": 404, "admin": 404},
         method="post", build=_guarantee),
+    Row("customers:signal_list", every(200)),
+    Row("customers:signal_settings", only({"admin"})),
+    # The officer dismisses it; the supervisor and the admin then find it no longer open and
+    # are sent back with a message; the other team finds nothing.
+    Row("customers:signal_dismiss", scoped(302), method="post", build=_signal,
+        data={"reason": "已核实，非风险"}),
 ]
