@@ -500,6 +500,10 @@ class RiskSignal(models.Model):
     def message(self) -> str:
         return describe(self)
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
 
 class RiskStateChange(models.Model):
     """风险状态变动: one row for each event that changed a customer's risk state — its risk group,
@@ -586,9 +590,6 @@ class RiskCorrection(models.Model):
 
     def __str__(self) -> str:
         return _("Correction %(pk)s") % {"pk": self.pk}
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
 
 
 @pghistory.track()
