@@ -102,3 +102,23 @@ class MeasureCatalogueForm(forms.Form):
                                 help_text=_("A retired measure stays on the reports that "
                                             "proposed it but is no longer offered."))
     submit_label = _("Save")
+
+
+class ReleaseForm(forms.Form):
+    """A release report (解除) says only why the risk behind the warning has gone."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assessment = forms.CharField(label=_("why the risk has gone"), max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class WarningApprovalsForm(forms.Form):
+    levels = forms.MultipleChoiceField(
+        label=_("levels needing two approvals"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(value, label) for value, label in WarningLevel.choices
+                 if value != WarningLevel.NONE],
+        help_text=_("A report with one of these warning levels, or the release of a warning "
+                    "at one of them, is applied only after two approvals by two different "
+                    "people, neither of them its author."))
+    submit_label = _("Save")
