@@ -81,6 +81,7 @@ def test_the_menus_offer_whom_the_user_may_assign(officer, officer_b, supervisor
     ("officer_client", {}, 7), ("supervisor_client", {}, 8), ("admin_client_", {}, 8),
     ("admin_client_", {"q": "列表"}, 8),
     ("admin_client_", {"kind": "corporate", "overdue": "1"}, 8),
+    ("supervisor_client", {"warning": "any"}, 8),  # on the customer's own column: no join
     # sorted by a figure: the page's ids in order, then its rows
     ("admin_client_", {"sort": "-balance", "page": "2"}, 9),
 ])

@@ -6,6 +6,7 @@ supervisor of the customer's team or an admin decides.
 
 from __future__ import annotations
 
+from reports import services
 from reports.models import FollowUp
 from tests.access_matrix import LOGIN, Row, only, scoped
 from tests.customers.factories import CustomerFactory
@@ -27,6 +28,14 @@ def _draft(p: dict) -> dict:
 
 def _submitted(p: dict) -> dict:
     return {"pk": submitted_report(officer=p["officer"]).pk}
+
+
+def _warned(p: dict) -> dict:
+    """A customer with a standing warning: its release may be proposed."""
+    customer = CustomerFactory(officer=p["officer"])
+    report = submitted_report(officer=p["officer"], customer=customer, warning_level="yellow")
+    services.report_decide(report=report, acting_user=p["supervisor"], decision="approve")
+    return {"customer_pk": customer.pk}
 
 
 def _follow_up(p: dict) -> dict:
@@ -52,6 +61,8 @@ REPORT_ROWS = [
     Row("reports:report_queue", only({"supervisor", "supervisor_b", "admin"})),
     Row("reports:report_start", scoped(), build=_customer),
     Row("reports:report_start_from_visit", scoped(), build=_visit),
+    Row("reports:release_start", scoped(), build=_warned),
+    Row("reports:warning_approvals", only({"admin"})),
     Row("reports:report_detail", scoped(), build=_draft),
     Row("reports:report_edit", AUTHOR_ONLY, build=_draft),
     Row("reports:report_decide", DECIDERS, method="post", build=_submitted,
