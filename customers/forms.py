@@ -208,7 +208,8 @@ class CustomerFilterForm(ListFilterForm):
     classification = forms.ChoiceField(label=_("classification"), required=False,
                                        choices=[("", ""), *Classification.choices])
     overdue = FlagField(label=_("Overdue only"))
-    warning = forms.ChoiceField(label=_("warning"), required=False, choices=WARNING_FILTERS)
+    warning = forms.ChoiceField(label=_("standing warning"), required=False,
+                                choices=WARNING_FILTERS)
     sort = forms.ChoiceField(label=_("sort"), required=False, initial="name")
 
     def __init__(self, query, *, sorts, **kwargs) -> None:

@@ -3,7 +3,7 @@ and docs/architecture.md)."""
 
 from __future__ import annotations
 
-from django.db.models import F, Subquery
+from django.db.models import CharField, DateTimeField, ExpressionWrapper, F, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from customers.ledger import LedgerColumn
@@ -62,10 +62,12 @@ hooks.register("ledger_columns", LedgerColumn(
     show=ledger.label_of(RiskReport.Status), width=12))
 hooks.register("ledger_columns", LedgerColumn(
     key="ledger_standing_warning", header=_("standing warning"),
-    expression=F("customer__warning_level"), show=ledger.label_of(WarningLevel), width=10))
+    expression=ExpressionWrapper(F("customer__warning_level"), output_field=CharField()),
+    show=ledger.label_of(WarningLevel), width=10))
 hooks.register("ledger_columns", LedgerColumn(
     key="ledger_warning_since", header=_("warning since"),
-    expression=F("customer__warning_since"), show=ledger.local_date, width=12))
+    expression=ExpressionWrapper(F("customer__warning_since"), output_field=DateTimeField()),
+    show=ledger.local_date, width=12))
 hooks.register("customer_workbook_tables", ledger.sheet_tables)
 
 hooks.register("charts", Chart(key="warnings",

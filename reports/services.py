@@ -289,7 +289,8 @@ def warning_apply(*, report: RiskReport, customer: Customer) -> CustomerWarning 
         return active
     elif active is None:
         active = CustomerWarning.objects.create(
-            customer=customer, level=report.warning_level, since=report.decided_at,
+            customer=customer, level=report.warning_level,
+            since=report.decided_at or timezone.now(),
             raised_by=report, last_report=report)
         customer.warning_level, customer.warning_since = active.level, active.since
     else:
