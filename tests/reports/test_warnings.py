@@ -4,13 +4,17 @@ applied only after two approvals by two different people."""
 
 from __future__ import annotations
 
+import importlib
 import re
+from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from customers import selectors as customer_selectors
 from customers.ledger import portfolio_loans
@@ -26,6 +30,7 @@ from tests.factories import UserFactory
 from .factories import submitted_report
 
 pytestmark = pytest.mark.django_db
+backfill = importlib.import_module("reports.migrations.0004_standing_warnings")
 
 
 def _approve(report, user):
@@ -356,3 +361,34 @@ def test_the_ledger_shows_the_standing_warning(warned, officer):
     customer.refresh_from_db()
     assert row["ledger_standing_warning"] == "yellow"
     assert row["ledger_warning_since"] == customer.warning_since
+
+
+def test_the_migration_backfills_standing_warnings(officer, supervisor):
+    """Before standing warnings, a report without a level ended the warning: the backfill
+    raises one where the latest approved assessment has a level, dated from the start of the
+    run of approved reports with a level that ends with it."""
+    now = timezone.now()
+
+    def approved(customer, level: str, days_ago: int) -> RiskReport:
+        return RiskReport.objects.create(customer=customer, author=officer, status="approved",
+                                         warning_level=level, decided_by=supervisor,
+                                         decided_at=now - timedelta(days=days_ago))
+
+    raised, ended, again = CustomerFactory.create_batch(3, officer=officer)
+    first = approved(raised, "yellow", 30)
+    latest = approved(raised, "red", 10)
+    approved(ended, "red", 30)
+    approved(ended, "none", 10)
+    approved(again, "orange", 40)
+    approved(again, "none", 30)
+    restart = approved(again, "blue", 20)
+    RiskReport.objects.create(customer=ended, author=officer, warning_level="red")  # a draft
+
+    backfill.backfill_warnings(django_apps, None)
+
+    warning = CustomerWarning.objects.get(customer=raised)
+    assert (warning.level, warning.status, warning.since) == ("red", "active", first.decided_at)
+    assert (warning.raised_by, warning.last_report) == (first, latest)
+    assert _standing(raised)[:2] == ("red", first.decided_at)
+    assert _standing(ended) == ("none", None, [])
+    assert _standing(again) == ("blue", restart.decided_at, [("blue", "active")])
