@@ -24,7 +24,8 @@ FIGURES = ("loan_count", "total_balance", "max_days_past_due", "worst_rank")
 
 def _book(officer) -> None:
     for n in range(7):
-        customer = CustomerFactory(officer=officer, name=f"列表客户{n}")
+        customer = CustomerFactory(officer=officer, name=f"列表客户{n}",
+                                   warning_level="yellow" if n % 2 else "none")
         for k in range(n % 3):  # none, one or two loans
             LoanFactory(customer=customer, balance=Decimal(1000 * (n + k + 1)),
                         days_past_due=30 * k, disbursed_on=datetime.date(2025, 1, 1 + n),
