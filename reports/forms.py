@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +93,12 @@ class DecisionForm(forms.Form):
         ("reject", _("Reject"))], widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, may_approve: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_approve:  # the first of two approvers may still reject or return
+            field = cast(forms.ChoiceField, self.fields["decision"])
+            field.choices = [c for c in field.choices if c[0] != "approve"]
 
 
 class MeasureCatalogueForm(forms.Form):

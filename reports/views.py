@@ -184,16 +184,17 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     can_decide = (report.status == RiskReport.Status.SUBMITTED
-                  and services.may_decide(user=request.user, report=report)
-                  and report.first_approved_by_id != request.user.pk)
+                  and services.may_decide(user=request.user, report=report))
     awaiting = report.status == RiskReport.Status.SUBMITTED
+    may_approve = report.first_approved_by_id != request.user.pk
     return render(request, "reports/report_detail.html", {
         "report": report, "customer": report.customer,
         "two_approvals": awaiting and selectors.needs_two_approvals(report=report),
         "released_warning": (selectors.warning_active_for(customer_id=report.customer_id)
                              if report.is_release and awaiting else None),
         "can_edit": services.may_edit(user=request.user, report=report),
-        "can_decide": can_decide, "decision_form": forms.DecisionForm() if can_decide else None,
+        "can_decide": can_decide,
+        "decision_form": forms.DecisionForm(may_approve=may_approve) if can_decide else None,
         "history": _history(report)})
 
 

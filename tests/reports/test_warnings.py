@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -392,3 +393,17 @@ def test_the_migration_backfills_standing_warnings(officer, supervisor):
     assert _standing(raised)[:2] == ("red", first.decided_at)
     assert _standing(ended) == ("none", None, [])
     assert _standing(again) == ("blue", restart.decided_at, [("blue", "active")])
+
+
+def test_the_first_approver_is_offered_only_to_reject_or_return(officer, supervisor):
+    report = submitted_report(officer=officer, warning_level="red")
+    _approve(report, supervisor)
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get(reverse("reports:report_detail", kwargs={"pk": report.pk}))
+    choices = [value for value, _label in page.context["decision_form"].fields["decision"].choices]
+    assert choices == ["return", "reject"]
+    client.post(reverse("reports:report_decide", kwargs={"pk": report.pk}),
+                {"decision": "return", "comment": "再核实一下"})
+    report.refresh_from_db()
+    assert report.status == RiskReport.Status.DRAFT and report.first_approved_by is None
