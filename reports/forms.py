@@ -87,10 +87,13 @@ def initial_for(report: RiskReport) -> dict:
     return data
 
 
+DECISION_CHOICES = [("approve", _("Approve")), ("return", _("Return for revision")),
+                    ("reject", _("Reject"))]
+
+
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("decision"), choices=[
-        ("approve", _("Approve")), ("return", _("Return for revision")),
-        ("reject", _("Reject"))], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("decision"), choices=DECISION_CHOICES,
+                                 widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -98,7 +101,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not may_approve:  # the first of two approvers may still reject or return
             field = cast(forms.ChoiceField, self.fields["decision"])
-            field.choices = [c for c in field.choices if c[0] != "approve"]
+            field.choices = [c for c in DECISION_CHOICES if c[0] != "approve"]
 
 
 class MeasureCatalogueForm(forms.Form):
