@@ -24,8 +24,14 @@ from .models import (
     Industry,
     Loan,
     RiskGroup,
+    WarningLevel,
 )
 from .risk_state import OWNED_LOAN_FIELDS
+
+# The list's warning filter: any standing warning, or one level.
+WARNING_FILTERS = [("", ""), ("any", _("any warning")),
+                   *[(value, label) for value, label in WarningLevel.choices
+                     if value != WarningLevel.NONE]]
 
 
 class _DataForm(forms.ModelForm):
@@ -213,6 +219,8 @@ class CustomerFilterForm(ListFilterForm):
     classification = forms.ChoiceField(label=_("classification"), required=False,
                                        choices=[("", ""), *Classification.choices])
     overdue = FlagField(label=_("Overdue only"))
+    warning = forms.ChoiceField(label=_("standing warning"), required=False,
+                                choices=WARNING_FILTERS)
     sort = forms.ChoiceField(label=_("sort"), required=False, initial="name")
 
     def __init__(self, query, *, sorts, **kwargs) -> None:
@@ -225,7 +233,8 @@ class CustomerFilterForm(ListFilterForm):
         return {"search": values["q"], "kind": values["kind"],
                 "industry_id": values["industry"], "risk_group_id": values["risk_group"],
                 "officer_id": values["officer"], "classification": values["classification"],
-                "overdue": values["overdue"], "sort": values["sort"]}
+                "overdue": values["overdue"], "warning": values["warning"],
+                "sort": values["sort"]}
 
 
 class CorrectionForm(forms.Form):

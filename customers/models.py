@@ -164,6 +164,10 @@ class Customer(Versioned):
     def is_corporate(self) -> bool:
         return self.kind == self.Kind.CORPORATE
 
+    @property
+    def warning_badge(self) -> str:
+        return WARNING_BADGES.get(self.warning_level, "text-bg-secondary")
+
 
 @pghistory.track()
 class CustomerAssignment(models.Model):

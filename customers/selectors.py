@@ -56,6 +56,7 @@ from .models import (
     RiskCorrection,
     RiskGroup,
     RiskStateChange,
+    WarningLevel,
 )
 
 if TYPE_CHECKING:
@@ -156,7 +157,8 @@ def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
                            industry_id: int | None = None,
                            risk_group_id: int | None = None, officer_id: int | None = None,
                            classification: str = "", overdue: bool = False,
-                           sort: str = "name", figures: bool = True) -> QuerySet[Customer]:
+                           warning: str = "", sort: str = "name",
+                           figures: bool = True) -> QuerySet[Customer]:
     """The customers the list shows, filtered and sorted.
 
     With `figures=False` only the figure the sort needs (if any) is computed in this query; a
@@ -181,6 +183,11 @@ def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
     if overdue:
         qs = qs.filter(Exists(Loan.objects.filter(customer=OuterRef("pk"),
                                                   days_past_due__gt=0)))
+    # On the customer's copy of its standing warning: no join to the reports app's table.
+    if warning == "any":
+        qs = qs.exclude(warning_level=WarningLevel.NONE)
+    elif warning:
+        qs = qs.filter(warning_level=warning)
     qs = qs.select_related("officer", "team", "risk_group", "industry")
     order = SORTS.get(sort, "name")
     annotations = _list_figures()

@@ -42,6 +42,7 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page, "filters": filters, "filter_form": filter_form,
         "query": request.GET.urlencode(),
         "kinds": Customer.Kind.choices, "classifications": Classification.choices,
+        "warnings": forms.WARNING_FILTERS[1:],
         "industries": Industry.objects.all(), "risk_groups": RiskGroup.objects.all(),
         "officers": officers,
         "can_reassign": request.user.role in (Role.SUPERVISOR, Role.ADMIN),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,12 +87,21 @@ def initial_for(report: RiskReport) -> dict:
     return data
 
 
+DECISION_CHOICES = [("approve", _("Approve")), ("return", _("Return for revision")),
+                    ("reject", _("Reject"))]
+
+
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("decision"), choices=[
-        ("approve", _("Approve")), ("return", _("Return for revision")),
-        ("reject", _("Reject"))], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("decision"), choices=DECISION_CHOICES,
+                                 widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, may_approve: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_approve:  # the first of two approvers may still reject or return
+            field = cast(forms.ChoiceField, self.fields["decision"])
+            field.choices = [c for c in DECISION_CHOICES if c[0] != "approve"]
 
 
 class MeasureCatalogueForm(forms.Form):
@@ -122,3 +133,21 @@ class SignOffForm(forms.Form):
         widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+class ReleaseForm(forms.Form):
+    """A release report (解除) says only why the risk behind the warning has gone."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assessment = forms.CharField(label=_("why the risk has gone"), max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class WarningApprovalsForm(forms.Form):
+    levels = forms.MultipleChoiceField(
+        label=_("levels needing two approvals"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(value, label) for value, label in WarningLevel.choices
+                 if value != WarningLevel.NONE],
+        help_text=_("A report with one of these warning levels, or the release of a warning "
+                    "at one of them, is applied only after two approvals by two different "
+                    "people, neither of them its author."))
+    submit_label = _("Save")

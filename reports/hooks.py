@@ -3,7 +3,7 @@ and docs/architecture.md)."""
 
 from __future__ import annotations
 
-from django.db.models import Subquery
+from django.db.models import CharField, DateTimeField, ExpressionWrapper, F, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from customers.ledger import LedgerColumn
@@ -17,13 +17,17 @@ from visits.schedule.digest import DigestSection
 
 from . import charts, ledger, selectors, services
 from .models import RiskReport, WarningLevel
-from .sections import reports_section
+from .sections import reports_section, warning_section
 
 hooks.register("menu_entries", MenuEntry(label=_("Reports to decide"),
                                          url_name="reports:report_queue",
                                          roles=[Role.SUPERVISOR, Role.ADMIN]), order=60)
 hooks.register("menu_entries", MenuEntry(label=_("Risk measures"), url_name="reports:measure_list",
                                          roles=[Role.ADMIN], group=ADMIN_GROUP), order=70)
+
+hooks.register("menu_entries", MenuEntry(label=_("Warnings needing two approvals"),
+                                         url_name="reports:warning_approvals",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=71)
 
 hooks.register("home_cards", HomeCard(key="approvals", template="reports/_queue_card.html",
                                       roles=[Role.SUPERVISOR, Role.ADMIN],
@@ -42,6 +46,13 @@ hooks.register("home_cards", HomeCard(key="warnings", template="reports/_home_wa
                                       roles=[Role.SUPERVISOR], context=selectors.warnings_card),
                order=60)
 
+hooks.register("home_cards", HomeCard(key="my-warnings", template="reports/_home_my_warnings.html",
+                                      roles=[Role.OFFICER], context=selectors.my_warnings_card),
+               order=45)
+
+hooks.register("customer_sheet_sections", Section(
+    key="standing-warning", template="reports/_warning_section.html", context=warning_section),
+    order=59)
 hooks.register("customer_sheet_sections", Section(
     key="risk-reports", template="reports/_sheet_section.html", context=reports_section),
     order=60)
@@ -54,6 +65,14 @@ hooks.register("ledger_columns", LedgerColumn(
     key="ledger_warning_status", header=_("warning status"),
     expression=Subquery(ledger.latest.values("status")[:1]),
     show=ledger.label_of(RiskReport.Status), width=12))
+hooks.register("ledger_columns", LedgerColumn(
+    key="ledger_standing_warning", header=_("standing warning"),
+    expression=ExpressionWrapper(F("customer__warning_level"), output_field=CharField()),
+    show=ledger.label_of(WarningLevel), width=10))
+hooks.register("ledger_columns", LedgerColumn(
+    key="ledger_warning_since", header=_("warning since"),
+    expression=ExpressionWrapper(F("customer__warning_since"), output_field=DateTimeField()),
+    show=ledger.local_date, width=12))
 hooks.register("customer_workbook_tables", ledger.sheet_tables)
 
 hooks.register("charts", Chart(key="warnings",
@@ -64,6 +83,9 @@ hooks.register("notification_kinds", ("reports.awaiting", _(
     "Risk report %(pk)s on %(customer)s by %(author)s awaits your decision.")))
 hooks.register("notification_kinds", ("reports.approved", _(
     "%(decider)s approved your risk report %(pk)s on %(customer)s.")))
+hooks.register("notification_kinds", ("reports.second_approval", _(
+    "%(first)s gave the first of two approvals of risk report %(pk)s on %(customer)s; it "
+    "awaits a second approval.")))
 hooks.register("notification_kinds", ("reports.rejected", _(
     "%(decider)s rejected your risk report %(pk)s on %(customer)s.")))
 hooks.register("notification_kinds", ("reports.returned", _(

@@ -3,9 +3,11 @@ the latest warning on the customer and where its report stands."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.ledger import SheetTable
@@ -25,6 +27,8 @@ def label_of(choices):
     return lambda value: str(choices(value).label) if value else ""
 
 
+def local_date(value: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(value) if value else None
 
 
 def sheet_tables(*, customer, user: User) -> list[SheetTable]:

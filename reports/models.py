@@ -7,6 +7,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -46,8 +47,15 @@ class RiskReport(Versioned):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("risk assessment")
+        # 解除: says why the risk behind the customer's standing warning has gone.
+        RELEASE = "release", _("release of the warning")
+
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
                                  on_delete=models.PROTECT, related_name="risk_reports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
+                            default=Kind.ASSESSMENT, db_default=Kind.ASSESSMENT)
     # Optional: a record-check finding (a court enforcement, say) calls for a report before
     # anyone can visit.
     visit = models.ForeignKey("visits.Visit", verbose_name=_("visit"), on_delete=models.PROTECT,
@@ -70,6 +78,13 @@ class RiskReport(Versioned):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decision_comment = models.TextField(_("decision comment"), blank=True)
+    # A level that needs two approvals: the first is recorded here and the report keeps
+    # awaiting the second, which must come from another person.
+    first_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                          verbose_name=_("first approval by"),
+                                          on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    first_approved_at = models.DateTimeField(_("first approval"), null=True, blank=True)
     # What an approval changed, as it was at that moment: the customer's group moves on later.
     risk_group_before = models.ForeignKey("customers.RiskGroup",
                                           verbose_name=_("risk group before approval"),
@@ -87,6 +102,9 @@ class RiskReport(Versioned):
         indexes = [models.Index(fields=["customer", "-created_at"]),
                    models.Index(fields=["submitted_at"], condition=Q(status="submitted"),
                                 name="report_awaiting_decision")]
+        constraints = [models.UniqueConstraint(
+            fields=["customer"], name="one_open_release_per_customer",
+            condition=Q(kind="release", status__in=["draft", "submitted"]))]
 
     def __str__(self) -> str:
         return _("Risk report %(pk)s") % {"pk": self.pk}
@@ -98,6 +116,10 @@ class RiskReport(Versioned):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_release(self) -> bool:
+        return self.kind == self.Kind.RELEASE
 
 
 @pghistory.track()
@@ -183,10 +205,11 @@ class ReportTransition(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
         RETURNED = "returned", _("returned for revision")
+        FIRST_APPROVAL = "first_approval", _("first of two approvals")
 
     report = models.ForeignKey(RiskReport, verbose_name=_("risk report"),
                                on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
                            on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -273,3 +296,72 @@ class FollowUp(models.Model):
         if not self.is_open or self.due_on is None:
             return 0
         return max(0, (timezone.localdate() - self.due_on).days)
+
+
+@pghistory.track()
+class CustomerWarning(models.Model):
+    """A customer's standing warning (预警): raised by the first approved report with a warning
+    level, raised or lowered by later ones, ended only by an approved release report (解除).
+    Customer.warning_level and warning_since copy the active one for the lists."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        RELEASED = "released", _("released")
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
+                                 on_delete=models.PROTECT, related_name="warnings")
+    level = models.CharField(_("warning level"), max_length=10, choices=WarningLevel.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.ACTIVE)
+    since = models.DateTimeField(_("warning since"))
+    raised_by = models.ForeignKey(RiskReport, verbose_name=_("raised by report"),
+                                  on_delete=models.PROTECT, related_name="+")
+    last_report = models.ForeignKey(RiskReport, verbose_name=_("latest report on it"),
+                                    on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    release_report = models.ForeignKey(RiskReport, verbose_name=_("release report"),
+                                       on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+")
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+        verbose_name = _("standing warning")
+        verbose_name_plural = _("standing warnings")
+        constraints = [models.UniqueConstraint(fields=["customer"], condition=Q(status="active"),
+                                               name="one_active_warning_per_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.get_level_display()}"
+
+    @property
+    def warning_badge(self) -> str:
+        return WARNING_BADGES.get(self.level, "text-bg-secondary")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+def default_two_approval_levels() -> list[str]:
+    return [WarningLevel.RED.value]
+
+
+@pghistory.track()
+class WarningApprovalSettings(models.Model):
+    """The warning levels whose reports need two approvals (one row, kept by administrators)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    two_approval_levels = ArrayField(
+        models.CharField(max_length=10, choices=WarningLevel.choices),
+        verbose_name=_("levels needing two approvals"), default=default_two_approval_levels,
+        blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("warning approval settings")
+        verbose_name_plural = _("warning approval settings")
+        constraints = [models.CheckConstraint(condition=Q(id=1),
+                                              name="warning_approvals_one_row")]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

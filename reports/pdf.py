@@ -34,7 +34,8 @@ def report_pdf(*, report: RiskReport) -> bytes:
     """`report` comes from selectors.report_get_for_user (everything preloaded)."""
     w = pdf.CONTENT_WIDTH
     customer, visit = report.customer, report.visit
-    story = [pdf.para(_("Risk report and warning"), "title"),
+    title = _("Release of the warning") if report.is_release else _("Risk report and warning")
+    story = [pdf.para(title, "title"),
              pdf.para(_("No. %(pk)s · status: %(status)s") % {
                  "pk": report.pk, "status": report.get_status_display()}, "small"),
              pdf.spacer()]

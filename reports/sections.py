@@ -1,4 +1,5 @@
-"""The customer sheet's section listing the customer's risk reports (one query)."""
+"""The customer sheet's sections: the customer's risk reports, and the standing warning (one
+query each)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,7 @@ SHEET_LIMIT = 10
 
 def reports_section(*, customer, user: User) -> dict:
     return {"reports": list(selectors.report_list_for_customer(customer=customer)[:SHEET_LIMIT])}
+
+
+def warning_section(*, customer, user: User) -> dict:
+    return {"warning": selectors.warning_for_sheet(customer=customer)}

@@ -7,7 +7,19 @@ import datetime
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +29,16 @@ from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
 
-from .models import FollowUp, ProposedClassification, ProposedMeasure, RiskReport, WarningLevel
+from .models import (
+    CustomerWarning,
+    FollowUp,
+    ProposedClassification,
+    ProposedMeasure,
+    RiskReport,
+    WarningApprovalSettings,
+    WarningLevel,
+    default_two_approval_levels,
+)
 
 if TYPE_CHECKING:
     from visits.models import Visit
@@ -35,7 +56,8 @@ def report_get_for_user(*, user: User, pk: int) -> RiskReport:
     """One report with everything its page and its PDF show, or 404."""
     report = (report_scope(user=user).filter(pk=pk)
               .select_related("customer__officer", "customer__team", "customer__risk_group",
-                              "visit__officer", "author", "decided_by", "proposed_risk_group",
+                              "visit__officer", "author", "decided_by", "first_approved_by",
+                              "proposed_risk_group",
                               "risk_group_before", "risk_group_after")
               .prefetch_related(
                   "points",
@@ -60,11 +82,12 @@ def report_list_for_customer(*, customer: Customer) -> QuerySet[RiskReport]:
 
 def approval_queue(*, user: User) -> QuerySet[RiskReport]:
     """Reports awaiting a decision the user may take, oldest first. Their own reports are
-    left out: nobody decides on what they wrote."""
+    left out: nobody decides on what they wrote; nor those they gave the first of two
+    approvals, which await someone else."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
         return RiskReport.objects.none()
     return (report_scope(user=user).filter(status=RiskReport.Status.SUBMITTED)
-            .exclude(author=user)
+            .exclude(author=user).exclude(first_approved_by=user)
             .select_related("customer", "author").order_by("submitted_at", "pk"))
 
 
@@ -132,9 +155,55 @@ def deciders_for(*, report: RiskReport) -> QuerySet[User]:
                                is_active=True).exclude(pk=report.author_id)
 
 
-# --- Home cards --------------------------------------------------------------------------------
+def second_deciders_for(*, report: RiskReport) -> QuerySet[User]:
+    """Who may give the second of two approvals, told that it awaits them: the other
+    supervisors of the customer's team and the administrators, never the author."""
+    return (User.objects.filter(Q(role=Role.SUPERVISOR, team_id=report.customer.team_id)
+                                | Q(role=Role.ADMIN), is_active=True)
+            .exclude(pk__in=[report.author_id, report.first_approved_by_id]))
 
-WARNING_DAYS = 90
+
+def two_approval_levels() -> list[str]:
+    """The warning levels whose reports need two approvals (administrators choose them)."""
+    row = WarningApprovalSettings.objects.filter(pk=1).first()
+    return list(row.two_approval_levels) if row else default_two_approval_levels()
+
+
+def warning_active_for(*, customer_id: int) -> CustomerWarning | None:
+    return CustomerWarning.objects.filter(customer_id=customer_id,
+                                          status=CustomerWarning.Status.ACTIVE).first()
+
+
+def level_decided(*, report: RiskReport) -> str:
+    """The warning level a decision on the report is about: its own, or for a release the
+    level of the warning it ends."""
+    if not report.is_release:
+        return report.warning_level
+    active = warning_active_for(customer_id=report.customer_id)
+    return active.level if active else WarningLevel.NONE
+
+
+def needs_two_approvals(*, report: RiskReport) -> bool:
+    if report.first_approved_by_id is not None:
+        return True
+    level = level_decided(report=report)
+    return level != WarningLevel.NONE and level in two_approval_levels()
+
+
+def warning_for_sheet(*, customer: Customer) -> CustomerWarning | None:
+    """The customer's standing warning (or the latest released one) with its reports, and the
+    open release report if one is proposed, in one query."""
+    open_release = RiskReport.objects.filter(
+        customer=OuterRef("customer_id"), kind=RiskReport.Kind.RELEASE,
+        status__in=[RiskReport.Status.DRAFT, RiskReport.Status.SUBMITTED]).order_by("-pk")
+    return (CustomerWarning.objects.filter(customer=customer)
+            .select_related("raised_by", "last_report", "release_report")
+            .annotate(open_release_pk=Subquery(open_release.values("pk")[:1]),
+                      open_release_status=Subquery(open_release.values("status")[:1]))
+            .order_by("status", "-since", "-pk").first())
+
+
+# --- Home cards --------------------------------------------------------------------------------
 
 
 def follow_ups_card(*, user: User) -> dict[str, Any]:
@@ -168,14 +237,21 @@ def returned_card(*, user: User) -> dict[str, Any]:
 
 
 def warnings_card(*, user: User) -> dict[str, Any]:
-    """Approved warnings of the last WARNING_DAYS by level, in one grouped query."""
-    since = timezone.localdate() - datetime.timedelta(days=WARNING_DAYS)
-    levels = dict(
-        RiskReport.objects.filter(customer__in=customer_scope(user=user),
-                                  status=RiskReport.Status.APPROVED,
-                                  decided_at__date__gte=since)
-        .exclude(warning_level=WarningLevel.NONE)
-        .values_list("warning_level").annotate(n=Count("pk")).order_by())
-    return {"warning_levels": [(level, levels.get(level.value, 0)) for level in WarningLevel
-                               if level != WarningLevel.NONE],
-            "warning_days": WARNING_DAYS}
+    """The team's active warnings by level, in one grouped query on the customers' copy of
+    the level (no join)."""
+    levels = dict(customer_scope(user=user).exclude(warning_level=WarningLevel.NONE)
+                  .values_list("warning_level").annotate(n=Count("pk")).order_by())
+    counts = [(level, levels.get(level.value, 0)) for level in WarningLevel
+              if level != WarningLevel.NONE]
+    return {"warning_levels": counts, "warning_total": sum(n for _level, n in counts)}
+
+
+def my_warnings_card(*, user: User) -> dict[str, Any]:
+    """The officer's customers under a warning, the highest level first (one query)."""
+    rank = Case(*[When(warning_level=level, then=Value(WarningLevel.rank(level)))
+                  for level in WarningLevel.values], output_field=IntegerField())
+    customers = (customer_scope(user=user).exclude(warning_level=WarningLevel.NONE)
+                 .only("name", "warning_level", "warning_since")
+                 .order_by(rank.desc(), "warning_since", "pk"))
+    rows, count = first_rows_and_count(customers)
+    return {"warned": rows, "warned_count": count}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from visits.schedule.services import task_raise
 
 from . import selectors
 from .models import (
+    CustomerWarning,
     FollowUp,
     Measure,
     ProposedClassification,
@@ -35,6 +36,7 @@ from .models import (
     ReportTransition,
     RiskPoint,
     RiskReport,
+    WarningApprovalSettings,
     WarningLevel,
 )
 
@@ -137,8 +139,8 @@ def report_save(*, report: RiskReport, acting_user: User, data: dict[str, Any],
     """Replace a draft's content. Points, measures and proposals are rewritten as a whole (the
     audit trail keeps the previous ones)."""
     locked = RiskReport.objects.select_for_update().get(pk=report.pk)
-    if not may_edit(user=acting_user, report=locked):
-        raise PermissionDenied
+    if not may_edit(user=acting_user, report=locked) or locked.is_release:
+        raise PermissionDenied  # a release report says only why (release_save)
     check_and_bump(locked=locked, expected=expected_version)
     report_validate(report=locked, classifications=classifications)
     for key in ("assessment", "warning_level", "proposed_risk_group"):
@@ -219,6 +221,9 @@ def report_decide(*, report: RiskReport, acting_user: User, decision: str,
     if decision in ("reject", "return") and not comment:
         raise ValidationError({"comment": [_("Say why, so that the author knows what to "
                                              "change.")]})
+    if decision == "approve" and _first_of_two_approvals(report=locked, acting_user=acting_user,
+                                                         comment=comment):
+        return locked
     now = timezone.now()
     locked.decided_by, locked.decided_at, locked.decision_comment = acting_user, now, comment
     if decision == "approve":
@@ -231,6 +236,8 @@ def report_decide(*, report: RiskReport, acting_user: User, decision: str,
         # Back to the author as a draft; the comment stays on the report until the next decision.
         locked.status = RiskReport.Status.DRAFT
         locked.submitted_at = None
+        # Resubmitted, it is decided afresh: a first approval does not carry over.
+        locked.first_approved_by, locked.first_approved_at = None, None
         action = ReportTransition.Action.RETURNED
     locked.version += 1
     locked.save()
@@ -268,6 +275,7 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
         FollowUp(report=report, customer=customer, measure=m.measure, note=m.note,
                  owner_id=customer.officer_id, due_on=m.due_on or default_due)
         for m in report.measures.select_related("measure")])
+    warning_apply(report=report, customer=customer)
     planner.plan(customer_ids=[customer.pk])
     customer_signals.signals_confirmed(report_id=report.pk, signal_ids=_point_signals(report),
                                        acting_user=acting_user)
@@ -275,6 +283,105 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
         task_raise(customer=customer, reason="manual", due_on=timezone.localdate(),
                    note=_("Red warning in risk report %(pk)s") % {"pk": report.pk},
                    source_key=f"report:{report.pk}")
+
+
+def warning_apply(*, report: RiskReport, customer: Customer) -> CustomerWarning | None:
+    """The customer's standing warning after an approved report (called by _apply_approval with
+    the customer's row locked): an assessment with a level raises it or moves its level (its
+    date stays), one without a level leaves it, an approved release ends it. The customer's
+    copy of the level and date changes in the same transaction."""
+    active = (CustomerWarning.objects.select_for_update()
+              .filter(customer=customer, status=CustomerWarning.Status.ACTIVE).first())
+    if report.is_release:
+        if active is None:
+            raise ValidationError(_("The customer has no standing warning to release."))
+        active.status, active.released_at = CustomerWarning.Status.RELEASED, report.decided_at
+        active.release_report = report
+        active.save(update_fields=["status", "released_at", "release_report"])
+        customer.warning_level, customer.warning_since = WarningLevel.NONE, None
+    elif report.warning_level == WarningLevel.NONE:
+        return active
+    elif active is None:
+        active = CustomerWarning.objects.create(
+            customer=customer, level=report.warning_level,
+            since=report.decided_at or timezone.now(),
+            raised_by=report, last_report=report)
+        customer.warning_level, customer.warning_since = active.level, active.since
+    else:
+        active.level, active.last_report = report.warning_level, report
+        active.save(update_fields=["level", "last_report"])
+        customer.warning_level, customer.warning_since = active.level, active.since
+    # Not versioned: no form edits these columns, so an open edit form need not go stale.
+    customer.save(update_fields=["warning_level", "warning_since"])
+    return active
+
+
+def _first_of_two_approvals(*, report: RiskReport, acting_user: User, comment: str) -> bool:
+    """Record an approval as the first of two when the report's level needs two (True: the
+    report keeps awaiting a decision). The second approval must come from another person."""
+    if report.first_approved_by_id is not None:
+        if report.first_approved_by_id == acting_user.pk:
+            raise ValidationError(_("You gave the first approval: the second must come from "
+                                    "another person."), code="same_approver")
+        return False
+    if not selectors.needs_two_approvals(report=report):
+        return False
+    report.first_approved_by, report.first_approved_at = acting_user, timezone.now()
+    report.version += 1
+    report.save(update_fields=["first_approved_by", "first_approved_at", "version"])
+    _record(report, ReportTransition.Action.FIRST_APPROVAL, acting_user, comment)
+    params = {"customer": report.customer.name, "first": str(acting_user), "pk": report.pk}
+    for decider in selectors.second_deciders_for(report=report):
+        notification_create(recipient=decider, kind="reports.second_approval", params=params,
+                            url=_report_url(report))
+    return True
+
+
+@transaction.atomic
+def release_start(*, customer: Customer, acting_user: User, assessment: str) -> RiskReport:
+    """A draft release report (解除) of the customer's standing warning: only the reason the
+    risk has gone. One open release report per customer."""
+    if not customer_selectors.customer_scope(user=acting_user).filter(pk=customer.pk).exists():
+        raise PermissionDenied
+    if not CustomerWarning.objects.filter(customer=customer,
+                                          status=CustomerWarning.Status.ACTIVE).exists():
+        raise ValidationError(_("The customer has no standing warning to release."))
+    try:
+        with transaction.atomic():
+            report = RiskReport.objects.create(customer=customer, author=acting_user,
+                                               kind=RiskReport.Kind.RELEASE,
+                                               assessment=assessment.strip())
+    except IntegrityError:
+        raise ValidationError(_("A release of this warning is already proposed."),
+                              code="open_release") from None
+    _record(report, ReportTransition.Action.CREATED, acting_user)
+    return report
+
+
+@transaction.atomic
+def release_save(*, report: RiskReport, acting_user: User, assessment: str,
+                 expected_version: int | None = None) -> RiskReport:
+    locked = RiskReport.objects.select_for_update().get(pk=report.pk)
+    if not may_edit(user=acting_user, report=locked) or not locked.is_release:
+        raise PermissionDenied
+    check_and_bump(locked=locked, expected=expected_version)
+    locked.assessment = assessment.strip()
+    locked.save(update_fields=["assessment", "version"])
+    return locked
+
+
+@transaction.atomic
+def warning_approvals_save(*, acting_user: User, levels: list[str]) -> WarningApprovalSettings:
+    """The warning levels whose reports need two approvals (administrators)."""
+    if acting_user.role != Role.ADMIN:
+        raise PermissionDenied
+    unknown = set(levels) - set(WarningLevel.values) | ({WarningLevel.NONE.value} & set(levels))
+    if unknown:
+        raise ValidationError({"levels": [_("Unknown warning level.")]})
+    chosen = [level for level in WarningLevel.values if level in levels]
+    row, _created = WarningApprovalSettings.objects.update_or_create(
+        pk=1, defaults={"two_approval_levels": chosen})
+    return row
 
 
 def customer_reassigned(*, customer_ids: list[int]) -> int:

@@ -76,10 +76,73 @@ def _edit_context(request: HttpRequest, report: RiskReport, form, points, measur
 
 
 @role_required(*ALL_ROLES)
+def release_start(request: AuthenticatedHttpRequest, customer_pk: int) -> HttpResponse:
+    """Propose the release (解除) of the customer's standing warning: the reason the risk has
+    gone, saved as a draft or submitted at once. An open release report is shown instead."""
+    customer = customer_get_for_user(user=request.user, pk=customer_pk)
+    open_release = selectors.report_scope(user=request.user).filter(
+        customer=customer, kind=RiskReport.Kind.RELEASE,
+        status__in=[RiskReport.Status.DRAFT, RiskReport.Status.SUBMITTED]).first()
+    if open_release is not None:
+        if services.may_edit(user=request.user, report=open_release):
+            return redirect("reports:report_edit", pk=open_release.pk)
+        messages.info(request, _("A release of this warning is already proposed."))
+        return redirect("reports:report_detail", pk=open_release.pk)
+    warning = selectors.warning_active_for(customer_id=customer.pk)
+    if warning is None:
+        messages.info(request, _("The customer has no standing warning to release."))
+        return redirect("customers:customer_detail", pk=customer.pk)
+    form = forms.ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                report = services.release_start(customer=customer, acting_user=request.user,
+                                                assessment=form.cleaned_data["assessment"])
+                if "submit" in request.POST:
+                    services.report_submit(report=report, acting_user=request.user)
+        except ValidationError as error:
+            form_apply_error(form, error)
+        else:
+            return _release_saved(request, report)
+    return render(request, "reports/release_form.html", {
+        "customer": customer, "warning": warning, "form": form, "report": None})
+
+
+def _release_saved(request: HttpRequest, report: RiskReport) -> HttpResponse:
+    if "submit" in request.POST:
+        messages.success(request, _("The report was submitted for a decision."))
+        return redirect("reports:report_detail", pk=report.pk)
+    messages.success(request, _("The draft was saved."))
+    return redirect("reports:report_edit", pk=report.pk)
+
+
+def _release_edit(request: AuthenticatedHttpRequest, report: RiskReport) -> HttpResponse:
+    form = forms.ReleaseForm(request.POST or None, initial={
+        "version": report.version, "assessment": report.assessment})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                report = services.release_save(report=report, acting_user=request.user,
+                                                assessment=form.cleaned_data["assessment"],
+                                                expected_version=form.cleaned_data["version"])
+                if "submit" in request.POST:
+                    services.report_submit(report=report, acting_user=request.user)
+        except ValidationError as error:
+            form_apply_error(form, error)
+        else:
+            return _release_saved(request, report)
+    return render(request, "reports/release_form.html", {
+        "customer": report.customer, "form": form, "report": report,
+        "warning": selectors.warning_active_for(customer_id=report.customer_id)})
+
+
+@role_required(*ALL_ROLES)
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     if not services.may_edit(user=request.user, report=report):
         raise PermissionDenied
+    if report.is_release:
+        return _release_edit(request, report)
     loans = selectors.loans_for_report(customer=report.customer)
     keep = {"keep": [m.measure_id for m in report.measures.all()]}
     if request.method == "POST":
@@ -122,10 +185,16 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     can_decide = (report.status == RiskReport.Status.SUBMITTED
                   and services.may_decide(user=request.user, report=report))
+    awaiting = report.status == RiskReport.Status.SUBMITTED
+    may_approve = report.first_approved_by_id != request.user.pk
     return render(request, "reports/report_detail.html", {
         "report": report, "customer": report.customer,
+        "two_approvals": awaiting and selectors.needs_two_approvals(report=report),
+        "released_warning": (selectors.warning_active_for(customer_id=report.customer_id)
+                             if report.is_release and awaiting else None),
         "can_edit": services.may_edit(user=request.user, report=report),
-        "can_decide": can_decide, "decision_form": forms.DecisionForm() if can_decide else None,
+        "can_decide": can_decide,
+        "decision_form": forms.DecisionForm(may_approve=may_approve) if can_decide else None,
         "history": _history(report)})
 
 
@@ -285,3 +354,20 @@ def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("reports:measure_list")
     return render(request, "reports/measure_form.html", {
         "form": form, "measure": measure, "history": history_for(obj=measure)})
+
+
+@role_required(Role.ADMIN)
+def warning_approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The warning levels whose reports need two approvals."""
+    form = forms.WarningApprovalsForm(request.POST or None,
+                                      initial={"levels": selectors.two_approval_levels()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.warning_approvals_save(acting_user=request.user,
+                                            levels=form.cleaned_data["levels"])
+        except ValidationError as error:
+            form_apply_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("reports:warning_approvals")
+    return render(request, "reports/warning_approvals.html", {"form": form})

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0008_standing_warning_columns'),
-        ('reports', '0003_report_keeps_its_changes'),
+        ('reports', '0004_standing_warnings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

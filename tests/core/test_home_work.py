@@ -69,6 +69,7 @@ def test_supervisor_figures(officer, officer_b, supervisor, supervisor_b):
     high = RiskGroup.objects.get(code="high")
     raised = CustomerFactory(officer=officer)
     raised.risk_group = high
+    raised.warning_level = "red"  # its standing warning (the customer's copy of it)
     raised.save()  # the audit trail now holds normal → high, this month
     RiskReport.objects.create(customer=raised, author=officer, status="approved",
                               warning_level="red", decided_by=supervisor,

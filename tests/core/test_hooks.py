@@ -58,7 +58,8 @@ def test_every_app_contributes_through_its_hooks_module():
     # No order given: INSTALLED_APPS decides (records, visits, schedule, reports).
     assert columns == ["ledger_last_record_check", "ledger_last_visit",
                        "ledger_last_visit_method", "ledger_next_due", "ledger_days_overdue",
-                       "ledger_warning", "ledger_warning_status"]
+                       "ledger_warning", "ledger_warning_status", "ledger_standing_warning",
+                       "ledger_warning_since"]
 
 
 def test_a_hooks_module_that_fails_to_import_stops_the_start_up(tmp_path, monkeypatch):
@@ -95,7 +96,8 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
         "accounts:user_list", "accounts:team_list", "customers:industry_list",
         "schedule:risk_group_list", "schedule:policy", "customers:classification_floors",
         "customers:correction_list", "customers:signal_settings", "reports:measure_list",
-        "visits:threshold_list", "visits:guidance_list", "records:policy_edit")]
+        "reports:warning_approvals", "visits:threshold_list", "visits:guidance_list",
+        "records:policy_edit")]
     assert menu.entries_for(None) == []
 
 

@@ -24,7 +24,8 @@ FIGURES = ("loan_count", "total_balance", "max_days_past_due", "worst_rank")
 
 def _book(officer) -> None:
     for n in range(7):
-        customer = CustomerFactory(officer=officer, name=f"列表客户{n}")
+        customer = CustomerFactory(officer=officer, name=f"列表客户{n}",
+                                   warning_level="yellow" if n % 2 else "none")
         for k in range(n % 3):  # none, one or two loans
             LoanFactory(customer=customer, balance=Decimal(1000 * (n + k + 1)),
                         days_past_due=30 * k, disbursed_on=datetime.date(2025, 1, 1 + n),
@@ -81,6 +82,7 @@ def test_the_menus_offer_whom_the_user_may_assign(officer, officer_b, supervisor
     ("officer_client", {}, 7), ("supervisor_client", {}, 8), ("admin_client_", {}, 8),
     ("admin_client_", {"q": "列表"}, 8),
     ("admin_client_", {"kind": "corporate", "overdue": "1"}, 8),
+    ("supervisor_client", {"warning": "any"}, 8),  # on the customer's own column: no join
     # sorted by a figure: the page's ids in order, then its rows
     ("admin_client_", {"sort": "-balance", "page": "2"}, 9),
 ])

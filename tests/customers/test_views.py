@@ -283,9 +283,9 @@ def test_export_keeps_formula_like_names_as_text(officer_client, officer):
 # the customer with its loans, collateral and valuations and reassignments (as JSON), its
 # related persons with their other companies, the guarantees (both ways), the guarantee circle
 # and its members, the history, and the sections other apps register (record checks with their
-# findings, visits with the signals, tasks, risk reports, the risk-state history with the group
-# names, the corrections waiting).
-SHEET_QUERIES = 15
+# findings, visits with the signals, tasks, the standing warning, risk reports, the risk-state
+# history with the group names, the corrections waiting).
+SHEET_QUERIES = 16
 
 
 def _fill_sheet(customer: Customer, officer, n: int) -> None:

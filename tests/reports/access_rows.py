@@ -11,6 +11,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from reports import services
 from reports.models import FollowUp
 from tests.access_matrix import LOGIN, Row, only, scoped
 from tests.customers.factories import CustomerFactory
@@ -32,6 +33,14 @@ def _draft(p: dict) -> dict:
 
 def _submitted(p: dict) -> dict:
     return {"pk": submitted_report(officer=p["officer"]).pk}
+
+
+def _warned(p: dict) -> dict:
+    """A customer with a standing warning: its release may be proposed."""
+    customer = CustomerFactory(officer=p["officer"])
+    report = submitted_report(officer=p["officer"], customer=customer, warning_level="yellow")
+    services.report_decide(report=report, acting_user=p["supervisor"], decision="approve")
+    return {"customer_pk": customer.pk}
 
 
 def _follow_up(p: dict, **fields) -> dict:
@@ -63,6 +72,7 @@ AUTHOR_ONLY = {"anon": LOGIN, "officer": 200, "officer_b": 404, "supervisor": 40
 DECIDERS = {"anon": LOGIN, "officer": 403, "officer_b": 404, "supervisor": 302,
             "supervisor_b": 404, "admin": 302}
 
+
 def _measure(p: dict) -> dict:
     return {"pk": measure().pk}
 
@@ -73,6 +83,8 @@ REPORT_ROWS = [
     Row("reports:report_queue", only({"supervisor", "supervisor_b", "admin"})),
     Row("reports:report_start", scoped(), build=_customer),
     Row("reports:report_start_from_visit", scoped(), build=_visit),
+    Row("reports:release_start", scoped(), build=_warned),
+    Row("reports:warning_approvals", only({"admin"})),
     Row("reports:report_detail", scoped(), build=_draft),
     Row("reports:report_edit", AUTHOR_ONLY, build=_draft),
     Row("reports:report_decide", DECIDERS, method="post", build=_submitted,

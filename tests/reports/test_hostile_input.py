@@ -9,6 +9,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from loanwatch.core.forms import FORMSET_ROWS_MAX as ROWS_MAX
+from reports import selectors, services
 from reports.models import RiskReport
 from tests.hostile import HOSTILE_DATE, HOSTILE_NUMBER, HOSTILE_TEXT, HYPOTHESIS, some_fields
 
@@ -82,3 +83,38 @@ def test_a_million_rows_are_refused_without_building_them(officer_client, office
     assert len(response.context["measures"].forms) <= ROWS_MAX
     assert not response.context["points"].is_valid()
     assert RiskReport.objects.get(pk=report.pk).warning_level == report.warning_level
+
+
+@HYPOTHESIS
+@given(assessment=HOSTILE_TEXT,
+       extra=some_fields({"warning_level": st.sampled_from(["red", "purple", ""]),
+                          "proposed_risk_group": HOSTILE_NUMBER,
+                          "submit": st.sampled_from(["1", ""])}, min_size=0))
+def test_release_form(officer_client, officer, supervisor, assessment, extra):
+    report = submitted_report(officer=officer, warning_level="yellow")
+    services.report_decide(report=report, acting_user=supervisor, decision="approve")
+    url = reverse("reports:release_start", kwargs={"customer_pk": report.customer_id})
+    response = officer_client.post(url, {"assessment": assessment, **extra})
+    assert response.status_code in (200, 302, 400)
+    release = RiskReport.objects.filter(customer=report.customer_id, kind="release").first()
+    if response.status_code == 302:
+        assert release is not None and release.assessment == assessment.strip()
+        assert release.warning_level == "none" and release.proposed_risk_group_id is None
+    else:
+        assert release is None
+    event(f"answered {response.status_code}")
+
+
+@HYPOTHESIS
+@given(levels=st.lists(st.one_of(st.sampled_from(["blue", "red", "none", "purple", ""]),
+                                 HOSTILE_TEXT), max_size=4))
+def test_warning_approvals_form(admin_client_, levels):
+    before = selectors.two_approval_levels()
+    response = admin_client_.post(reverse("reports:warning_approvals"), {"levels": levels})
+    assert response.status_code in (200, 302, 400)
+    after = selectors.two_approval_levels()
+    if response.status_code == 302:
+        assert after == [v for v in ("blue", "yellow", "orange", "red") if v in levels]
+    else:
+        assert after == before
+    event(f"answered {response.status_code}")

@@ -204,7 +204,7 @@ def test_a_loan_of_another_customer_cannot_be_classified(officer):
         draft_report(officer=officer, classifications={stranger.pk: Classification.LOSS})
 
 
-def test_approval_applies_everything_the_report_proposes(officer, supervisor):
+def test_approval_applies_everything_the_report_proposes(officer, supervisor, admin_user):
     customer = CustomerFactory(officer=officer)
     loan = LoanFactory(customer=customer, days_past_due=10,
                        classification=Classification.SPECIAL_MENTION)
@@ -216,6 +216,7 @@ def test_approval_applies_everything_the_report_proposes(officer, supervisor):
                    "note": "压降至500万"}, {"measure": measure("more_visits")}])
 
     _approve(report, supervisor)
+    _approve(report, admin_user)  # a red warning needs two approvals
 
     customer.refresh_from_db()
     loan.refresh_from_db()
@@ -233,7 +234,7 @@ def test_approval_applies_everything_the_report_proposes(officer, supervisor):
         pgh_data__classification="substandard").exists()
 
 
-def test_an_approval_that_fails_halfway_changes_nothing(officer, supervisor):
+def test_an_approval_that_fails_halfway_changes_nothing(officer, supervisor, admin_user):
     """The risk group is applied first; the classification after it is refused because the
     loan's days past due rose meanwhile; nothing of the approval may remain."""
     customer = CustomerFactory(officer=officer)
@@ -246,9 +247,10 @@ def test_an_approval_that_fails_halfway_changes_nothing(officer, supervisor):
         classifications={loan.pk: Classification.SUBSTANDARD},
         measures=[{"measure": measure("recall")}])
     type(loan).objects.filter(pk=loan.pk).update(days_past_due=300)  # floor now: doubtful
+    _approve(report, supervisor)  # the first of the two a red warning needs
 
     with pytest.raises(ValidationError):
-        _approve(report, supervisor)
+        _approve(report, admin_user)
 
     customer.refresh_from_db()
     loan.refresh_from_db()
