@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from .models import ClassificationFloor, Customer, Industry, Loan, RiskGroup
+from .risk_state import OWNED_LOAN_FIELDS
 
 
 @admin.register(Industry)
@@ -35,8 +36,10 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ["officer", "team"]  # reassignment goes through the service (recorded)
 
     def get_readonly_fields(self, request, obj=None):
-        # A new risk group re-plans the revisit: the customer form's service does it.
-        return [*self.readonly_fields, "risk_group"] if obj is not None else self.readonly_fields
+        # The risk group and the standing warning move only through approved reports and
+        # administrators' corrections (risk_state.py), each with its history row.
+        owned = ["risk_group", "warning_level", "warning_since"]
+        return [*self.readonly_fields, *owned] if obj is not None else self.readonly_fields
 
 
 @admin.register(Loan)
@@ -45,3 +48,7 @@ class LoanAdmin(admin.ModelAdmin):
     list_select_related = ["customer"]
     search_fields = ["contract_number"]
     raw_id_fields = ["customer"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The figures the bank's systems own: opened here, then changed by risk_state.py only.
+        return [*OWNED_LOAN_FIELDS] if obj is not None else []

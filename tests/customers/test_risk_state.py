@@ -8,11 +8,13 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from customers import imports, services
+from customers.admin import CustomerAdmin, LoanAdmin
 from customers.models import Customer, Loan, RiskCorrection, RiskGroup, RiskStateChange
 from customers.risk_state import correction_decide, correction_request
 from reports import services as report_services
@@ -273,3 +275,14 @@ def test_the_customers_workbook_carries_the_risk_state_history(admin_client_, ad
     assert rows[0][1] == "administrator's correction"
     assert f"{loan.contract_number} days past due: 120 → 150" in rows[0][2]
     assert rows[0][4] == "核心系统数据有误"
+
+
+def test_the_django_admin_shows_the_risk_state_read_only(rf, admin_user, watched):
+    customer, loan = watched
+    request = rf.get("/")
+    request.user = admin_user
+    loan_fields = LoanAdmin(Loan, admin.site).get_readonly_fields(request, obj=loan)
+    assert {"classification", "balance", "days_past_due"} <= set(loan_fields)
+    customer_fields = CustomerAdmin(Customer, admin.site).get_readonly_fields(request,
+                                                                              obj=customer)
+    assert {"risk_group", "warning_level", "warning_since"} <= set(customer_fields)
