@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "loanwatch.core.middleware.ContentSecurityPolicyMiddleware",
     "loanwatch.accounts.middleware.SessionLifetimeMiddleware",
     "loanwatch.accounts.middleware.SignInStepsMiddleware",
+    # A post sent after the session idled out is kept for its user to send again (core/held.py).
+    "loanwatch.core.held.HeldPostMiddleware",
     # Deny by default: every page needs a signed-in user unless its view opts out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "loanwatch.core.context_processors.navigation",
+                "loanwatch.core.context_processors.session_timer",
             ],
             # Its csrf_token tag adds a one-time key to every form (core/once.py).
             "builtins": ["loanwatch.core.templatetags.form_keys"],

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from loanwatch.core.models import HeldPost
+from loanwatch.core.once import new_key
+
 LOGIN = "login"
 PERSONAS = ("anon", "officer", "officer_b", "supervisor", "supervisor_b", "admin")
 
@@ -44,6 +47,12 @@ def scoped(owner_status: int = 200) -> dict[str, int | str]:
             "supervisor": owner_status, "supervisor_b": 404, "admin": owner_status}
 
 
+def _held(p: dict) -> dict:
+    held = HeldPost.objects.create(user=p["officer"], token=new_key(), path="/customers/new/",
+                                   data={"name": ["甲公司"]})
+    return {"token": held.token}
+
+
 ROWS: list[Row] = [
     Row("core:home", every(200)),
     Row("core:healthz", every(200, anon=200)),
@@ -57,6 +66,10 @@ ROWS: list[Row] = [
     Row("core:chart_json", every(200), build=lambda p: {"key": "risk-groups"}),
     Row("core:chart_csv", every(200), build=lambda p: {"key": "classifications"}),
     Row("core:notification_badge", every(200)),
+    # A post kept across an idle-out: its user's alone.
+    Row("core:held_post", {"anon": LOGIN, "officer": 200, "officer_b": 404, "supervisor": 404,
+                           "supervisor_b": 404, "admin": 404}, build=_held),
+    Row("core:keep_alive", every(200), method="post"),
     Row("core:notification_read", every(302), method="post"),
     Row("accounts:second_factor", only({"supervisor", "supervisor_b", "admin"})),
     # Only a session that owes a code sees the page; a settled one is sent on.

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.http import HttpRequest
 
+from loanwatch.accounts.middleware import REFRESHED_AT
 from loanwatch.accounts.roles import Role
 
 from . import menu
@@ -14,3 +18,14 @@ def navigation(request: HttpRequest) -> dict:
     return {"role": role, "Role": Role,
             "menu_entries": menu.entries_for(role),
             "admin_menu_entries": menu.entries_for(role, group=menu.ADMIN_GROUP)}
+
+
+def session_timer(request: HttpRequest) -> dict:
+    """Seconds until the session idles out, for the page's warning (static/loanwatch/session.js):
+    the expiry moves when the session is saved, which REFRESHED_AT records."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    refreshed = request.session.get(REFRESHED_AT) or time.time()
+    return {"session_remaining": max(0, int(refreshed + settings.SESSION_COOKIE_AGE
+                                            - time.time()))}

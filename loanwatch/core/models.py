@@ -76,3 +76,25 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"
+
+
+class HeldPost(models.Model):
+    """What a user sent after their session had idled out, kept for them to apply after signing
+    in again (core/held.py). Short-lived: read only by the same user, deleted once applied,
+    discarded or two hours old."""
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    token = models.CharField(_("key"), max_length=32, unique=True)
+    path = models.CharField(_("path"), max_length=300)
+    # The form's fields as lists of values (a QueryDict's lists), without the CSRF token.
+    data = models.JSONField(_("data"), default=dict)
+    had_files = models.BooleanField(_("had files"), default=False)
+    held_at = models.DateTimeField(_("held"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("held post")
+        verbose_name_plural = _("held posts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.path}"

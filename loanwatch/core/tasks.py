@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.management import call_command
 
-from . import once, services
+from . import held, once, services
 
 
 @shared_task(name="loanwatch.core.tasks.beat_tick")
@@ -14,9 +14,11 @@ def beat_tick() -> str:
 
 @shared_task(name="loanwatch.core.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
-    """Nightly: expired sessions, and form keys too old for any retry to come back."""
+    """Nightly: expired sessions, form keys too old for any retry to come back, and posts held
+    across an idle-out that nobody came back for."""
     call_command("clearsessions")
     once.forget_old()
+    held.forget_old()
 
 
 @shared_task(name="loanwatch.core.tasks.notification_send_email")

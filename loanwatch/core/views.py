@@ -1,22 +1,30 @@
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
+from loanwatch.accounts.middleware import REFRESHED_AT
 from loanwatch.accounts.roles import Role
 
 from . import charts, selectors, services
+from .held import FIELD as HELD_FIELD
+from .held import held_for
 from .home import render_cards
 from .query import query_int
 from .redirects import safe_next
@@ -127,3 +135,31 @@ def chart_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     for series in figures["series"]:
         writer.writerow(safe_row([series["label"], *series["values"]]))
     return response
+
+
+@never_cache
+def held_post(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """What the user sent after their session idled out: send it again, or discard it."""
+    held = held_for(user=request.user, token=token)
+    if held is None:
+        raise Http404
+    if request.method == "POST":  # discard
+        held.delete()
+        messages.info(request, _("What you sent was discarded."))
+        return redirect("core:home")
+    fields = [(key, value) for key, values in held.data.items() for value in values]
+    try:
+        resolve(held.path)
+    except Resolver404:
+        raise Http404 from None
+    return render(request, "core/held_post.html", {
+        "held": held, "fields": fields, "field_name": HELD_FIELD,
+        "shown": [(key, value) for key, value in fields if not key.startswith("_")
+                  and key != "version" and value][:40]})
+
+
+@require_POST
+def keep_alive(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """"Stay signed in": saving the session pushes its idle expiry forward."""
+    request.session[REFRESHED_AT] = time.time()
+    return JsonResponse({"remaining": settings.SESSION_COOKIE_AGE})
