@@ -199,3 +199,24 @@ def test_json_lines_keyed_by_the_headers(officer):
     upload = SimpleUploadedFile("ledger.jsonl", "\n".join(lines).encode())
     plan = imports.check_rows(rows=imports.read_file(upload), acting_user=officer)
     assert [(p.row, p.data["name"]) for p in plan] == [(1, "导入企业1"), (2, "导入企业2")]
+
+
+def _truncated_workbook() -> bytes:
+    return xlsx([row(1)]).read()[:700]
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("ledger.xlsx", _truncated_workbook),
+    ("ledger.xlsx", lambda: bytes(range(256)) * 8),
+    ("ledger.xlsx", lambda: b""),
+    ("ledger.csv", lambda: "客户名称\n".encode("utf-16")),
+])
+def test_a_broken_file_gets_a_message_and_changes_nothing(officer_client, name, content):
+    upload = SimpleUploadedFile(name, content())
+    response = officer_client.post(reverse("customers:customer_import"), {"file": upload},
+                                   HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert any(words in page for words in ("cannot be read", "no rows", "is empty",
+                                           "nothing was saved"))
+    assert not Customer.objects.exists()
