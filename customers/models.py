@@ -46,10 +46,13 @@ class WarningLevel(models.TextChoices):
         return list(cls.values).index(value)
 
 
-# Bootstrap classes of the warning badges (Bootstrap has no orange: a pale red stands for it).
+# Classes of the warning badges. Bootstrap has no orange: loanwatch.css defines one, dark text
+# on orange, so that orange is never taken for red and passes WCAG AA contrast.
 WARNING_BADGES = {"none": "text-bg-secondary", "blue": "text-bg-primary",
-                  "yellow": "text-bg-warning", "orange": "bg-danger-subtle text-danger-emphasis",
-                  "red": "text-bg-danger"}
+                  "yellow": "text-bg-warning", "orange": "badge-orange", "red": "text-bg-danger"}
+# The levels' own colours on charts (the badges' colours).
+WARNING_COLOURS = {"blue": "#0d6efd", "yellow": "#ffc107", "orange": "#fd7e14",
+                   "red": "#dc3545"}
 
 
 @pghistory.track()

@@ -197,6 +197,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_TZ = True
+# Thousands grouped with commas and dates written out, in both languages (loanwatch/formats).
+FORMAT_MODULE_PATH = ["loanwatch.formats"]
 
 # --- Static files: served by the app itself (whitenoise), never from a CDN ---------------------
 STATIC_URL = "static/"

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from customers.models import WARNING_COLOURS
 from customers.selectors import customer_scope
 from loanwatch.core.charts import ChartData, Series
 
@@ -41,5 +42,6 @@ def warnings_by_month(*, user: User, params) -> ChartData:
                row["warning_level"]): row["n"] for row in rows}
     levels = [level for level in WarningLevel if level != WarningLevel.NONE]
     return ChartData(labels=[m.strftime("%Y-%m") for m in months], series=[
-        Series(label=str(level.label), values=[counts.get((m, level.value), 0) for m in months])
+        Series(label=str(level.label), values=[counts.get((m, level.value), 0) for m in months],
+               colour=WARNING_COLOURS[level.value])
         for level in levels])

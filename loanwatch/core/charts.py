@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 class Series:
     label: str
     values: list[float | int | None]
+    # A colour that means something (a warning level's own); empty: the next of the palette.
+    colour: str = ""
 
 
 @dataclass
@@ -43,7 +45,8 @@ class ChartData:
 
     def as_json(self) -> dict:
         return {"labels": self.labels, "note": self.note,
-                "series": [{"label": s.label, "values": [_number(v) for v in s.values]}
+                "series": [{"label": s.label, "values": [_number(v) for v in s.values],
+                            **({"colour": s.colour} if s.colour else {})}
                            for s in self.series]}
 
 

@@ -44,9 +44,9 @@
       data: {
         labels: figures.labels,
         datasets: figures.series.map(function (series, index) {
+          var colour = series.colour || COLOURS[index % COLOURS.length];
           return { label: series.label, data: series.values,
-                   backgroundColor: COLOURS[index % COLOURS.length],
-                   borderColor: COLOURS[index % COLOURS.length],
+                   backgroundColor: colour, borderColor: colour,
                    yAxisID: dual && index === 1 ? "y1" : "y" };
         })
       },

@@ -40,7 +40,10 @@ def test_dismiss_form(officer_client, officer, reason):
                            "status": st.one_of(HOSTILE_TEXT, st.sampled_from(["all", "open"])),
                            "age": HOSTILE_NUMBER, "page": HOSTILE_NUMBER}))
 def test_list_filters(admin_client_, params):
-    assert admin_client_.get(reverse("customers:signal_list"), params).status_code == 200
+    # NUL anywhere in the query is refused before any view reads it (RequestInputMiddleware).
+    refused = any("\x00" in str(value) for value in params.values())
+    expected = 400 if refused else 200
+    assert admin_client_.get(reverse("customers:signal_list"), params).status_code == expected
 
 
 @HYPOTHESIS

@@ -1,0 +1,31 @@
+"""Figures and dates in the bank's formats, in both languages."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+AMOUNT = Template('{{ amount|floatformat:"2g" }}')
+WHEN = Template('{{ when|date:"SHORT_DATETIME_FORMAT" }}|{{ when|date:"SHORT_DATE_FORMAT" }}')
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_amounts_are_grouped_by_thousands_in_both_languages(language):
+    with translation.override(language):
+        assert AMOUNT.render(Context({"amount": Decimal("24080000")})) == "24,080,000.00"
+        assert AMOUNT.render(Context({"amount": Decimal("-2408.5")})) == "-2,408.50"
+        assert AMOUNT.render(Context({"amount": Decimal("0")})) == "0.00"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", "2026年11月30日 14:05|2026年11月30日"),
+    ("en", "30 Nov 2026 14:05|30 Nov 2026"),
+])
+def test_dates_in_the_banks_time_zone_and_the_readers_language(language, expected):
+    when = datetime.datetime(2026, 11, 30, 6, 5, tzinfo=datetime.UTC)  # 14:05 in Shanghai
+    with translation.override(language), timezone.override("Asia/Shanghai"):
+        assert WHEN.render(Context({"when": when})) == expected
