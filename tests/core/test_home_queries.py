@@ -26,8 +26,9 @@ def _queries(client) -> int:
     return len(captured)
 
 
-# The session, the user with their team, then the page's figures (one query per card or
-# table); the bank-scale target is at most 12.
+# The session, the user with their team, then one query per card or table, each an index read
+# whatever the book's size: the officer's and the supervisor's homes grew with the cards of
+# standing warnings, stale signals, overdue measures and corrections waiting.
 QUERIES = {"officer_client": 13, "supervisor_client": 14, "admin_client_": 11}
 
 
