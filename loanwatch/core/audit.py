@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
@@ -98,6 +101,18 @@ class _Values:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        # The trail stores dates and times as ISO text (UTC, microseconds): shown as the pages
+        # show them, in the bank's time zone and the reader's language.
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            parsed = parse_datetime(value)
+            if parsed is not None:
+                if timezone.is_naive(parsed):
+                    parsed = timezone.make_aware(parsed, UTC)
+                return date_format(timezone.localtime(parsed), "SHORT_DATETIME_FORMAT")
+        elif isinstance(field, models.DateField) and isinstance(value, str):
+            day = parse_date(value)
+            if day is not None:
+                return date_format(day, "SHORT_DATE_FORMAT")
         return value
 
 
@@ -139,7 +154,8 @@ def history_for(*, obj: models.Model, limit: int = 200,
                 at=event.pgh_created_at,
                 action=str(ACTIONS.get(event.pgh_label, event.pgh_label)),
                 actor=users.get(context.get("user")),
-                source=context.get("url") or context.get("job") or "",
+                # Which page or job made the change is for the audit export, not the reader.
+                source="",
                 changes=changes,
             )
         )

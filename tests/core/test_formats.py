@@ -9,6 +9,10 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from customers.models import Customer
+from loanwatch.core.audit import history_for
+from tests.customers.factories import CustomerFactory
+
 AMOUNT = Template('{{ amount|floatformat:"2g" }}')
 WHEN = Template('{{ when|date:"SHORT_DATETIME_FORMAT" }}|{{ when|date:"SHORT_DATE_FORMAT" }}')
 
@@ -29,3 +33,15 @@ def test_dates_in_the_banks_time_zone_and_the_readers_language(language, expecte
     when = datetime.datetime(2026, 11, 30, 6, 5, tzinfo=datetime.UTC)  # 14:05 in Shanghai
     with translation.override(language), timezone.override("Asia/Shanghai"):
         assert WHEN.render(Context({"when": when})) == expected
+
+
+@pytest.mark.django_db
+def test_the_history_panel_shows_times_as_the_pages_do_and_no_paths(officer):
+    customer = CustomerFactory(officer=officer)
+    Customer.objects.filter(pk=customer.pk).update(
+        warning_since=datetime.datetime(2026, 11, 30, 6, 5, tzinfo=datetime.UTC))
+    with translation.override("en"), timezone.override("Asia/Shanghai"):
+        entries = history_for(obj=customer)
+    shown = [c.new for e in entries for c in e.changes if c.label == "warning since"]
+    assert shown == ["30 Nov 2026 14:05"]
+    assert all(entry.source == "" for entry in entries)
