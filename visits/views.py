@@ -137,11 +137,16 @@ def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit) -> tuple:
     return form, interviews, _collateral_forms(request, visit, items)
 
 
-def _save_answers(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
-                  collateral_rows) -> None:
+def _answers(form, interviews, collateral_rows) -> tuple[list, list]:
     rows = [f.cleaned_data for f in interviews.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")]
     collateral = [{"collateral_id": item.pk, **f.cleaned_data} for item, f in collateral_rows]
+    return rows, collateral
+
+
+def _save_answers(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
+                  collateral_rows) -> None:
+    rows, collateral = _answers(form, interviews, collateral_rows)
     services.visit_save(visit=visit, acting_user=request.user, data=form.checklist_data(),
                         interviews=rows, collateral=collateral,
                         expected_version=form.cleaned_data.get("version"))
@@ -189,6 +194,12 @@ def visit_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
         _save_answers(request, visit, form, interviews, collateral_rows)
     except ValidationError as error:
         if getattr(error, "code", None) == "conflict":
+            rows, collateral = _answers(form, interviews, collateral_rows)
+            if selectors.draft_holds(visit_id=visit.pk, data=form.checklist_data(),
+                                     interviews=rows, collateral=collateral):
+                saved = Visit.objects.only("version").get(pk=visit.pk)
+                return JsonResponse({"version": saved.version,
+                                     "saved_at": timezone.now().isoformat()})
             return _autosave_conflict(visit)
         form_apply_error(form, error)
         return _autosave_refused(form, interviews, collateral_rows)

@@ -124,3 +124,23 @@ def test_an_invalid_answer_is_named_and_nothing_is_saved(officer):
 def test_only_posts_are_answered(officer):
     visit = _draft(officer)
     assert _client(officer).get(_url(visit)).status_code == 405
+
+
+def test_the_same_answers_sent_again_are_no_conflict(officer):
+    """A save sent as the page was left, or a retry whose first answer was lost: the server
+    already holds exactly these answers, so the older version is not a conflict."""
+    visit = _draft(officer)
+    client = _client(officer)
+    data = {"visited_on": "2026-05-20", "method": "on_site", "version": str(visit.version),
+            "summary": "同一份", "employees_total": "12",
+            "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
+            "iv-MAX_NUM_FORMS": "1000", "iv-0-role": "finance_head", "iv-0-name": "王会计",
+            "iv-0-topics": ["2", "3"]}
+    first = client.post(_url(visit), data)
+    # The page drawn after that save counts the person among its initial rows.
+    data["iv-INITIAL_FORMS"] = "1"
+    again = client.post(_url(visit), data)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json()["version"] == first.json()["version"]
+    changed = client.post(_url(visit), {**data, "summary": "改过的"})
+    assert changed.status_code == 409

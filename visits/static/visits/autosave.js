@@ -112,7 +112,11 @@
     var wanted = values["iv-TOTAL_FORMS"] ? parseInt(values["iv-TOTAL_FORMS"][0], 10) : 0;
     while (total && add && parseInt(total.value, 10) < wanted) { add.click(); }
     Array.prototype.forEach.call(form.elements, function (element) {
-      if (!answerable(element)) { return; }
+      // The rows the server drew are counted by the page, not by the copy: a row saved since
+      // the copy was taken must stay one of them.
+      if (!answerable(element) || /-(INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(element.name)) {
+        return;
+      }
       var given = values[element.name];
       if (element.type === "checkbox" || element.type === "radio") {
         element.checked = !!given && given.indexOf(element.value) >= 0;
