@@ -161,9 +161,10 @@ def draft_holds(*, visit_id: int, data: dict[str, Any], interviews: list[dict[st
     after a lost answer, a save as the page was left) is then no conflict with itself."""
     current = Visit.objects.get(pk=visit_id)
     for name, value in data.items():
-        field = Visit._meta.get_field(name)
+        # A chosen record (the task, the companion) is compared by its key.
+        held = getattr(current, f"{name}_id") if hasattr(value, "pk") else getattr(current, name)
         given = value.pk if hasattr(value, "pk") else value
-        if getattr(current, field.attname) != given:
+        if held != given:
             return False
     saved_people = [(i.role, i.name, i.statement, sorted(i.topics or []))
                     for i in Interview.objects.filter(visit_id=visit_id).order_by("pk")]
