@@ -130,3 +130,11 @@ def test_two_tabs_on_one_draft_do_not_overwrite_each_other(page, officer, viewpo
     assert CONFLICT[language] in status.inner_text()
     assert _summary(visit) == "另一个标签页"
     other.close()
+    # Reloaded, the tab shows the other tab's save and offers its own text back, saying that
+    # restoring it would replace what was saved elsewhere.
+    page.reload()
+    expect(page.locator("#restore-offer")).to_be_visible()
+    assert page.locator("[name=summary]").input_value() == "另一个标签页"
+    page.click("#restore-yes")
+    expect(status).to_have_attribute("data-state", "saved")
+    assert _summary(visit) == "这个标签页"
