@@ -8,6 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
+from loanwatch.core.models import FormSubmission
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import VisitFactory
 from visits.models import Visit
@@ -16,11 +17,14 @@ from ..factories import TEST_PASSWORD
 from .conftest import sign_in
 
 SAVED = {"zh": "已保存", "en": "saved"}
+SAVED_PAGE = {"zh": "草稿已保存", "en": "Draft saved"}
 OFFLINE = {"zh": "本设备", "en": "kept on this device"}
 SIGNED_OUT = {"zh": "已退出登录", "en": "signed out"}
 CONFLICT = {"zh": "在别处修改", "en": "changed elsewhere"}
 # A refused or unreachable request is reported by Chromium on the console; here it is expected.
 NETWORK_NOTES = ("Failed to load resource", "net::ERR_")
+# An autosave waits two seconds after the last key; a loaded machine may take a few more.
+expect.set_options(timeout=15_000)
 
 
 def _open_form(page, officer) -> Visit:
@@ -45,10 +49,13 @@ def test_typing_saves_the_draft_without_a_tap(page, officer, viewport, language)
     assert SAVED[language] in status.inner_text()
     assert _summary(visit) == "仓库在扩建，订单饱满"
     assert Visit.objects.get(pk=visit.pk).status == Visit.Status.DRAFT
-    # "Save draft" afterwards carries the version the autosave moved to: no conflict.
+    # The autosave did not spend the form's one-time key, and "Save draft" afterwards carries
+    # the version the autosave moved to: no conflict, no "already sent".
+    assert not FormSubmission.objects.exists()
     with page.expect_navigation():
         page.click("button[name=action][value=save]")
     assert page.locator(".alert-danger").count() == 0
+    assert SAVED_PAGE[language] in page.locator("main").inner_text()
     assert _summary(visit) == "仓库在扩建，订单饱满"
 
 
