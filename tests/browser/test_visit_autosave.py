@@ -58,6 +58,20 @@ def test_typing_saves_the_draft_without_a_tap(page, officer, viewport, language)
     assert SAVED_PAGE[language] in page.locator("main").inner_text()
     assert _summary(visit) == "仓库在扩建，订单饱满"
 
+    # Typed and saved at once with the button, before the autosave: the page drawn after the
+    # save writes the wage back as 7200.50, yet offers nothing to restore — the server has it.
+    page.click("button[data-bs-target='#sec-q2']")
+    page.locator("[name=monthly_wage]").wait_for(state="visible")
+    page.fill("[name=monthly_wage]", "7200.5")
+    with page.expect_navigation():
+        page.click("button[name=action][value=save]")
+    assert page.locator("[name=monthly_wage]").input_value() == "7200.50"
+    page.wait_for_timeout(500)
+    expect(page.locator("#restore-offer")).to_be_hidden()
+    page.reload()
+    page.wait_for_timeout(500)
+    expect(page.locator("#restore-offer")).to_be_hidden()
+
 
 @pytest.mark.allow_console(*NETWORK_NOTES)
 @pytest.mark.parametrize("viewport", ["phone"])

@@ -172,6 +172,7 @@
   var offline = false;
   var lastChange = 0;       // the stamp of the newest change, also the local copy's savedAt
   var holdLocal = false;    // an offered copy is kept until the officer answers the offer
+  var sentKey = "sent-" + key;
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -299,13 +300,12 @@
       inflight.then(function () { form.requestSubmit(submitter); });
       return;
     }
-    localRead().then(function (record) {
-      if (record) {
-        record.sentAt = record.savedAt;
-        record.sentVersion = parseInt(versionInput.value, 10) || 0;
-        localWrite(record);
-      }
-    });
+    // Noted synchronously (the page is being left): the next page learns that the copy on
+    // the device went with this save, even when the server writes a value back differently.
+    try {
+      window.sessionStorage.setItem(sentKey, JSON.stringify({
+        savedAt: lastChange, version: parseInt(versionInput.value, 10) || 0 }));
+    } catch (ignored) { /* storage refused: the copy is offered once more, nothing lost */ }
   });
 
   // --- On load: a copy on this device the server does not have --------------------------------
@@ -344,7 +344,12 @@
     var here = answers();
     // What the page shows already, or what this device's own "Save draft" sent and the server
     // took (its version moved by exactly that save): nothing to restore.
-    var sent = record.sentAt === record.savedAt && record.sentVersion + 1 === server;
+    var mark = null;
+    try {
+      mark = JSON.parse(window.sessionStorage.getItem(sentKey) || "null");
+      window.sessionStorage.removeItem(sentKey);
+    } catch (ignored) { mark = null; }
+    var sent = !!mark && mark.savedAt === record.savedAt && mark.version + 1 === server;
     if (sameAnswers(record.fields, here) || sent) {
       localClear(record.savedAt);
       return;
