@@ -155,6 +155,7 @@ def test_two_tabs_on_one_draft_do_not_overwrite_each_other(page, officer, viewpo
     # restoring it would replace what was saved elsewhere.
     page.reload()
     expect(page.locator("#restore-offer")).to_be_visible()
+    expect(page.locator("#restore-yes")).to_be_in_viewport()
     assert page.locator("[name=summary]").input_value() == "另一个标签页"
     page.click("#restore-yes")
     expect(status).to_have_attribute("data-state", "saved")

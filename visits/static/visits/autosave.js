@@ -152,7 +152,7 @@
       var anchor = document.createElement("a");
       anchor.href = link.href;
       anchor.textContent = link.text;
-      anchor.className = "ms-2";
+      anchor.className = "btn btn-sm btn-outline-secondary ms-2";
       anchor.id = "autosave-link";
       statusLine.appendChild(anchor);
     }
@@ -328,6 +328,8 @@
       ? interpolate(gettext("This device has changes from %(time)s that were made before this draft was saved elsewhere. Restoring them puts them over the saved answers."), { time: when }, true)
       : interpolate(gettext("This device has unsaved changes from %(time)s. Restore the unsaved changes from this device?"), { time: when }, true);
     offer.classList.remove("d-none");
+    // A reload keeps the scroll position, often far below the offer at the top of the form.
+    offer.scrollIntoView({ block: "center" });
     document.getElementById("restore-yes").addEventListener("click", function () {
       restore(record);
     });
