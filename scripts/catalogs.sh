@@ -15,5 +15,7 @@ MM=("$ROOT/.venv/bin/python" "$ROOT/manage.py" makemessages -l zh_Hans --add-loc
 (cd customers && "${MM[@]}" --ignore=records)
 (cd customers/records && "${MM[@]}")
 (cd visits && "${MM[@]}" --ignore=schedule)
+# The visit form's script has strings of its own (served by /jsi18n/).
+(cd visits && "${MM[@]}" -d djangojs --ignore=schedule)
 (cd visits/schedule && "${MM[@]}")
 (cd reports && "${MM[@]}")

@@ -15,7 +15,7 @@ SKIP = {".venv", "node_modules", ".data"}
 
 
 def catalogues() -> list[Path]:
-    return sorted(p for p in ROOT.rglob("zh_Hans/LC_MESSAGES/django.po")
+    return sorted(p for p in ROOT.rglob("zh_Hans/LC_MESSAGES/django*.po")
                   if not SKIP & set(p.relative_to(ROOT).parts))
 
 

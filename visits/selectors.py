@@ -153,3 +153,28 @@ def drafts_card(*, user: User) -> dict[str, Any]:
               .order_by("-visited_on", "-pk"))
     rows, count = first_rows_and_count(drafts)
     return {"drafts": rows, "draft_count": count}
+
+
+def draft_holds(*, visit_id: int, data: dict[str, Any], interviews: list[dict[str, Any]],
+                collateral: list[dict[str, Any]]) -> bool:
+    """Whether the saved draft already holds exactly these answers: a save sent twice (a retry
+    after a lost answer, a save as the page was left) is then no conflict with itself."""
+    current = Visit.objects.get(pk=visit_id)
+    for name, value in data.items():
+        # A chosen record (the task, the companion) is compared by its key.
+        held = getattr(current, f"{name}_id") if hasattr(value, "pk") else getattr(current, name)
+        given = value.pk if hasattr(value, "pk") else value
+        if held != given:
+            return False
+    saved_people = [(i.role, i.name, i.statement, sorted(i.topics or []))
+                    for i in Interview.objects.filter(visit_id=visit_id).order_by("pk")]
+    given_people = [(row["role"], row["name"], row.get("statement", ""),
+                     sorted(row.get("topics") or [])) for row in interviews if row.get("name")]
+    if saved_people != given_people:
+        return False
+    checks = {c.collateral_id: (c.condition, c.current_value, c.note)
+              for c in VisitCollateral.objects.filter(visit_id=visit_id)}
+    return all(
+        checks.get(row["collateral_id"], ("", None, "")) == (
+            row.get("condition", ""), row.get("current_value"), row.get("note", ""))
+        for row in collateral)

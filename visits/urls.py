@@ -14,6 +14,7 @@ urlpatterns = [
          name="contact_preference_edit"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),
     path("<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("<int:pk>/autosave/", views.visit_autosave, name="visit_autosave"),
     path("<int:pk>/amend/", views.visit_amend, name="visit_amend"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),

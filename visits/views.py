@@ -5,14 +5,14 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.selectors import customer_get_for_user
-from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
+from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required, signed_in_or_401
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
@@ -78,14 +78,7 @@ def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if visit.status != Visit.Status.DRAFT:
         return redirect("visits:visit_detail", pk=visit.pk)
     customer = visit.customer
-    items = selectors.customer_collateral(customer=customer)
-    post = request.POST if request.method == "POST" else None
-    form = forms.VisitForm(post, request.FILES or None, instance=visit, customer=customer,
-                           officer=request.user)
-    initial = [{"role": i.role, "name": i.name, "statement": i.statement, "topics": i.topics}
-               for i in visit.interviews.all()]
-    interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
-    collateral_rows = _collateral_forms(request, visit, items)
+    form, interviews, collateral_rows = _bound_forms(request, visit)
     if request.method == "POST":
         valid = (form.is_valid() and interviews.is_valid()
                  and all(f.is_valid() for _item, f in collateral_rows))
@@ -131,16 +124,39 @@ def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
+def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit) -> tuple:
+    """The visit form, its interview rows and its collateral rows, bound to the posted data
+    when there is any: the form page and its autosave read the same fields."""
+    post = request.POST if request.method == "POST" else None
+    form = forms.VisitForm(post, request.FILES or None, instance=visit, customer=visit.customer,
+                           officer=request.user)
+    initial = [{"role": i.role, "name": i.name, "statement": i.statement, "topics": i.topics}
+               for i in visit.interviews.all()]
+    interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
+    items = selectors.customer_collateral(customer=visit.customer)
+    return form, interviews, _collateral_forms(request, visit, items)
+
+
+def _answers(form, interviews, collateral_rows) -> tuple[list, list]:
+    rows = [f.cleaned_data for f in interviews.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    collateral = [{"collateral_id": item.pk, **f.cleaned_data} for item, f in collateral_rows]
+    return rows, collateral
+
+
+def _save_answers(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
+                  collateral_rows) -> None:
+    rows, collateral = _answers(form, interviews, collateral_rows)
+    services.visit_save(visit=visit, acting_user=request.user, data=form.checklist_data(),
+                        interviews=rows, collateral=collateral,
+                        expected_version=form.cleaned_data.get("version"))
+
+
 def _save(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
           collateral_rows) -> bool:
     """Save the draft and any attached files; False (with errors on the form) when a file is
     refused — the rest of the draft is saved all the same."""
-    rows = [f.cleaned_data for f in interviews.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-    collateral = [{"collateral_id": item.pk, **f.cleaned_data} for item, f in collateral_rows]
-    services.visit_save(visit=visit, acting_user=request.user, data=form.checklist_data(),
-                        interviews=rows, collateral=collateral,
-                        expected_version=form.cleaned_data.get("version"))
+    _save_answers(request, visit, form, interviews, collateral_rows)
     files = form.cleaned_data.get("evidence_files") or []
     kind = form.cleaned_data.get("evidence_kind") or "other"
     ok = True
@@ -155,6 +171,65 @@ def _save(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
     if not ok:
         messages.warning(request, _("The draft is saved; some files were refused."))
     return ok
+
+
+@signed_in_or_401
+@role_required(Role.OFFICER)
+@require_POST
+def visit_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """The visit form saving its draft as the officer types: the same save as "Save draft"
+    (never a submission, files go with the form's own save), answered in JSON for the page's
+    script — the new version, or why not: a conflict names who saved in between."""
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, for_form=True)
+    if visit.officer_id != request.user.pk:
+        raise Http404
+    if visit.status != Visit.Status.DRAFT:
+        return JsonResponse({"error": "locked", "message": _(
+            "This visit is submitted and locked; correct it with an amendment.")}, status=409)
+    form, interviews, collateral_rows = _bound_forms(request, visit)
+    if not (form.is_valid() and interviews.is_valid()
+            and all(f.is_valid() for _item, f in collateral_rows)):
+        return _autosave_refused(form, interviews, collateral_rows)
+    try:
+        _save_answers(request, visit, form, interviews, collateral_rows)
+    except ValidationError as error:
+        if getattr(error, "code", None) == "conflict":
+            rows, collateral = _answers(form, interviews, collateral_rows)
+            if selectors.draft_holds(visit_id=visit.pk, data=form.checklist_data(),
+                                     interviews=rows, collateral=collateral):
+                saved = Visit.objects.only("version").get(pk=visit.pk)
+                return JsonResponse({"version": saved.version,
+                                     "saved_at": timezone.now().isoformat()})
+            return _autosave_conflict(visit)
+        form_apply_error(form, error)
+        return _autosave_refused(form, interviews, collateral_rows)
+    return JsonResponse({"version": visit.version, "saved_at": timezone.now().isoformat()})
+
+
+def _autosave_refused(form, interviews, collateral_rows) -> JsonResponse:
+    """Which answers keep the draft from being saved, by field name and label."""
+    fields: dict[str, dict] = {}
+    bound = [form, *interviews.forms, *(f for _item, f in collateral_rows)]
+    for each in bound:
+        for name, errors in each.errors.items():
+            label = each.fields[name].label if name in each.fields else ""
+            fields[each.add_prefix(name) if name != "__all__" else name] = {
+                "label": str(label or ""), "messages": [str(m) for m in errors]}
+    for message in interviews.non_form_errors():
+        fields.setdefault("iv", {"label": "", "messages": []})["messages"].append(str(message))
+    return JsonResponse({"error": "invalid", "fields": fields}, status=400)
+
+
+def _autosave_conflict(visit: Visit) -> JsonResponse:
+    current = Visit.objects.get(pk=visit.pk)
+    entries = history_for(obj=current, limit=5)
+    last = entries[0] if entries else None
+    actor = last.actor if last is not None else None
+    return JsonResponse({
+        "error": "conflict", "version": current.version,
+        "changed_by": (actor.get_full_name() or actor.username) if actor else "",
+        "changed_at": last.at.isoformat() if last is not None else "",
+    }, status=409)
 
 
 def _derived(visit: Visit) -> list[tuple[str, Decimal | None, str]]:

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from .roles import Role
 
@@ -37,3 +39,19 @@ def role_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+def signed_in_or_401(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For endpoints a page's script calls: a signed-out request gets 401 JSON, which the
+    script can tell apart from an answer, instead of the sign-in page it would be redirected
+    to (a fetch follows that redirect and reads the sign-in form as if it were the answer)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "signed_out",
+                                 "message": _("You are signed out: sign in again.")},
+                                status=401)
+        return view(request, *args, **kwargs)
+
+    return login_not_required(wrapped)

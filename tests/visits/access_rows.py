@@ -55,6 +55,10 @@ VISIT_ROWS = [
     Row("visits:contact_preference_edit", scoped(), build=_customer),
     Row("visits:visit_detail", scoped(), build=_draft),
     Row("visits:visit_edit", officer_only(), build=_draft),
+    # The form's script: signed out it is told so in JSON (401), not sent to the sign-in page;
+    # an empty post is an invalid draft (400).
+    Row("visits:visit_autosave", {**officer_only(400), "anon": 401}, method="post",
+        build=_draft),
     Row("visits:visit_amend", officer_only(302), method="post", build=_submitted),
     Row("visits:evidence_download", scoped(), build=_evidence),
     Row("visits:evidence_remove", officer_only(302), method="post", build=_evidence),

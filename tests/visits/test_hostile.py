@@ -39,3 +39,31 @@ def test_hostile_answers_are_refused_or_saved_exactly(officer_client, officer, e
         assert saved.version == visit.version + 1
         assert saved.visited_on.isoformat() == visited_on.strip()
         assert saved.repayment_pressure == pressure
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(employees=HOSTILE_NUMBER, money=HOSTILE_NUMBER, visited_on=HOSTILE_DATE,
+       text=HOSTILE_TEXT, version=st.one_of(HOSTILE_NUMBER, st.sampled_from(["", "0", "1"])),
+       topic=st.sampled_from(["2", "11", "-1", "x", ""]))
+def test_hostile_autosaves_are_refused_or_saved_exactly(officer_client, officer, employees,
+                                                        money, visited_on, text, version, topic):
+    """The form's script posts whatever the page holds, and so can anyone: an answer (JSON)
+    that names the problem, or an exact save — never a 500 or half a save."""
+    visit = VisitFactory(customer=CustomerFactory(officer=officer))
+    data = {"version": version, "visited_on": visited_on, "method": "on_site",
+            "employees_total": employees, "liquid_funds": money, "other_sites": text,
+            "iv-TOTAL_FORMS": "1", "iv-INITIAL_FORMS": "0", "iv-MIN_NUM_FORMS": "0",
+            "iv-MAX_NUM_FORMS": "1000", "iv-0-role": "employee", "iv-0-name": text[:100],
+            "iv-0-topics": topic}
+    response = officer_client.post(reverse("visits:visit_autosave", args=[visit.pk]), data)
+    assert response.status_code in (200, 400, 409)
+    assert response["Content-Type"] == "application/json"
+    saved = Visit.objects.get(pk=visit.pk)
+    if response.status_code == 200:
+        assert saved.version == response.json()["version"] == visit.version + 1
+        assert saved.visited_on.isoformat() == visited_on.strip()
+        assert saved.status == Visit.Status.DRAFT
+    else:
+        assert saved.version == visit.version  # nothing written
+        assert not saved.interviews.exists()
