@@ -223,7 +223,7 @@ class Interview(models.Model):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE,
                               related_name="interviews")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     statement = models.TextField(_("what they said"), blank=True)
     topics = ArrayField(models.PositiveSmallIntegerField(choices=Question.choices),
                         verbose_name=_("confirmed checklist points"), default=list, blank=True)

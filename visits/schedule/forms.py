@@ -17,9 +17,11 @@ class RiskGroupForm(forms.ModelForm):
     class Meta:
         model = RiskGroup
         fields = ["code", "name_zh", "name_en", "order", "colour", "default_interval_days"]
+        # The badge colours a group may take, named for people (the values are Bootstrap's).
         widgets = {"colour": forms.Select(choices=[
-            (c, c) for c in ("success", "info", "primary", "secondary", "warning", "danger",
-                             "dark")])}
+            ("success", _("green")), ("info", _("light blue")), ("primary", _("blue")),
+            ("secondary", _("grey")), ("warning", _("yellow")), ("danger", _("red")),
+            ("dark", _("black"))])}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

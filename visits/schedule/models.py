@@ -48,7 +48,7 @@ class RevisitTask(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey("visits.Visit", verbose_name=_("closed by visit"),
                                   on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="tasks_closed")
@@ -196,7 +196,7 @@ class RiskEvent(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("what happened"), blank=True)
     target = models.CharField(_("customers targeted"), max_length=20, choices=Target.choices)
     industry = models.ForeignKey("customers.Industry", verbose_name=_("industry"),
                                  on_delete=models.PROTECT, null=True, blank=True,
