@@ -230,7 +230,7 @@ def returned_card(*, user: User) -> dict[str, Any]:
     """The officer's reports sent back for revision, newest decision first."""
     returned = (RiskReport.objects.filter(author=user, status=RiskReport.Status.DRAFT,
                                           decided_by__isnull=False)
-                .select_related("customer").only("customer__name", "decision_comment")
+                .select_related("customer").only("customer__name", "decision_comment", "created_at")
                 .order_by("-decided_at"))
     rows, count = first_rows_and_count(returned)
     return {"returned": rows, "returned_count": count}
