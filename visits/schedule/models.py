@@ -174,6 +174,19 @@ class PlannerRun(models.Model):
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def trigger_label(self) -> str:
+        """What started the run, in words: the column keeps a short code ("policy:<user id>")."""
+        code = self.trigger.split(":", 1)[0]
+        return str(TRIGGER_LABELS.get(code, self.trigger))
+
+
+TRIGGER_LABELS = {
+    "beat": _("the morning run"), "catch-up": _("a catch-up run"),
+    "command": _("the command line"), "policy": _("the revisit policy saved"),
+    "bench": _("the benchmark"), "demo": _("demo data"), "": _("the morning run"),
+}
+
 
 @pghistory.track()
 class RiskEvent(models.Model):
