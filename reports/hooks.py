@@ -105,3 +105,5 @@ hooks.register("digest_sections", DigestSection(
 
 hooks.register("customer_reassigned", services.customer_reassigned)
 hooks.register("customer_reassigned", services.drafts_told_of_reassignment)
+
+hooks.register("task_note_kinds", (services.RED_WARNING_NOTE, services.red_warning_note))

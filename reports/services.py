@@ -55,6 +55,12 @@ SIGNAL_CATEGORIES: dict[str, str] = {
     RiskSignal.Source.MANUAL: RiskPoint.Category.OTHER,
 }
 DECISIONS = ("approve", "reject", "return")
+# The kind of the task note a red warning leaves (worded by hooks.py, in the reader's language).
+RED_WARNING_NOTE = "reports.red_warning"
+
+
+def red_warning_note(params: dict[str, Any]) -> str:
+    return _("Red warning in risk report %(pk)s") % {"pk": params["pk"]}
 # When an approved measure without a proposed due date falls due, counted from the approval.
 FOLLOW_UP_DUE_DAYS = 30
 
@@ -282,7 +288,8 @@ def _apply_approval(*, report: RiskReport, acting_user: User) -> None:
     if report.warning_level == WarningLevel.RED:
         task_raise(customer=customer, reason="manual", due_on=timezone.localdate(),
                    note=_("Red warning in risk report %(pk)s") % {"pk": report.pk},
-                   source_key=f"report:{report.pk}")
+                   source_key=f"report:{report.pk}", note_kind=RED_WARNING_NOTE,
+                   note_params={"pk": report.pk})
 
 
 def warning_apply(*, report: RiskReport, customer: Customer) -> CustomerWarning | None:

@@ -15,7 +15,7 @@ from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
 from . import ledger, selectors
 from .sections import record_checks_section
-from .services import RULE_PREFIX
+from .services import FINDING_NOTE, RULE_PREFIX, finding_note
 
 hooks.register("menu_entries", MenuEntry(label=_("Record checks due"),
                                          url_name="records:due_list", roles=Role.values),
@@ -55,3 +55,5 @@ for kind, label, text in [
      _("%(subject)s: put on the abnormal-operation list.")),
 ]:
     hooks.register("risk_signal_rules", Rule(RULE_PREFIX + kind, label=label, text=text))
+
+hooks.register("task_note_kinds", (FINDING_NOTE, finding_note))

@@ -103,6 +103,15 @@ def _signals_raise(*, check: RecordCheck, subject: Subject, findings: list[diff.
     RiskSignal.objects.bulk_create(signals, ignore_conflicts=True)
 
 
+# The kind of the task note a serious finding leaves (worded by hooks.py, in the reader's
+# language).
+FINDING_NOTE = "records.finding"
+
+
+def finding_note(params: dict[str, Any]) -> str:
+    return f"{params['subject']}: {diff.finding_message(params['kind'], params['params'])}"
+
+
 def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData]) -> None:
     serious = [f for f in findings if f.serious]
     if not serious:
@@ -114,7 +123,10 @@ def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData]) -> None:
             note = f"{subject.name}: {diff.finding_message(finding.kind, finding.params)}"
             # Announced, not done here: the revisit schedule raises the task.
             hooks.call("serious_finding_recorded", customer=subject.customer, due_on=due_on,
-                       note=note, source_key=finding.source_key(subject.key))
+                       note=note, source_key=finding.source_key(subject.key),
+                       note_kind=FINDING_NOTE, note_params={
+                           "subject": subject.name, "kind": finding.kind,
+                           "params": finding.params})
 
 
 def check_from_provider(*, subject: Subject, acting_user: User,

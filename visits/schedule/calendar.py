@@ -30,8 +30,8 @@ def ics(*, user: User, tasks, site: str) -> bytes:
     for task in tasks:
         day = task.planned_on or task.due_on
         description = _("Due %(date)s.") % {"date": task.due_on.isoformat()}
-        if task.note:
-            description += " " + task.note
+        if task.note_text:
+            description += " " + task.note_text
         event = Event()
         event.add("uid", f"revisit-task-{task.pk}@{host}")
         event.add("dtstamp", stamp)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core import hooks
+
 
 @pghistory.track()
 class RevisitTask(models.Model):
@@ -42,6 +44,13 @@ class RevisitTask(models.Model):
                                 on_delete=models.PROTECT, related_name="revisit_tasks")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A note the system writes is kept as a kind and its figures, and worded when read, in the
+    # reader's language ("task_note_kinds" hooks); `note` keeps a person's text, and the
+    # bank-language wording for readers outside the app (the calendar feed's old clients).
+    note_kind = models.CharField(_("note kind"), max_length=40, blank=True, default="",
+                                 db_default="")
+    note_params = models.JSONField(_("note details"), default=dict, blank=True,
+                                   db_default=models.Value({}, models.JSONField()))
     source_key = models.CharField(_("raised by"), max_length=80, blank=True)
     due_on = models.DateField(_("due"))
     planned_on = models.DateField(_("planned for"), null=True, blank=True)
@@ -86,6 +95,18 @@ class RevisitTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.get_reason_display()} · {self.due_on}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language: worded from its kind when the system wrote it."""
+        if self.note_kind:
+            for kind, wording in hooks.get_hooks("task_note_kinds"):
+                if kind == self.note_kind:
+                    try:
+                        return str(wording(self.note_params or {}))
+                    except (KeyError, TypeError, ValueError):
+                        break  # figures from an older wording: the stored text still reads
+        return self.note
 
 
 class CustomerKind(models.TextChoices):

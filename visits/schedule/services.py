@@ -47,14 +47,16 @@ if TYPE_CHECKING:
 
 
 def task_raise(*, customer: Customer, reason: str, due_on: datetime.date, note: str = "",
-               source_key: str = "") -> tuple[RevisitTask, bool]:
+               source_key: str = "", note_kind: str = "",
+               note_params: dict[str, Any] | None = None) -> tuple[RevisitTask, bool]:
     """Open a task for `customer` unless `source_key` already raised one; (task, created).
 
     Safe under concurrency: the unique constraint on (customer, source_key) decides, and the
     loser of a race reads the winner's row.
     """
     task = RevisitTask(customer=customer, officer_id=customer.officer_id, reason=reason,
-                       note=note[:300], source_key=source_key, due_on=due_on)
+                       note=note[:300], source_key=source_key, due_on=due_on,
+                       note_kind=note_kind, note_params=note_params or {})
     if not source_key:
         task.save()
         return task, True
@@ -68,11 +70,12 @@ def task_raise(*, customer: Customer, reason: str, due_on: datetime.date, note: 
 
 
 def serious_finding_recorded(*, customer: Customer, due_on: datetime.date, note: str,
-                             source_key: str) -> None:
+                             source_key: str, note_kind: str = "",
+                             note_params: dict[str, Any] | None = None) -> None:
     """A record check found something serious about `customer`: visit by `due_on`, once per
     finding (`source_key`), however often the check is recorded."""
     task_raise(customer=customer, reason=RevisitTask.Reason.RECORD_FINDING, due_on=due_on,
-               note=note, source_key=source_key)
+               note=note, source_key=source_key, note_kind=note_kind, note_params=note_params)
 
 
 def visit_qualifies(*, visit: Visit) -> bool:
