@@ -60,6 +60,9 @@ ITEMS: list[tuple[str, str | None, str]] = [
     ("supervisor: ledger export", "supervisor", "/customers/ledger.xlsx"),
     ("supervisor: charts data", "supervisor", "/dashboard/risk-groups.json"),
     ("admin: user list", "admin", "/accounts/users/"),
+    ("supervisor: record checks due", "supervisor", "/records/due/"),
+    ("admin: record checks due (one team)", "admin", "/records/due/"),
+    ("admin: record checks due (all teams)", "admin", "/records/due/?team=all"),
     ("officer: notifications", "officer", "/notifications/"),
 ]
 
