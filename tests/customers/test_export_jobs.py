@@ -9,6 +9,7 @@ import time
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from customers import export_jobs
 from customers.models import ExportJob
 from customers.services import export_start
+from loanwatch.celery import app
 from loanwatch.core.models import Notification
 
 from .factories import CustomerFactory, LoanFactory
@@ -119,3 +121,17 @@ def test_exports_older_than_a_day_are_cleaned(supervisor):
     assert export_jobs.export_path(new).is_file()
     # A job run twice (a redelivered message) writes nothing more.
     assert export_jobs.export_run(job_id=new.pk) == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_beat_entry_cleans_old_exports_on_a_worker(celery_worker, supervisor):
+    old = export_start(acting_user=supervisor, kind="ledger", filters={})
+    export_jobs.export_run(job_id=old.pk)
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2))
+    # What beat does when the entry is due: publish the task by name to the broker.
+    app.send_task(settings.CELERY_BEAT_SCHEDULE["export-files-clean"]["task"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and ExportJob.objects.filter(pk=old.pk).exists():
+        time.sleep(0.2)
+    assert not ExportJob.objects.filter(pk=old.pk).exists()
