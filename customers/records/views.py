@@ -83,7 +83,7 @@ def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         known = {pk for pk, _name in teams}
         if chosen == "all":
             team_id = None
-        elif chosen.isdigit() and int(chosen) in known:
+        elif chosen.isascii() and chosen.isdigit() and int(chosen) in known:
             team_id = int(chosen)
         else:
             team_id = request.user.team_id if request.user.team_id in known else (
