@@ -26,6 +26,8 @@ def measure(kind: str) -> dict:
     from loanwatch.accounts.models import User  # noqa: PLC0415  (after setup)
 
     admin = User.objects.filter(role="admin", is_active=True).order_by("pk").first()
+    if admin is None:
+        raise SystemExit("no active administrator to export as")
     customers = selectors.customer_list_for_user(user=admin)
     write = ledger.portfolio_xlsx_write if kind == "ledger" else exports.customers_xlsx_write
     loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
