@@ -88,3 +88,6 @@ hooks.register("notification_kinds", ("customers.correction_rejected",
 hooks.register("customer_sheet_sections", Section(
     key="risk-history", template="customers/_sheet_risk_history.html",
     context=selectors.risk_history_section), order=55)
+
+hooks.register("notification_kinds", ("customers.export_done",
+                                       _("Your export is ready: %(export)s, %(rows)s rows.")))

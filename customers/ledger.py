@@ -13,6 +13,8 @@ so the customers app never imports them (the sheet's sections work alike).
 from __future__ import annotations
 
 import datetime
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +23,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.expressions import BaseExpression
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -36,6 +39,7 @@ from .models import Classification, Customer, Loan, RiskGroup, RiskStateChange
 from .selectors import loan_to_value, risk_changes_readable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROGRESS_EVERY = 2000  # rows between two progress reports of an export job
 
 
 @dataclass(frozen=True)
@@ -130,25 +134,36 @@ class _Book:
     becomes a formula.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, path: str | None = None) -> None:
+        options = {"strings_to_formulas": False, "strings_to_numbers": False,
+                   "strings_to_urls": False}
         self.buffer = BytesIO()
-        self.book = Workbook(self.buffer, {"in_memory": True, "strings_to_formulas": False,
-                                           "strings_to_numbers": False,
-                                           "strings_to_urls": False})
+        if path is None:  # one customer's sheet: small, kept in memory
+            self.book = Workbook(self.buffer, {"in_memory": True, **options})
+        else:
+            # A portfolio: each row goes to disk as it is written, so memory stays flat
+            # whatever the number of loans (rows must then come in order, as they do here).
+            self.book = Workbook(path, {"constant_memory": True, **options})
         self.bold = self.book.add_format({"bold": True})
         self.amount = self.book.add_format({"num_format": "#,##0.00"})
         self.day = self.book.add_format({"num_format": "yyyy-mm-dd"})
 
     def sheet(self, title: str, headers: list[str], rows: Iterable[list[Any]],
-              widths: list[int]) -> None:
+              widths: list[int], progress: Callable[[int], None] | None = None) -> int:
+        """Write a sheet; returns its rows (header aside), telling `progress` every
+        PROGRESS_EVERY rows."""
         sheet = self.book.add_worksheet(title)
         for index, width in enumerate(widths):
             sheet.set_column(index, index, width)
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, safe_row([str(header) for header in headers]), self.bold)
-        for row_index, row in enumerate(rows, start=1):
+        written = 0
+        for written, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
-                self._cell(sheet, row_index, column, value)
+                self._cell(sheet, written, column, value)
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written)
+        return written
 
     def _cell(self, sheet, row: int, column: int, value: Any) -> None:
         if value is None or (isinstance(value, str) and not value):
@@ -171,7 +186,10 @@ class _Book:
         return response
 
 
-def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
+def portfolio_xlsx_write(*, customers: QuerySet[Customer], path: str,
+                         progress: Callable[[int], None] | None = None) -> int:
+    """Write the ledger of these customers' loans to `path`, rows streamed from a server-side
+    cursor into a constant-memory workbook; returns the rows written."""
     columns = extra_columns()
     headers = [str(h) for h, _value, _w in BASE_COLUMNS] + [str(c.header) for c in columns]
     widths = [w for _h, _value, w in BASE_COLUMNS] + [c.width for c in columns]
@@ -195,10 +213,31 @@ def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponse:
                 extra.append(show(column, value) if column.show else value)
             yield base + ["" if v is None else v for v in extra]
 
-    book = _Book()
-    book.sheet(_("Post-loan ledger")[:31], headers, rows(), widths)
+    book = _Book(path)
+    written = book.sheet(_("Post-loan ledger")[:31], headers, rows(), widths, progress)
+    book.book.close()
+    return written
+
+
+def streamed_file_response(*, write: Callable[[str], Any], filename: str) -> FileResponse:
+    """A workbook written to a temporary file and sent from it in chunks: a small scope's
+    download stays immediate without holding the file in memory."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write(path)
+        stream = open(path, "rb")  # noqa: SIM115  (the response closes it)
+    finally:
+        # Unlinked at once: the open file is read to the end, then its space is freed.
+        os.unlink(path)
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def portfolio_xlsx_response(*, customers: QuerySet[Customer]) -> HttpResponseBase:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return book.response(f"ledger-{stamp}.xlsx")
+    return streamed_file_response(
+        write=lambda path: portfolio_xlsx_write(customers=customers, path=path),
+        filename=f"ledger-{stamp}.xlsx")
 
 
 def customer_sheet_tables(*, customer: Customer, user: User) -> list[SheetTable]:

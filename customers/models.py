@@ -622,3 +622,47 @@ class SignalSettings(models.Model):
     def load(cls) -> SignalSettings:
         settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class ExportJob(models.Model):
+    """A workbook of a team's or the bank's book, written by a worker while the user waits on
+    its page (issue 23): a web worker never holds the rows or the file.
+
+    Not tracked in history: the row is its own log (who asked, with which filters, when it
+    finished), and its progress is updated every few thousand rows.
+    """
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", _("post-loan ledger")
+        CUSTOMERS = "customers", _("customer list")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                             on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("export"), max_length=20, choices=Kind.choices)
+    # The customer list's filters, as the list selector's keyword arguments.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    # The requester's language, for the headers and labels.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    # The file's name inside settings.EXPORTS_ROOT, once written.
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_job_user"),
+                   models.Index(fields=["created_at"], name="export_job_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

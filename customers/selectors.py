@@ -51,6 +51,7 @@ from .models import (
     Customer,
     CustomerAssignment,
     CustomerRelation,
+    ExportJob,
     Guarantee,
     Loan,
     RiskCorrection,
@@ -737,3 +738,11 @@ def corrections_readable(*, corrections: list[RiskCorrection]) -> list[RiskCorre
                              f"{_change_value(name, str(after), groups)}")
         correction.lines = lines
     return corrections
+
+
+def export_job_get_for_user(*, user: User, pk: int) -> ExportJob:
+    """One of the user's own exports; anyone else's is not found, whatever their role."""
+    job = ExportJob.objects.filter(pk=pk, user=user).first()
+    if job is None:
+        raise Http404
+    return job

@@ -19,7 +19,7 @@ from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core import hooks
 from loanwatch.core.concurrency import check_and_bump
-from loanwatch.core.services import notification_create
+from loanwatch.core.services import enqueue_on_commit, notification_create
 from loanwatch.core.validation import field_errors, fields_check
 
 from . import selectors
@@ -31,12 +31,14 @@ from .models import (
     Customer,
     CustomerAssignment,
     CustomerRelation,
+    ExportJob,
     Guarantee,
     Industry,
     Loan,
     Person,
 )
 from .risk_state import OWNED_LOAN_FIELDS
+from .tasks import export_run
 from .validators import normalise_identifier, validate_resident_id, validate_uscc
 
 if TYPE_CHECKING:
@@ -472,3 +474,19 @@ def classification_floors_save(*, acting_user: User, floors: list[tuple[int, str
     for day, minimum in floors:
         ClassificationFloor.objects.update_or_create(days_past_due_over=day,
                                                      defaults={"minimum": minimum})
+
+
+# --- Export jobs ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_start(*, acting_user: User, kind: str, filters: dict[str, Any],
+                 language: str = "") -> ExportJob:
+    """Record an export of the user's scope with the list's filters, and hand it to a worker
+    once committed (customers/export_jobs.py)."""
+    if kind not in ExportJob.Kind.values:
+        raise ValidationError({"kind": [_("Unknown export.")]})
+    job = ExportJob.objects.create(user=acting_user, kind=kind, filters=filters,
+                                   language=language)
+    enqueue_on_commit(export_run, job.pk)
+    return job

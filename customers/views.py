@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +16,15 @@ from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 
-from . import diagram, exports, forms, imports, ledger, selectors, services, sheet
-from .models import Classification, ClassificationFloor, Customer, Industry, RiskGroup
+from . import diagram, export_jobs, exports, forms, imports, ledger, selectors, services, sheet
+from .models import (
+    Classification,
+    ClassificationFloor,
+    Customer,
+    ExportJob,
+    Industry,
+    RiskGroup,
+)
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
@@ -54,14 +63,45 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
-def customer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def customer_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """An officer's own book downloads at once; a team's or the bank's is written by a worker
+    (the job's page shows it coming)."""
+    if request.user.role != Role.OFFICER:
+        return _export_start(request, ExportJob.Kind.CUSTOMERS)
     customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
     return exports.customers_xlsx_response(customers=customers)
 
 
+def _export_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    job = services.export_start(acting_user=request.user, kind=kind,
+                                filters=_list_filters(request),
+                                language=translation.get_language() or "")
+    return redirect("customers:export_job", pk=job.pk)
+
+
 @role_required(*ALL_ROLES)
-def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The portfolio ledger (贷后检查台账): one row per loan of the customers the list shows."""
+def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An export's progress, then its download link; the page refreshes itself until done."""
+    job = selectors.export_job_get_for_user(user=request.user, pk=pk)
+    return render(request, "customers/export_job.html", {"job": job})
+
+
+@role_required(*ALL_ROLES)
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    job = selectors.export_job_get_for_user(user=request.user, pk=pk)
+    path = export_jobs.export_path(job)
+    if job.status != ExportJob.Status.DONE or not job.file_name or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name,
+                        content_type=exports.XLSX)
+
+
+@role_required(*ALL_ROLES)
+def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The portfolio ledger (贷后检查台账): one row per loan of the customers the list shows;
+    at once for an officer's own book, through an export job for a team or the bank."""
+    if request.user.role != Role.OFFICER:
+        return _export_start(request, ExportJob.Kind.LEDGER)
     customers = selectors.customer_list_for_user(user=request.user, **_list_filters(request))
     return ledger.portfolio_xlsx_response(customers=customers)
 

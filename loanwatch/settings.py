@@ -214,6 +214,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "media/"
+# Workbooks written by export jobs: a private folder, served only through the owner's download
+# view. Web and worker nodes must share it (one server: a folder; several: a shared volume).
+EXPORTS_ROOT = Path(env.str("EXPORTS_ROOT", default=str(MEDIA_ROOT / "exports")))
 
 # --- Visit evidence: files stored through the storage API, never served from MEDIA_URL -------
 # A local folder under MEDIA_ROOT by default; with EVIDENCE_STORAGE=s3, S3-compatible object
@@ -307,6 +310,10 @@ CELERY_BEAT_SCHEDULE["record-checks-remind"] = {
     "schedule": crontab(hour=7, minute=40),
 }
 # Risk signals: open notices and warnings past the administrators' limit expire each night.
+CELERY_BEAT_SCHEDULE["export-files-clean"] = {
+    "task": "customers.tasks.export_files_clean",
+    "schedule": crontab(minute=25),
+}
 CELERY_BEAT_SCHEDULE["risk-signals-expire"] = {
     "task": "customers.tasks.expire_signals",
     "schedule": crontab(hour=2, minute=40),

@@ -13,7 +13,7 @@ from loanwatch.core import hooks
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import ledger, selectors
+from . import ledger, selectors, subjects  # noqa: F401  (subjects follows new customers)
 from .sections import record_checks_section
 from .services import FINDING_NOTE, RULE_PREFIX, finding_note
 

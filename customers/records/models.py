@@ -160,3 +160,33 @@ class Finding(models.Model):
         from .diff import finding_message  # noqa: PLC0415  (diff imports these models)
 
         return finding_message(self.kind, self.params)
+
+
+class CheckSubject(models.Model):
+    """Each subject's last check date, kept so the due list is an index read and not a
+    "latest check" lookup per customer and person (issue 23).
+
+    One row per subject that may be checked: every customer, and every person holding a checked
+    role in a customer. Rows follow customers and relations as they are created and removed
+    (customers/records/subjects.py); `last_checked_on` moves when a check is recorded. Not
+    tracked in history: it is derived from the checks, which are.
+    """
+
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
+                                 on_delete=models.CASCADE, related_name="+")
+    # Empty: the customer itself.
+    person = models.ForeignKey("customers.Person", verbose_name=_("person"),
+                               on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    last_checked_on = models.DateField(_("last checked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subject to check")
+        verbose_name_plural = _("subjects to check")
+        constraints = [models.UniqueConstraint(fields=["customer", "person"],
+                                               nulls_distinct=False,
+                                               name="check_subject_once")]
+        indexes = [models.Index(models.F("last_checked_on").asc(nulls_first=True),
+                                models.F("id").asc(), name="check_subject_due")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}/{self.person_id}: {self.last_checked_on}"

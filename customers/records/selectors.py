@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from customers.models import Customer, CustomerRelation, Person
-from customers.selectors import customer_scope
+from customers.selectors import customer_scope, customer_scope_filter
+from loanwatch.accounts.models import Team
 from loanwatch.core.home import first_rows_and_count
 from loanwatch.core.rows import instances, json_rows, set_prefetched
 
-from .models import Finding, RecordCheck, RecordPolicy
+from .models import CheckSubject, Finding, RecordCheck, RecordPolicy
 from .providers import Subject
 
 if TYPE_CHECKING:
@@ -92,61 +92,52 @@ class DueSubject:
     customer: Customer
     person: Person | None
     last_checked_on: datetime.date | None
+    # The day the next check fell due; empty when the subject was never checked.
+    due_on: datetime.date | None = None
 
     @property
     def key(self) -> str:
         return f"p{self.person.pk}" if self.person is not None else f"c{self.customer.pk}"
 
 
-def _last_check(person_ref: OuterRef | None) -> Subquery:
-    subject = Q(person=person_ref) if person_ref is not None else Q(person__isnull=True)
-    return Subquery(RecordCheck.objects.filter(subject, customer=OuterRef(
-        "customer_id" if person_ref is not None else "pk"))
-                    .order_by("-checked_on").values("checked_on")[:1])
+def due_cutoff(policy: RecordPolicy | None = None) -> datetime.date:
+    days = (policy or RecordPolicy.current()).interval_days
+    return timezone.localdate() - datetime.timedelta(days=days)
 
 
-def _due_querysets(*, customers: QuerySet[Customer], cutoff: datetime.date
-                   ) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    active = customers.filter(status=Customer.Status.ACTIVE)
-    companies = (active.annotate(last=_last_check(None))
-                 .filter(Q(last__isnull=True) | Q(last__lt=cutoff)))
-    persons = (CustomerRelation.objects.filter(customer__in=active, role__in=CHECKED_ROLES,
-                                               customer__kind=Customer.Kind.CORPORATE)
-               .annotate(last=_last_check(OuterRef("person_id")))
-               .filter(Q(last__isnull=True) | Q(last__lt=cutoff)))
-    return companies, persons
+def _due_rows(*, cutoff: datetime.date) -> QuerySet[CheckSubject]:
+    """Subjects of active customers never checked or last checked before `cutoff`. Read from
+    each subject's kept last check date (CheckSubject), whose index gives the oldest first."""
+    return (CheckSubject.objects.filter(customer__status=Customer.Status.ACTIVE)
+            .filter(Q(person__isnull=True) | Q(customer__kind=Customer.Kind.CORPORATE))
+            .filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=cutoff)))
 
 
-def due_cutoff() -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=RecordPolicy.current().interval_days)
+def due_subjects_for_user(*, user: User, team_id: int | None = None,
+                          policy: RecordPolicy | None = None) -> list[DueSubject]:
+    """Subjects whose last check is older than the policy's interval, or never checked; the
+    oldest first, at most DUE_SHOWN. One query whatever the portfolio (two without `policy`)."""
+    policy = policy or RecordPolicy.current()
+    rows = _due_rows(cutoff=due_cutoff(policy)).filter(
+        customer_scope_filter(user=user, through="customer__"))
+    if team_id is not None:
+        rows = rows.filter(customer__team_id=team_id)
+    interval = datetime.timedelta(days=policy.interval_days)
+    return [DueSubject(row.customer, row.person, row.last_checked_on,
+                       row.last_checked_on + interval if row.last_checked_on else None)
+            for row in rows.select_related("customer__officer", "person")
+            .order_by(F("last_checked_on").asc(nulls_first=True), "id")[:DUE_SHOWN]]
 
 
-def due_subjects_for_user(*, user: User) -> list[DueSubject]:
-    """Subjects whose last check is older than the policy's interval, or never checked;
-    the oldest first. Three queries whatever the portfolio."""
-    companies, persons = _due_querysets(customers=customer_scope(user=user), cutoff=due_cutoff())
-    due = [DueSubject(c, None, c.last) for c in
-           companies.select_related("officer").order_by(F("last").asc(nulls_first=True),
-                                                         "name")[:DUE_SHOWN]]
-    seen: set[tuple[int, int]] = set()
-    for relation in (persons.select_related("customer__officer", "person")
-                     .order_by(F("last").asc(nulls_first=True), "customer__name")[:DUE_SHOWN]):
-        if (relation.customer_id, relation.person_id) in seen:
-            continue  # a person with two roles is one subject
-        seen.add((relation.customer_id, relation.person_id))
-        due.append(DueSubject(relation.customer, relation.person, relation.last))
-    epoch = datetime.date.min
-    due.sort(key=lambda d: (d.last_checked_on or epoch, d.customer.name))
-    return due[:DUE_SHOWN]
+def due_teams() -> list[tuple[int, str]]:
+    """The teams an administrator's due list can be narrowed to (one query)."""
+    return list(Team.objects.order_by("code").values_list("pk", "name"))
 
 
 def due_counts_by_officer() -> dict[int, int]:
     """How many subjects are due per officer, over the whole bank (two queries)."""
-    companies, persons = _due_querysets(customers=Customer.objects.all(), cutoff=due_cutoff())
-    counts: Counter[int] = Counter()
-    counts.update(companies.values_list("officer_id", flat=True))
-    counts.update(officer for officer, _c, _p in
-                  set(persons.values_list("customer__officer_id", "customer_id", "person_id")))
+    counts = (_due_rows(cutoff=due_cutoff()).values("customer__officer_id")
+              .annotate(n=Count("id")).values_list("customer__officer_id", "n"))
     return dict(counts)
 
 

@@ -16,7 +16,7 @@ from loanwatch.accounts.models import User
 from loanwatch.core import hooks
 from loanwatch.core.services import notification_create
 
-from . import diff
+from . import diff, subjects
 from .models import Finding, RecordCheck, RecordEntry, RecordPolicy
 from .providers import CheckData, EntryData, RecordProvider, Subject
 from .selectors import due_counts_by_officer
@@ -75,6 +75,9 @@ def check_record(*, subject: Subject, data: CheckData, source: str, acting_user:
     found = diff.compare(previous=previous_data, current=data, is_company=subject.is_company)
     Finding.objects.bulk_create([Finding(record_check=check, kind=f.kind, serious=f.serious,
                                          params=f.params) for f in found])
+    subjects.subject_checked(customer_id=subject.customer.pk,
+                             person_id=subject.person.pk if subject.person else None,
+                             on=data.checked_on)
     _signals_raise(check=check, subject=subject, findings=found, acting_user=acting_user)
     _tasks_raise(subject=subject, findings=found)
     return check
@@ -151,6 +154,8 @@ def policy_save(*, acting_user: User, data: dict[str, Any]) -> RecordPolicy:
 def reminders_send() -> int:
     """Tell each officer how many of their subjects are due for a check; returns how many
     officers were told. Run daily by beat."""
+    # Subjects written around the ORM since yesterday (bulk loads) join the due list first.
+    subjects.sync()
     counts = due_counts_by_officer()
     url = reverse("records:due_list")
     with transaction.atomic():

@@ -72,10 +72,26 @@ def check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The subjects the user sees whose records are due for a check."""
+    """The subjects the user sees whose records are due for a check. An administrator's list
+    opens on one team (their own, else the first) and can be switched to another or to all."""
+    policy = RecordPolicy.current()
+    teams: list[tuple[int, str]] = []
+    team_id: int | None = None
+    if request.user.role == Role.ADMIN:
+        teams = selectors.due_teams()
+        chosen = request.GET.get("team", "")
+        known = {pk for pk, _name in teams}
+        if chosen == "all":
+            team_id = None
+        elif chosen.isascii() and chosen.isdigit() and int(chosen) in known:
+            team_id = int(chosen)
+        else:
+            team_id = request.user.team_id if request.user.team_id in known else (
+                teams[0][0] if teams else None)
     return render(request, "records/due_list.html", {
-        "due": selectors.due_subjects_for_user(user=request.user),
-        "policy": RecordPolicy.current(), "shown": selectors.DUE_SHOWN})
+        "due": selectors.due_subjects_for_user(user=request.user, team_id=team_id,
+                                               policy=policy),
+        "policy": policy, "shown": selectors.DUE_SHOWN, "teams": teams, "team_id": team_id})
 
 
 @role_required(*ALL_ROLES)

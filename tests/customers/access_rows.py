@@ -7,9 +7,10 @@ tests/access_matrix.py adds them with
 
 from __future__ import annotations
 
+from customers import export_jobs
 from customers.models import RiskGroup, RiskSignal
 from customers.risk_state import correction_request
-from customers.services import relation_add
+from customers.services import export_start, relation_add
 from tests.access_matrix import Row, every, only, scoped
 
 from .factories import (
@@ -51,6 +52,17 @@ def _signal(p: dict) -> dict:
                                             rule="other").pk}
 
 
+def _export(p: dict) -> dict:
+    """A finished export of team A's supervisor: theirs alone, whoever else asks."""
+    job = export_start(acting_user=p["supervisor"], kind="ledger", filters={})
+    export_jobs.export_run(job_id=job.pk)
+    return {"pk": job.pk}
+
+
+OWNER_ONLY = {"anon": "login", "officer": 404, "officer_b": 404, "supervisor": 200,
+              "supervisor_b": 404, "admin": 404}
+
+
 def _industry(p: dict) -> dict:
     return {"pk": IndustryFactory().pk}
 
@@ -80,8 +92,11 @@ CUSTOMER_ROWS: list[Row] = [
     Row("customers:industry_edit", only({"admin"}), build=_industry),
     Row("customers:classification_floors", only({"admin"})),
     Row("customers:customer_list", every(200)),
-    Row("customers:customer_export", every(200)),
-    Row("customers:ledger_export", every(200)),
+    # An officer's book downloads at once; a team's or the bank's starts an export job.
+    Row("customers:customer_export", {**every(302), "officer": 200, "officer_b": 200}),
+    Row("customers:ledger_export", {**every(302), "officer": 200, "officer_b": 200}),
+    Row("customers:export_job", OWNER_ONLY, build=_export),
+    Row("customers:export_download", OWNER_ONLY, build=_export),
     Row("customers:customer_create", every(200)),
     Row("customers:customer_import", every(200)),
     Row("customers:import_template", every(200)),

@@ -9,6 +9,7 @@ import datetime
 import json
 
 from customers.models import Customer, RiskSignal
+from customers.records import subjects
 from customers.records.models import Finding, RecordCheck, RecordEntry
 from loanwatch.devtools.generate import Context, copy_dicts, next_id, reset_sequence
 
@@ -70,5 +71,7 @@ def generate(ctx: Context) -> None:
         copy_dicts(RiskSignal, signals)
     for model in (RecordCheck, RecordEntry, Finding, RiskSignal):
         reset_sequence(model)
+    # COPY passes the model signals by: each subject's last check is kept in one pass.
+    subjects.sync()
     ctx.say("record checks {checks}, court records {entries}, findings {findings}"
             .format(**totals))

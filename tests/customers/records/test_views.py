@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from customers.records import services
 from customers.records.models import RecordCheck, RecordPolicy
+from tests.customers.downloads import download
 from tests.customers.factories import IndividualFactory, LoanFactory
 from tests.visits.test_views import LATIN_ALLOWED, _visible_text
 from visits.schedule.models import RevisitTask
@@ -212,7 +213,7 @@ def test_the_ledger_and_the_workbook_carry_the_checks(officer):
     services.check_record(subject=subject(customer), data=reading(date(2026, 10, 1), "L-1"),
                           source="manual", acting_user=officer)
     client = _client(officer)
-    ledger = load_workbook(BytesIO(client.get(reverse("customers:ledger_export")).content))
+    ledger = load_workbook(BytesIO(download(client, reverse("customers:ledger_export"))))
     header, row = list(ledger.active.iter_rows(values_only=True))[:2]
     assert row[header.index("last record check")].date() == date(2026, 10, 1)
     book = load_workbook(BytesIO(client.get(

@@ -10,7 +10,9 @@ the same server. Results also go to a JSON file. Timings are reported, never ass
 
 The revisit planner is measured over the whole portfolio against its own floor, the statements it
 issues replayed directly (see `bench_planner`), after the server has stopped. `--only planner`
-(or pages, writes; repeatable) runs part of the benchmark.
+(or pages, writes, exports; repeatable) runs part of the benchmark. The exports part writes the
+administrator's bank-wide ledger and customer list as their export jobs do, each in a process of
+its own, and reports its time and peak memory.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Customer, ExportJob
 from loanwatch.accounts.models import User
-from loanwatch.devtools import bench_planner, bench_visits, demo
+from loanwatch.devtools import bench_exports, bench_planner, bench_visits, demo
 from visits.models import Visit
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
@@ -57,9 +59,12 @@ ITEMS: list[tuple[str, str | None, str]] = [
     ("officer: visit page", "officer", "/visits/{visit}/"),
     ("officer: visit form (draft)", "officer", "/visits/{draft}/edit/"),
     ("officer: ledger export", "officer", "/customers/ledger.xlsx"),
-    ("supervisor: ledger export", "supervisor", "/customers/ledger.xlsx"),
+    ("supervisor: ledger export (starts its job)", "supervisor", "/customers/ledger.xlsx"),
     ("supervisor: charts data", "supervisor", "/dashboard/risk-groups.json"),
     ("admin: user list", "admin", "/accounts/users/"),
+    ("supervisor: record checks due", "supervisor", "/records/due/"),
+    ("admin: record checks due (one team)", "admin", "/records/due/"),
+    ("admin: record checks due (all teams)", "admin", "/records/due/?team=all"),
     ("officer: notifications", "officer", "/notifications/"),
 ]
 
@@ -76,7 +81,7 @@ def _bench_users() -> dict[str, str]:
     return users
 
 
-PARTS = ("pages", "writes", "planner")
+PARTS = ("pages", "writes", "planner", "exports")
 
 
 @dataclass
@@ -108,9 +113,13 @@ async def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
     writer.write((headers + "\r\n").encode())
     await writer.drain()
     status_line = await reader.readline()
-    await reader.read()  # the whole response, as a browser would
+    rest = await reader.read()  # the whole response, as a browser would
     writer.close()
-    return int(status_line.split()[1]), (time.perf_counter() - started) * 1000
+    status = int(status_line.split()[1])
+    # A team's or the bank's export answers with its job's page: that is its success.
+    if status == 302 and b"\r\nLocation: /customers/exports/" in b"\r\n" + rest:
+        status = 200
+    return status, (time.perf_counter() - started) * 1000
 
 
 async def _load(port: int, path: str, cookie: str, requests: int, concurrency: int):
@@ -159,14 +168,19 @@ class Command(BaseCommand):
         results: list[Result] = []
         writes = None
         if parts & {"pages", "writes"}:
+            started = timezone.now()
             results, writes = self._serve(
                 requests=requests, concurrency=concurrency, workers=workers,
                 writers=writers if "writes" in parts else 0, write_seconds=write_seconds,
                 pages="pages" in parts)
+            # The export items started jobs; a worker that picks one up finds it gone.
+            ExportJob.objects.filter(created_at__gte=started,
+                                     status=ExportJob.Status.QUEUED).delete()
         planner = None
         if "planner" in parts and planner_rounds > 0:
             planner = self._planner(planner_rounds)
             results += planner[1]
+        exported = self._exports() if "exports" in parts else []
         by_item = {result.item: result for result in results}
         for result in results:
             floor = by_item.get(result.floor)
@@ -177,6 +191,10 @@ class Command(BaseCommand):
             self._print_planner(planner[0])
         if writes:
             self._print_writes(writes, by_item[ITEMS[0][0]].p50_ms or 1e-9)
+        for export in exported:
+            self.stdout.write("bank-wide {export} export (as its job writes it): {rows} rows, "
+                              "{seconds} s, peak memory {peak_mb} MB (+{growth_mb} MB while "
+                              "writing), file {file_mb} MB".format(**export))
         target = Path(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({
@@ -185,6 +203,7 @@ class Command(BaseCommand):
             "results": [asdict(r) for r in results],
             "visit_submissions": writes,
             "planner": asdict(planner[0]) if planner else None,
+            "exports": exported,
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
 
@@ -229,6 +248,17 @@ class Command(BaseCommand):
             server.terminate()
             server.wait()
         return results, writes
+
+    def _exports(self) -> list[dict]:
+        """Each bank-wide export in a process of its own, for its peak memory."""
+        measured = []
+        for kind in bench_exports.EXPORTS:
+            self.stdout.write(f"export: bank-wide {kind}…")
+            done = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "loanwatch.devtools.bench_exports", kind],
+                cwd=settings.BASE_DIR, check=True, capture_output=True, text=True)
+            measured.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        return measured
 
     def _planner(self, rounds: int) -> tuple[bench_planner.PlannerBench, list[Result]]:
         """The whole-portfolio planner (a run with work to do, then an idempotent second run),
