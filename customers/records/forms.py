@@ -45,11 +45,11 @@ class EntryForm(forms.Form):
                              initial=RecordEntry.Kind.ENFORCEMENT)
     case_number = forms.CharField(label=_("case number"), max_length=60)
     court = forms.CharField(label=_("court"), max_length=100, required=False)
-    amount = forms.DecimalField(label=_("amount (CNY)"), max_digits=16, decimal_places=2,
+    amount = forms.DecimalField(label=_("amount involved (CNY)"), max_digits=16, decimal_places=2,
                                 min_value=0, required=False)
     filed_on = forms.DateField(label=_("filing date"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    closed = forms.BooleanField(label=_("closed"), required=False)
+    closed = forms.BooleanField(label=_("case closed"), required=False)
 
 
 class _EntryFormSet(forms.BaseFormSet):

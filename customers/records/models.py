@@ -107,10 +107,11 @@ class RecordEntry(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     case_number = models.CharField(_("case number"), max_length=60)
     court = models.CharField(_("court"), max_length=100, blank=True)
-    amount = models.DecimalField(_("amount (CNY)"), max_digits=16, decimal_places=2, null=True,
+    amount = models.DecimalField(_("amount involved (CNY)"), max_digits=16, decimal_places=2,
+                                 null=True,
                                  blank=True, validators=[NOT_NEGATIVE])
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
-    closed = models.BooleanField(_("closed"), default=False)
+    closed = models.BooleanField(_("case closed"), default=False)
 
     class Meta:
         ordering = ["kind", "filed_on", "case_number"]
