@@ -1,0 +1,19 @@
+"""What the loan feed contributes to pages it does not own (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from customers.risk_signals import Rule
+from loanwatch.accounts.roles import Role
+from loanwatch.core import hooks
+from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
+
+from .services import SIGNAL_RULE
+
+hooks.register("menu_entries", MenuEntry(label=_("Loan feed"), url_name="feed:upload",
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=40)
+
+hooks.register("risk_signal_rules", Rule(
+    SIGNAL_RULE, label=_("Days past due over a threshold"),
+    text=_("Loan %(contract)s is %(days)s days past due (over %(threshold)s) as of %(as_of)s.")))
