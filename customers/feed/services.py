@@ -99,9 +99,15 @@ class _Checker(importing.Importer[list[list[Any]]]):
 
     def parsed(self, rows: list[Row], on_row: Callable[[int], None] | None = None
                ) -> Iterator[list[Any]]:
+        first_row: dict[str, int] = {}  # a contract twice is named even where a row is bad
         for number, row in enumerate(rows, start=1):
             before = len(self.problems)
             cells = self.cells(row)
+            contract = cells["contract_number"]
+            if contract:
+                seen = first_row.setdefault(contract, row["_row"])
+                if seen != row["_row"]:
+                    self.problem(row, "contract_number", _reason("twice", str(seen)))
             self.fields(row, model=Loan, values={k: v for k, v in cells.items()
                                                  if k != "as_of" and v is not None})
             if len(self.problems) == before:
@@ -133,11 +139,6 @@ _CLASSES = "ARRAY[" + ", ".join(f"'{c}'" for c in Classification.values) + "]"
 
 # Every bad row the database can see, as (row, column key, reason code, detail).
 _BAD_ROWS = f"""
-SELECT row_no, 'contract_number', 'twice', first_row::text
-  FROM (SELECT row_no, min(row_no) OVER (PARTITION BY contract_number) AS first_row,
-               count(*) OVER (PARTITION BY contract_number) AS n FROM feed_stage) d
- WHERE n > 1 AND row_no <> first_row
-UNION ALL
 SELECT s.row_no, 'balance', 'above_amount', l.amount::text
   FROM feed_stage s JOIN customers_loan l ON l.id = s.loan_id WHERE s.balance > l.amount
 UNION ALL

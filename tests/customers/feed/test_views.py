@@ -1,0 +1,59 @@
+"""The feed's pages: the upload answers at once with a queued run; the run's page shows its
+progress and then every bad row; the JSON the progress bar polls."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers.feed.models import FeedRun
+from tests.customers.factories import LoanFactory
+
+from .helpers import csv_bytes, line, run_file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_upload_stores_the_file_and_answers_at_once(admin_client_):
+    LoanFactory(contract_number="HT-1")
+    content = csv_bytes([line("HT-1", balance="1")])
+    response = admin_client_.post(reverse("feed:upload"),
+                                  {"file": SimpleUploadedFile("nightly.csv", content)})
+    run = FeedRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("feed:run_detail", kwargs={"pk": run.pk})
+    # Not applied in the request: the job does it.
+    assert (run.status, run.rows_read, bytes(run.content)) == ("queued", 0, content)
+    page = admin_client_.get(response["Location"])
+    assert b"feed/progress.js" in page.content and b"nightly.csv" in page.content
+    assert admin_client_.get(reverse("feed:run_progress", kwargs={"pk": run.pk})).json() == {
+        "status": "queued", "status_label": "waiting", "rows_read": 0, "rows_checked": 0,
+        "rows_applied": 0, "percent": 0, "done": False}
+
+
+def test_a_rejected_run_shows_every_bad_row(admin_client_, admin_user):
+    LoanFactory(contract_number="HT-1")
+    run = run_file(csv_bytes([line("HT-1", balance="lots"), line("HT-2", status="?"),
+                              line("HT-1")]), user=admin_user)
+    page = admin_client_.get(reverse("feed:run_detail", kwargs={"pk": run.pk}))
+    text = page.content.decode()
+    assert 'id="feed-problems"' in text
+    assert text.count("<tr><td>") == 3 and "“lots” is not a number." in text
+    progress = admin_client_.get(reverse("feed:run_progress", kwargs={"pk": run.pk})).json()
+    assert (progress["done"], progress["percent"], progress["status"]) == (True, 100, "rejected")
+
+
+def test_the_upload_page_lists_recent_runs_in_a_fixed_number_of_queries(admin_client_,
+                                                                         admin_user):
+    run_file(csv_bytes([line("HT-9")]), user=admin_user)
+    with CaptureQueriesContext(connection) as few:
+        admin_client_.get(reverse("feed:upload"))
+    for _ in range(5):
+        run_file(csv_bytes([line("HT-9")]), user=admin_user)
+    with CaptureQueriesContext(connection) as many:
+        page = admin_client_.get(reverse("feed:upload"))
+    assert page.content.decode().count("feed.csv") == 6
+    assert len(many) == len(few)
