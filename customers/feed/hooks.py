@@ -10,6 +10,7 @@ from loanwatch.core import hooks
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
 from .services import SIGNAL_RULE
+from .tasks import send_queued
 
 hooks.register("menu_entries", MenuEntry(label=_("Loan feed"), url_name="feed:upload",
                                          roles=[Role.ADMIN], group=ADMIN_GROUP), order=40)
@@ -17,3 +18,5 @@ hooks.register("menu_entries", MenuEntry(label=_("Loan feed"), url_name="feed:up
 hooks.register("risk_signal_rules", Rule(
     SIGNAL_RULE, label=_("Days past due over a threshold"),
     text=_("Loan %(contract)s is %(days)s days past due (over %(threshold)s) as of %(as_of)s.")))
+
+hooks.register("periodic_catch_up", send_queued)

@@ -45,11 +45,14 @@ def _add_loans(missing: int) -> None:
                     purpose, repayment_method, repayment_source, guarantee_types,
                     days_past_due, classification, version, principal_overdue,
                     interest_overdue, status)
-            SELECT c.id, 'BENCH-' || lpad(n::text, 7, '0'), 1000000, 800000, DATE '2025-01-15',
+            SELECT c.id, 'BENCH-' || lpad((n + t.top)::text, 8, '0'), 1000000, 800000,
+                   DATE '2025-01-15',
                    DATE '2028-01-15', 'bench', 'interest_only', '', '{}', 0, 'pass', 0, 0, 0,
                    'active'
               FROM generate_series(1, %s) n
-              CROSS JOIN (SELECT count(*) AS total FROM customers_customer) t
+              CROSS JOIN (SELECT count(*) AS total,
+                                 (SELECT coalesce(max(id), 0) FROM customers_loan) AS top
+                            FROM customers_customer) t
               JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k
                       FROM customers_customer) c ON c.k = n %% t.total""", [missing])
 
