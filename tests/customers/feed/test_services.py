@@ -7,11 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customers.feed.models import FeedRun
 from customers.feed.services import feed_run_execute
+from customers.feed.spec import FEED_SPEC
 from customers.models import Loan, RiskSignal, RiskStateChange
 from tests.customers.factories import CustomerFactory, LoanFactory
+from tests.hostile import HOSTILE_DATE, HOSTILE_NUMBER, HOSTILE_TEXT, HYPOTHESIS
 
 from .helpers import HEADERS_ZH, csv_bytes, jsonl_bytes, line, run_file, xlsx_bytes
 
@@ -216,3 +220,18 @@ def test_the_command_applies_a_file_with_progress_on_the_terminal(tmp_path, caps
     with pytest.raises(CommandError):
         call_command("loan_feed", str(path))
     assert "row 2" in capsys.readouterr().out
+
+
+@HYPOTHESIS
+@given(cells=st.fixed_dictionaries({
+    "contract_number": HOSTILE_TEXT, "as_of": HOSTILE_DATE, "balance": HOSTILE_NUMBER,
+    "principal_overdue": HOSTILE_NUMBER, "days_past_due": HOSTILE_NUMBER,
+    "next_due_on": HOSTILE_DATE, "status": HOSTILE_TEXT, "classification": HOSTILE_TEXT}))
+def test_hostile_cells_are_named_or_applied_never_an_error(cells):
+    if not Loan.objects.filter(contract_number="HT-H").exists():
+        LoanFactory(contract_number="HT-H")
+    row = dict(zip([c.key for c in FEED_SPEC.columns], line("HT-H"), strict=True))
+    row.update({k: str(v) for k, v in cells.items()})
+    run = run_file(jsonl_bytes([[row[c.key] for c in FEED_SPEC.columns]]), name="feed.jsonl")
+    assert run.status in {"applied", "rejected"}
+    assert run.status == "applied" or (run.errors and all(p["reason"] for p in run.errors))
