@@ -235,3 +235,13 @@ def test_hostile_cells_are_named_or_applied_never_an_error(cells):
     run = run_file(jsonl_bytes([[row[c.key] for c in FEED_SPEC.columns]]), name="feed.jsonl")
     assert run.status in {"applied", "rejected"}
     assert run.status == "applied" or (run.errors and all(p["reason"] for p in run.errors))
+
+
+def test_the_loans_history_names_the_run_the_file_and_its_checksum():
+    LoanFactory(contract_number="HT-1")
+    run = run_file(csv_bytes([line("HT-1", balance="5")]), name="nightly.csv")
+    event = Loan.pgh_event_model.objects.filter(pgh_label="update").select_related(
+        "pgh_context").get()
+    assert event.balance == Decimal("5.00")
+    assert {k: event.pgh_context.metadata[k] for k in ("feed_run", "file", "checksum")} == {
+        "feed_run": run.pk, "file": "nightly.csv", "checksum": run.checksum}
