@@ -20,3 +20,18 @@ hooks.register("risk_signal_rules", Rule(
     text=_("Loan %(contract)s is %(days)s days past due (over %(threshold)s) as of %(as_of)s.")))
 
 hooks.register("periodic_catch_up", send_queued)
+
+hooks.register("risk_signal_rules", Rule(
+    "feed_first_past_due", label=_("Loan past due"),
+    text=_("Loan %(contract)s fell past due (%(days)s days) as of %(as_of)s.")))
+hooks.register("risk_signal_rules", Rule(
+    "feed_interest_arrears", label=_("Interest arrears"),
+    text=_("Loan %(contract)s has interest overdue (%(interest)s CNY) as of %(as_of)s.")))
+hooks.register("risk_signal_rules", Rule(
+    "feed_matured_unpaid", label=_("Matured and unpaid"),
+    text=_("Loan %(contract)s matured on %(matures_on)s and still owes %(after)s CNY as of "
+           "%(as_of)s.")))
+hooks.register("risk_signal_rules", Rule(
+    "feed_balance_rising", label=_("Balance of an amortising loan rising"),
+    text=_("The balance of amortising loan %(contract)s rose from %(before)s to %(after)s CNY "
+           "as of %(as_of)s.")))

@@ -253,6 +253,51 @@ def _history(run: FeedRun) -> int:
         return int(cursor.rowcount)
 
 
+# Facts a run can establish about a loan, each raised once: when it becomes true in this run
+# (before: the loan as the last run left it; after: this row). (rule, severity, condition.)
+FACT_RULES = (
+    # The first day past due; a loan that jumps over a threshold at once has that signal instead.
+    ("feed_first_past_due", "notice",
+     "l.days_past_due = 0 AND s.days_past_due > 0 AND s.days_past_due <= %(lowest)s"),
+    ("feed_interest_arrears", "warning",
+     "l.interest_overdue = 0 AND coalesce(s.interest_overdue, 0) > 0"),
+    ("feed_matured_unpaid", "serious",
+     "s.status = 'active' AND s.balance > 0 AND coalesce(s.matures_on, l.matures_on) < s.as_of "
+     "AND NOT (l.status = 'active' AND l.balance > 0 AND l.last_feed_as_of IS NOT NULL "
+     "AND l.matures_on < l.last_feed_as_of)"),
+    # An amortising loan's balance only falls; rising, it was restructured or topped up.
+    ("feed_balance_rising", "warning",
+     "l.repayment_method IN ('equal_instalments', 'equal_principal') AND s.balance > l.balance"),
+)
+
+
+def _fact_signals(run: FeedRun) -> list[int]:
+    limits, _serious = thresholds()
+    facts = " UNION ALL ".join(
+        f"SELECT '{rule}' AS rule, '{severity}' AS severity WHERE {condition}"
+        for rule, severity, condition in FACT_RULES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO customers_risksignal
+                   (customer_id, source, source_id, rule, severity, params, raised_at, status,
+                    status_reason)
+            SELECT l.customer_id, %(source)s, NULL, f.rule, f.severity,
+                   jsonb_build_object('contract', l.contract_number, 'loan', l.id,
+                                      'days', s.days_past_due,
+                                      'interest', coalesce(s.interest_overdue, 0)::text,
+                                      'before', l.balance::text, 'after', s.balance::text,
+                                      'matures_on', coalesce(s.matures_on, l.matures_on)::text,
+                                      'as_of', s.as_of::text, 'run', %(run)s::bigint),
+                   now(), 'open', ''
+              FROM feed_stage s JOIN customers_loan l ON l.id = s.loan_id
+             CROSS JOIN LATERAL ({facts}) f
+             WHERE s.apply
+            RETURNING id""",  # noqa: S608 (constants)
+                       {"source": RiskSignal.Source.FEED, "run": run.pk,
+                        "lowest": min(limits, default=2**31 - 1)})
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _signals(run: FeedRun) -> list[int]:
     """A signal for each loan whose days past due went over a threshold in this run: the
     highest one crossed. Before and after are this run's, so a re-run crosses nothing."""
@@ -363,7 +408,7 @@ def _apply_in_context(run: FeedRun, rows: list[list[Any]], problems: list[Proble
     refused = _problems(_REFUSED)
     below = _below_floor()
     customers = _history(run)
-    signal_ids = _signals(run)
+    signal_ids = _signals(run) + _fact_signals(run)
     applied = _update_loans()
     _update_customers()
     if signal_ids:

@@ -160,7 +160,8 @@ def test_days_past_due_over_a_threshold_raise_one_signal_per_crossing():
     quiet = LoanFactory(contract_number="HT-2")
     run_file(csv_bytes([line("HT-1", days_past_due=20, classification="special_mention"),
                         line("HT-2", days_past_due=10, classification="special_mention")]))
-    assert not RiskSignal.objects.exists()
+    assert set(RiskSignal.objects.values_list("rule", flat=True)) == {"feed_first_past_due"}
+    RiskSignal.objects.all().delete()
     run = run_file(csv_bytes([line("HT-1", as_of="2026-11-30", days_past_due=95,
                                    classification="substandard"),
                               line("HT-2", as_of="2026-11-30", days_past_due=11,
@@ -245,3 +246,26 @@ def test_the_loans_history_names_the_run_the_file_and_its_checksum():
     assert event.balance == Decimal("5.00")
     assert {k: event.pgh_context.metadata[k] for k in ("feed_run", "file", "checksum")} == {
         "feed_run": run.pk, "file": "nightly.csv", "checksum": run.checksum}
+
+
+def test_each_fact_raises_its_signal_once():
+    amortising = LoanFactory(contract_number="HT-A", repayment_method="equal_instalments")
+    LoanFactory(contract_number="HT-M", matures_on=date(2026, 11, 1))
+    LoanFactory(contract_number="HT-I")
+    LoanFactory(contract_number="HT-J")
+    night = [line("HT-A", balance="800000.01", as_of="2026-11-29"),        # balance rising
+             line("HT-M", balance="5000", matures_on="2026-11-01"),        # matured, unpaid
+             line("HT-I", interest_overdue="88.80"),                       # interest arrears
+             line("HT-J", days_past_due=2, classification="special_mention")]  # first past due
+    run = run_file(csv_bytes(night))
+    raised = {(s.params["contract"], s.rule, s.severity) for s in RiskSignal.objects.all()}
+    assert raised == {("HT-A", "feed_balance_rising", "warning"),
+                      ("HT-M", "feed_matured_unpaid", "serious"),
+                      ("HT-I", "feed_interest_arrears", "warning"),
+                      ("HT-J", "feed_first_past_due", "notice")}
+    assert run.signals_raised == 4
+    assert all(s.message and "%(" not in s.message for s in RiskSignal.objects.all())
+    # The next night the same facts still hold: nothing new.
+    run_file(csv_bytes([[*row[:1], "2026-11-30", *row[2:]] for row in night]))
+    assert RiskSignal.objects.count() == 4
+    assert amortising.customer.risk_signals.get().params["after"] == "800000.01"
