@@ -13,7 +13,7 @@ from .services import SIGNAL_RULE
 from .tasks import send_queued
 
 hooks.register("menu_entries", MenuEntry(label=_("Loan feed"), url_name="feed:upload",
-                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=40)
+                                         roles=[Role.ADMIN], group=ADMIN_GROUP), order=62)
 
 hooks.register("risk_signal_rules", Rule(
     SIGNAL_RULE, label=_("Days past due over a threshold"),
