@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def default_thresholds() -> list[int]:
+    return [30, 60, 90]
 
 
 class FeedRun(models.Model):
@@ -59,3 +66,29 @@ class FeedRun(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in {self.Status.APPLIED, self.Status.REJECTED, self.Status.FAILED}
+
+
+@pghistory.track()
+class FeedSettings(models.Model):
+    """What the loan feed's figures set off, as administrators set it; a single row (pk=1)."""
+
+    dpd_thresholds = ArrayField(
+        models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3650)]),
+        verbose_name=_("days past due that raise a signal when a loan goes over them"),
+        default=default_thresholds, size=10)
+    serious_from = models.PositiveIntegerField(
+        _("a threshold from this many days raises a serious signal"), default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("A serious signal also opens a revisit task for the customer's officer."))
+
+    class Meta:
+        verbose_name = _("loan feed settings")
+        verbose_name_plural = _("loan feed settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> FeedSettings:
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pghistory
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
@@ -41,16 +40,13 @@ from loanwatch.core import hooks, importing
 from loanwatch.core.importing import ImportRejected, Problem, Row
 from loanwatch.core.services import enqueue_on_commit
 
-from .models import FeedRun
+from .models import FeedRun, FeedSettings
 from .spec import FEED_SPEC, KEYS
 
 # The job commits its counters every so many rows: often enough for a progress bar, rarely
 # enough to cost nothing.
 PROGRESS_EVERY = 10_000
 
-# Days past due whose crossing raises a signal, and from which one it is serious.
-DEFAULT_THRESHOLDS = (30, 60, 90)
-DEFAULT_SERIOUS_FROM = 90
 SIGNAL_RULE = "feed_days_past_due"
 
 # The owned fields a run moves, in the order a history row lists them, with their SQL type.
@@ -62,8 +58,21 @@ Progress = Callable[[FeedRun], None]
 
 
 def thresholds() -> tuple[tuple[int, ...], int]:
-    found = tuple(sorted(getattr(settings, "LOAN_FEED_DPD_THRESHOLDS", DEFAULT_THRESHOLDS)))
-    return found, int(getattr(settings, "LOAN_FEED_SERIOUS_FROM", DEFAULT_SERIOUS_FROM))
+    """The administrators' thresholds (FeedSettings), lowest first, and the serious one."""
+    row = FeedSettings.load()
+    return tuple(sorted(set(row.dpd_thresholds))), row.serious_from
+
+
+@transaction.atomic
+def feed_settings_save(*, acting_user: User, dpd_thresholds: list[int],
+                       serious_from: int) -> FeedSettings:
+    if acting_user.role != Role.ADMIN:
+        raise PermissionDenied
+    row = FeedSettings.objects.select_for_update().get_or_create(pk=1)[0]
+    row.dpd_thresholds, row.serious_from = sorted(set(dpd_thresholds)), serious_from
+    row.full_clean()
+    row.save()
+    return row
 
 
 # --- Creating a run ---------------------------------------------------------------------------

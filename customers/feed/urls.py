@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress.json", views.run_progress, name="run_progress"),
+    path("settings/", views.settings_edit, name="settings"),
 ]

@@ -95,9 +95,9 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
     assert urls(Role.ADMIN, group=menu.ADMIN_GROUP) == [reverse(name) for name in (
         "accounts:user_list", "accounts:team_list", "customers:industry_list",
         "schedule:risk_group_list", "schedule:policy", "customers:classification_floors",
-        "feed:upload", "customers:correction_list", "customers:signal_settings", "reports:measure_list",
-        "reports:warning_approvals", "visits:threshold_list", "visits:guidance_list",
-        "records:policy_edit")]
+        "feed:upload", "customers:correction_list", "customers:signal_settings",
+        "reports:measure_list", "reports:warning_approvals", "visits:threshold_list",
+        "visits:guidance_list", "records:policy_edit")]
     assert menu.entries_for(None) == []
 
 

@@ -17,4 +17,5 @@ FEED_ROWS: list[Row] = [
     Row("feed:upload", only({"admin"})),
     Row("feed:run_detail", only({"admin"}), build=_run),
     Row("feed:run_progress", only({"admin"}), build=_run),
+    Row("feed:settings", only({"admin"})),
 ]

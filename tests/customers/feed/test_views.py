@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from customers.feed.models import FeedRun
+from customers.feed.models import FeedRun, FeedSettings
+from customers.models import RiskSignal
 from tests.customers.factories import LoanFactory
 
 from .helpers import csv_bytes, line, run_file
@@ -57,3 +58,18 @@ def test_the_upload_page_lists_recent_runs_in_a_fixed_number_of_queries(admin_cl
         page = admin_client_.get(reverse("feed:upload"))
     assert page.content.decode().count("feed.csv") == 6
     assert len(many) == len(few)
+
+
+def test_administrators_set_the_thresholds_the_next_run_uses(admin_client_):
+    url = reverse("feed:settings")
+    assert "30, 60, 90" in admin_client_.get(url).content.decode()
+    bad = admin_client_.post(url, {"dpd_thresholds": "30, x", "serious_from": "60"})
+    assert bad.status_code == 200 and FeedSettings.load().dpd_thresholds == [30, 60, 90]
+    response = admin_client_.post(url, {"dpd_thresholds": "45，15 15", "serious_from": "45"})
+    assert response.status_code == 302
+    assert (FeedSettings.load().dpd_thresholds, FeedSettings.load().serious_from) == (
+        [15, 45], 45)
+    LoanFactory(contract_number="HT-1")
+    run_file(csv_bytes([line("HT-1", days_past_due=50, classification="special_mention")]))
+    signal = RiskSignal.objects.get(rule="feed_days_past_due")
+    assert (signal.params["threshold"], signal.severity) == (45, "serious")
