@@ -15,6 +15,10 @@ from .tasks import send_queued
 hooks.register("menu_entries", MenuEntry(label=_("Loan feed"), url_name="feed:upload",
                                          roles=[Role.ADMIN], group=ADMIN_GROUP), order=62)
 
+hooks.register("menu_entries", MenuEntry(label=_("Classification review"),
+                                         url_name="feed:classification_review",
+                                         roles=[Role.SUPERVISOR, Role.ADMIN]), order=60)
+
 hooks.register("risk_signal_rules", Rule(
     SIGNAL_RULE, label=_("Days past due over a threshold"),
     text=_("Loan %(contract)s is %(days)s days past due (over %(threshold)s) as of %(as_of)s.")))

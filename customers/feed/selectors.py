@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
+
+from customers.models import Classification, ClassificationFloor, Loan, LoanStatus
+from customers.selectors import customer_scope_filter
+from loanwatch.accounts.models import User
 
 from .models import FeedRun
 
@@ -34,3 +49,34 @@ def run_progress(*, run: FeedRun) -> dict[str, Any]:
     return {"status": run.status, "status_label": run.get_status_display(),
             "rows_read": run.rows_read, "rows_checked": run.rows_checked,
             "rows_applied": run.rows_applied, "percent": percent, "done": run.is_done}
+
+
+def _rank(field: str) -> Case:
+    return Case(*(When(**{field: value}, then=Value(n))
+                  for n, value in enumerate(Classification.values)),
+                default=Value(0), output_field=IntegerField())
+
+
+SUBSTANDARD = Classification.rank(Classification.SUBSTANDARD)
+
+
+def classification_review(*, user: User, limit: int = 500) -> list[Loan]:
+    """Outstanding loans whose classification a person should look at, in the user's scope:
+    better than their days past due allow (the feed moved the days, not the classification),
+    or better than substandard while another loan of the customer is substandard or worse.
+    Computed from the loans as they stand, so a report or a correction that classifies the loan
+    takes it off the list. One query."""
+    floor = (ClassificationFloor.objects.filter(days_past_due_over__lt=OuterRef("days_past_due"))
+             .order_by("-days_past_due_over").values("minimum")[:1])
+    worse_sibling = (Loan.objects.filter(customer_id=OuterRef("customer_id"),
+                                         classification__in=Classification.values[SUBSTANDARD:])
+                     .exclude(pk=OuterRef("pk")))
+    loans = (Loan.objects.filter(customer_scope_filter(user=user, through="customer__"),
+                                 balance__gt=0, status=LoanStatus.ACTIVE)
+             .annotate(floor=Subquery(floor), worse_sibling=Exists(worse_sibling))
+             .annotate(rank=_rank("classification"), floor_rank=_rank("floor"))
+             .filter(Q(floor_rank__gt=F("rank")) |
+                     Q(worse_sibling=True, rank__lt=SUBSTANDARD))
+             .select_related("customer", "customer__officer")
+             .order_by("-days_past_due", "contract_number"))
+    return list(loans[:limit])

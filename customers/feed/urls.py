@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress.json", views.run_progress, name="run_progress"),
     path("settings/", views.settings_edit, name="settings"),
+    path("classification-review/", views.classification_review, name="classification_review"),
 ]

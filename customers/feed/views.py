@@ -58,3 +58,10 @@ def settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Loan feed settings saved."))
             return redirect("feed:settings")
     return render(request, "feed/settings.html", {"form": form})
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def classification_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The supervisor's list of loans whose classification needs a person's look."""
+    return render(request, "feed/classification_review.html", {
+        "loans": selectors.classification_review(user=request.user)})

@@ -18,4 +18,5 @@ FEED_ROWS: list[Row] = [
     Row("feed:run_detail", only({"admin"}), build=_run),
     Row("feed:run_progress", only({"admin"}), build=_run),
     Row("feed:settings", only({"admin"})),
+    Row("feed:classification_review", only({"supervisor", "supervisor_b", "admin"})),
 ]

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.feed.models import FeedRun, FeedSettings
-from customers.models import RiskSignal
-from tests.customers.factories import LoanFactory
+from customers.models import Loan, RiskSignal
+from tests.customers.factories import CustomerFactory, LoanFactory
 
 from .helpers import csv_bytes, line, run_file
 
@@ -73,3 +73,25 @@ def test_administrators_set_the_thresholds_the_next_run_uses(admin_client_):
     run_file(csv_bytes([line("HT-1", days_past_due=50, classification="special_mention")]))
     signal = RiskSignal.objects.get(rule="feed_days_past_due")
     assert (signal.params["threshold"], signal.severity) == (45, "serious")
+
+
+def test_the_classification_review_lists_what_a_person_must_classify(
+        supervisor_client, supervisor, officer, officer_b):
+    mine = CustomerFactory(officer=officer)
+    behind = LoanFactory(customer=mine, contract_number="HT-1")             # 120 days, pass
+    sibling = LoanFactory(customer=mine, contract_number="HT-2")            # pass beside it
+    LoanFactory(customer=mine, contract_number="HT-3", classification="substandard",
+                days_past_due=100)
+    LoanFactory(contract_number="HT-9", customer=CustomerFactory(officer=officer_b))
+    run_file(csv_bytes([line("HT-1", days_past_due=120), line("HT-9", days_past_due=120)]))
+    with CaptureQueriesContext(connection) as queries:
+        page = supervisor_client.get(reverse("feed:classification_review"))
+    rows = page.content.decode()
+    assert "HT-1" in rows and "HT-2" in rows
+    assert "HT-3" not in rows and "HT-9" not in rows  # classified; another team's
+    assert rows.count('class="review-loan"') == 2
+    assert len(queries) < 12
+    # Classified as the days require (here straight in the table, as a correction would): gone.
+    Loan.objects.filter(pk__in=[behind.pk, sibling.pk]).update(classification="substandard")
+    again = supervisor_client.get(reverse("feed:classification_review")).content.decode()
+    assert "HT-1" not in again and "HT-2" not in again
