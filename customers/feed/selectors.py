@@ -80,3 +80,10 @@ def classification_review(*, user: User, limit: int = 500) -> list[Loan]:
              .select_related("customer", "customer__officer")
              .order_by("-days_past_due", "contract_number"))
     return list(loans[:limit])
+
+
+def below_floor_readable(*, run: FeedRun) -> list[dict[str, Any]]:
+    """The run's loans kept below their floor, the classifications in the reader's language."""
+    labels = dict(Classification.choices)
+    return [{**item, "classification": str(labels.get(item.get("classification"), "")),
+             "floor": str(labels.get(item.get("floor"), ""))} for item in run.below_floor]

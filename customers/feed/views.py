@@ -33,7 +33,8 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(pk=pk)
     return render(request, "feed/run_detail.html", {
-        "run": run, "progress": selectors.run_progress(run=run)})
+        "run": run, "progress": selectors.run_progress(run=run),
+        "below_floor": selectors.below_floor_readable(run=run)})
 
 
 @role_required(Role.ADMIN)

@@ -95,3 +95,13 @@ def test_the_classification_review_lists_what_a_person_must_classify(
     Loan.objects.filter(pk__in=[behind.pk, sibling.pk]).update(classification="substandard")
     again = supervisor_client.get(reverse("feed:classification_review")).content.decode()
     assert "HT-1" not in again and "HT-2" not in again
+
+
+def test_the_run_page_lists_loans_kept_below_their_floor_in_words(admin_client_, admin_user):
+    LoanFactory(contract_number="HT-1")
+    run = run_file(csv_bytes([line("HT-1", days_past_due=120)]), user=admin_user)
+    page = admin_client_.get(reverse("feed:run_detail", kwargs={"pk": run.pk}),
+                             HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert 'id="feed-below-floor"' in text and "substandard" in text
+    assert 'id="feed-result"' in text
