@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from .models import ClassificationFloor, Customer, Industry, Loan, RiskGroup
-from .risk_state import OWNED_LOAN_FIELDS
+from .risk_state import FEED_LOAN_FIELDS, OWNED_LOAN_FIELDS
 
 
 @admin.register(Industry)
@@ -51,4 +51,5 @@ class LoanAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The figures the bank's systems own: opened here, then changed by risk_state.py only.
-        return [*OWNED_LOAN_FIELDS] if obj is not None else []
+        return [*OWNED_LOAN_FIELDS, *FEED_LOAN_FIELDS] if obj is not None else [
+            *FEED_LOAN_FIELDS]

@@ -260,6 +260,14 @@ class RepaymentMethod(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class LoanStatus(models.TextChoices):
+    """Where the bank's system says a loan stands; set by the loan feed."""
+
+    ACTIVE = "active", _("active")
+    SETTLED = "settled", _("settled")
+    WRITTEN_OFF = "written_off", _("written off")
+
+
 class GuaranteeType(models.TextChoices):
     UNSECURED = "unsecured", _("unsecured")
     GUARANTEED = "guaranteed", _("guaranteed")
@@ -289,6 +297,19 @@ class Loan(Versioned):
     classification = models.CharField(_("classification"), max_length=20,
                                       choices=Classification.choices,
                                       default=Classification.PASS)
+    # Figures the bank's loan feed owns (customers/feed): set only by its runs.
+    principal_overdue = models.DecimalField(_("principal overdue (CNY)"), max_digits=16,
+                                            decimal_places=2, default=Decimal("0"),
+                                            db_default=Decimal("0"), validators=[NOT_NEGATIVE])
+    interest_overdue = models.DecimalField(_("interest overdue (CNY)"), max_digits=16,
+                                           decimal_places=2, default=Decimal("0"),
+                                           db_default=Decimal("0"), validators=[NOT_NEGATIVE])
+    next_due_on = models.DateField(_("next instalment due"), null=True, blank=True)
+    status = models.CharField(_("loan status"), max_length=12, choices=LoanStatus.choices,
+                              default=LoanStatus.ACTIVE, db_default=LoanStatus.ACTIVE)
+    # The as_of of the last feed row applied: an older row is refused, the same one is a no-op.
+    last_feed_as_of = models.DateField(_("last feed date"), null=True, blank=True,
+                                       editable=False)
 
     class Meta:
         ordering = ["disbursed_on", "contract_number"]
@@ -434,6 +455,7 @@ class RiskSignal(models.Model):
         RECORD_CHECK = "record_check", _("record check")
         RISK_EVENT = "risk_event", _("risk event")
         MANUAL = "manual", _("entered by hand")
+        FEED = "feed", _("loan feed")
 
     class Severity(models.TextChoices):
         NOTICE = "notice", _("notice")

@@ -29,6 +29,10 @@ from .models import Classification, Customer, Loan, RiskCorrection, RiskGroup, R
 
 # The loan fields the bank's systems own; only risk_state_apply writes them after opening.
 OWNED_LOAN_FIELDS = ("classification", "balance", "days_past_due")
+# What the loan feed alone sets (customers/feed), by set-based statements that write the same
+# history rows; no form or correction names them.
+FEED_LOAN_FIELDS = ("principal_overdue", "interest_overdue", "next_due_on", "status",
+                    "last_feed_as_of")
 
 LoanChanges = dict[int, dict[str, Any]]
 

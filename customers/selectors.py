@@ -54,6 +54,7 @@ from .models import (
     ExportJob,
     Guarantee,
     Loan,
+    LoanStatus,
     RiskCorrection,
     RiskGroup,
     RiskStateChange,
@@ -661,7 +662,11 @@ def risk_rose_card(*, user: User) -> dict[str, Any]:
 
 RISK_FIELD_LABELS: dict[str, StrOrPromise] = {
     "risk_group": _("risk group"), "classification": _("classification"),
-    "balance": _("outstanding balance (CNY)"), "days_past_due": _("days past due")}
+    "balance": _("outstanding balance (CNY)"), "days_past_due": _("days past due"),
+    # What the loan feed moves besides those (customers/feed).
+    "principal_overdue": _("principal overdue (CNY)"),
+    "interest_overdue": _("interest overdue (CNY)"), "next_due_on": _("next instalment due"),
+    "matures_on": _("maturity date"), "status": _("loan status")}
 
 
 def _change_value(field: str, value: str, groups: dict[int, RiskGroup]) -> str:
@@ -670,6 +675,8 @@ def _change_value(field: str, value: str, groups: dict[int, RiskGroup]) -> str:
         return str(group) if group else value
     if field == "classification" and value in Classification.values:
         return str(Classification(value).label)
+    if field == "status" and value in LoanStatus.values:
+        return str(LoanStatus(value).label)
     return value
 
 

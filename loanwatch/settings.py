@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "loanwatch.core",
     "customers",
     "customers.records",
+    "customers.feed",
     "visits",
     "visits.schedule",
     "reports",

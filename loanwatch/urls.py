@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("loanwatch.accounts.urls")),
     path("customers/", include("customers.urls")),
     path("records/", include("customers.records.urls")),
+    path("feed/", include("customers.feed.urls")),
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
     path("schedule/", include("visits.schedule.urls")),

@@ -108,3 +108,6 @@ ROWS += REPORT_ROWS
 from .visits.schedule.access_rows import SCHEDULE_ROWS  # noqa: E402
 
 ROWS += SCHEDULE_ROWS
+from .customers.feed.access_rows import FEED_ROWS  # noqa: E402
+
+ROWS += FEED_ROWS

@@ -40,8 +40,9 @@ from .hostile import NUL, URL_VALUES
 
 ROLES = ("anon", "officer", "supervisor", "admin")
 SOURCES = ("loanwatch", "customers", "visits", "reports")
-FORM_MODULES = ["customers.forms", "customers.records.forms", "visits.forms",
-                "visits.schedule.forms", "reports.forms", "loanwatch.accounts.forms"]
+FORM_MODULES = ["customers.forms", "customers.records.forms", "customers.feed.forms",
+                "visits.forms", "visits.schedule.forms", "reports.forms",
+                "loanwatch.accounts.forms"]
 
 
 @dataclass(frozen=True)

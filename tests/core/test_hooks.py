@@ -88,16 +88,17 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
                 reverse("core:dashboard"),
                 reverse("schedule:plan"), reverse("records:due_list")]
     assert urls(Role.OFFICER) == [*everyone, reverse("visits:draft_list")]
-    deciders = [*everyone, reverse("reports:report_queue"), reverse("schedule:event_list")]
+    deciders = [*everyone, reverse("feed:classification_review"),
+                reverse("reports:report_queue"), reverse("schedule:event_list")]
     assert urls(Role.SUPERVISOR) == urls(Role.ADMIN) == deciders
     assert urls(Role.OFFICER, group=menu.ADMIN_GROUP) == []
     assert urls(Role.SUPERVISOR, group=menu.ADMIN_GROUP) == []
     assert urls(Role.ADMIN, group=menu.ADMIN_GROUP) == [reverse(name) for name in (
         "accounts:user_list", "accounts:team_list", "customers:industry_list",
         "schedule:risk_group_list", "schedule:policy", "customers:classification_floors",
-        "customers:correction_list", "customers:signal_settings", "reports:measure_list",
-        "reports:warning_approvals", "visits:threshold_list", "visits:guidance_list",
-        "records:policy_edit")]
+        "feed:upload", "customers:correction_list", "customers:signal_settings",
+        "reports:measure_list", "reports:warning_approvals", "visits:threshold_list",
+        "visits:guidance_list", "records:policy_edit")]
     assert menu.entries_for(None) == []
 
 

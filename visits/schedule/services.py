@@ -12,13 +12,14 @@ import datetime
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from customers.models import Customer
+from customers.models import Customer, RiskSignal
 from customers.selectors import customer_scope, guarantee_circle_ids
 from loanwatch.accounts.roles import Role
 from loanwatch.core.services import notification_create
@@ -76,6 +77,26 @@ def serious_finding_recorded(*, customer: Customer, due_on: datetime.date, note:
     finding (`source_key`), however often the check is recorded."""
     task_raise(customer=customer, reason=RevisitTask.Reason.RECORD_FINDING, due_on=due_on,
                note=note, source_key=source_key, note_kind=note_kind, note_params=note_params)
+
+
+# Days an officer has to visit a customer whose loan the feed found seriously in arrears.
+LOAN_ARREARS_TASK_DAYS = 7
+
+
+def loan_arrears_signalled(*, signal_ids: list[int]) -> None:
+    """The loan feed raised signals (customers/feed): each serious one asks for a visit within
+    a week, once per signal. One read and one insert for the whole run, however many loans;
+    the note is in the bank's language."""
+    due_on = timezone.localdate() + datetime.timedelta(days=LOAN_ARREARS_TASK_DAYS)
+    signals = (RiskSignal.objects.filter(pk__in=signal_ids,
+                                         severity=RiskSignal.Severity.SERIOUS)
+               .select_related("customer").order_by("pk"))
+    with translation.override(settings.LANGUAGE_CODE):
+        tasks = [RevisitTask(customer_id=signal.customer_id, officer_id=signal.customer.officer_id,
+                             reason=RevisitTask.Reason.RISK_EVENT, note=signal.message[:300],
+                             source_key=f"signal:{signal.pk}", due_on=due_on)
+                 for signal in signals]
+    RevisitTask.objects.bulk_create(tasks, ignore_conflicts=True)
 
 
 def visit_qualifies(*, visit: Visit) -> bool:

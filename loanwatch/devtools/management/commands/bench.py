@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from customers.models import Customer, ExportJob
 from loanwatch.accounts.models import User
-from loanwatch.devtools import bench_exports, bench_planner, bench_visits, demo
+from loanwatch.devtools import bench_exports, bench_feed, bench_planner, bench_visits, demo
 from visits.models import Visit
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
@@ -81,7 +81,7 @@ def _bench_users() -> dict[str, str]:
     return users
 
 
-PARTS = ("pages", "writes", "planner", "exports")
+PARTS = ("pages", "writes", "planner", "exports", "feed")
 
 
 @dataclass
@@ -157,12 +157,17 @@ class Command(BaseCommand):
         parser.add_argument("--write-seconds", type=float, default=20)
         parser.add_argument("--planner-rounds", type=int, default=3,
                             help="whole-portfolio planner runs (and floor replays) to time")
+        parser.add_argument("--feed-loans", type=int, default=250_000,
+                            help="loans in the loan-feed file (added for the run if fewer)")
+        parser.add_argument("--feed-rounds", type=int, default=2,
+                            help="loan-feed job runs (and floor runs) to time")
         parser.add_argument("--only", action="append", choices=PARTS,
                             help="run only this part (repeatable); default: all")
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
                writers: int, write_seconds: float, planner_rounds: int,
-               only: list[str] | None, **options) -> None:
+               only: list[str] | None, feed_loans: int = 250_000, feed_rounds: int = 2,
+               **options) -> None:
         parts = set(only or PARTS)
         demo.load()
         results: list[Result] = []
@@ -181,6 +186,10 @@ class Command(BaseCommand):
             planner = self._planner(planner_rounds)
             results += planner[1]
         exported = self._exports() if "exports" in parts else []
+        feed = None
+        if "feed" in parts and feed_rounds > 0:
+            feed = self._feed(feed_loans, feed_rounds)
+            results += feed[1]
         by_item = {result.item: result for result in results}
         for result in results:
             floor = by_item.get(result.floor)
@@ -189,6 +198,8 @@ class Command(BaseCommand):
         self._print(results)
         if planner:
             self._print_planner(planner[0])
+        if feed:
+            self._print_feed(feed[0])
         if writes:
             self._print_writes(writes, by_item[ITEMS[0][0]].p50_ms or 1e-9)
         for export in exported:
@@ -204,6 +215,7 @@ class Command(BaseCommand):
             "visit_submissions": writes,
             "planner": asdict(planner[0]) if planner else None,
             "exports": exported,
+            "feed": asdict(feed[0]) if feed else None,
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
 
@@ -282,6 +294,28 @@ class Command(BaseCommand):
                 errors=0, p50_ms=bench_planner.p50(ms), p95_ms=bench_planner.p95(ms),
                 floor=floor_label))
         return bench, results
+
+    def _feed(self, loans: int, rounds: int) -> tuple[bench_feed.FeedBench, list[Result]]:
+        """A night's loan-status file through the job (read, check, apply) against its floor:
+        the same set-based statements run directly on rows parsed beforehand."""
+        self.stdout.write(f"loan feed: {rounds} rounds of {loans:,} loans…")
+        bench = bench_feed.run(loans=loans, rounds=rounds)
+        floor_label = "loan feed floor: its statements"
+        return bench, [
+            Result(item=floor_label, path="COPY + set-based statements", queries=0,
+                   requests=len(bench.floor_ms), errors=0,
+                   p50_ms=bench_planner.p50(bench.floor_ms),
+                   p95_ms=bench_planner.p95(bench.floor_ms), floor=floor_label),
+            Result(item=f"loan feed: {loans:,} loans through the job", path="loan_feed job",
+                   queries=0, requests=len(bench.job_ms), errors=0,
+                   p50_ms=bench_planner.p50(bench.job_ms),
+                   p95_ms=bench_planner.p95(bench.job_ms), floor=floor_label)]
+
+    def _print_feed(self, bench: bench_feed.FeedBench) -> None:
+        self.stdout.write(
+            f"\nloan feed: {bench.loans:,} loans ({bench.added:,} added for the run), "
+            f"{bench.file_bytes / 1e6:.1f} MB; {bench.applied:,} rows applied, "
+            f"{bench.customers_changed:,} customers changed, {bench.signals_raised:,} signals")
 
     def _print_planner(self, bench: bench_planner.PlannerBench) -> None:
         changes = ", ".join(f"{key.replace('_', ' ')} {value}"

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+from .models import FeedRun
+
+
+@shared_task(name="customers.feed.tasks.feed_run")
+def feed_run(run_id: int) -> str:
+    """Apply an uploaded loan-feed file; a run already started is left alone."""
+    return services.feed_run_execute(run_id=run_id).status
+
+
+def send_queued() -> None:
+    """At a worker's or beat's start: the runs whose job the broker lost (it was down when the
+    upload committed). A run sent twice is applied once: the job starts only a queued run."""
+    for pk in FeedRun.objects.filter(status=FeedRun.Status.QUEUED).values_list("pk", flat=True):
+        feed_run.apply_async(args=[pk])
