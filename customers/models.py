@@ -339,6 +339,11 @@ class Loan(Versioned):
     def is_outstanding(self) -> bool:
         return self.balance > Decimal("0")
 
+    @property
+    def overdue_amount(self) -> Decimal:
+        """Principal and interest in arrears, as the loan feed last reported them."""
+        return (self.principal_overdue or Decimal("0")) + (self.interest_overdue or Decimal("0"))
+
 
 @pghistory.track()
 class Collateral(Versioned):

@@ -286,3 +286,14 @@ def test_the_django_admin_shows_the_risk_state_read_only(rf, admin_user, watched
     customer_fields = CustomerAdmin(Customer, admin.site).get_readonly_fields(request,
                                                                               obj=customer)
     assert {"risk_group", "warning_level", "warning_since"} <= set(customer_fields)
+
+
+def test_the_sheet_shows_what_the_loan_feed_reported(officer_client, watched):
+    customer, loan = watched
+    Loan.objects.filter(pk=loan.pk).update(
+        principal_overdue=Decimal("12000.50"), interest_overdue=Decimal("1000.25"),
+        next_due_on="2026-12-20", status="active", last_feed_as_of="2026-11-29")
+    page = officer_client.get(reverse("customers:customer_detail", args=[customer.pk]),
+                              HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "in arrears 13,000.75" in page
+    assert "next due 20 Dec 2026" in page and "as of 29 Nov 2026" in page
