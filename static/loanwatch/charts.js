@@ -29,12 +29,27 @@
       });
       body.appendChild(row);
     });
-    card.querySelector(".chart-note").textContent = figures.note || "";
+    var note = figures.note || "";
+    if (tooLittle(card, figures)) { note = (note ? note + " " : "") + card.dataset.tooLittle; }
+    card.querySelector(".chart-note").textContent = note;
+  }
+
+  // Nothing but zeros, or a line through fewer than two points, draws nothing a reader can use:
+  // the card says so instead of showing an empty frame or a single dot.
+  function tooLittle(card, figures) {
+    var filled = figures.labels.filter(function (_label, index) {
+      return figures.series.some(function (series) {
+        var value = series.values[index];
+        return value !== null && value !== undefined && value !== 0;
+      });
+    }).length;
+    return filled === 0 || (card.dataset.kind === "line" && filled < 2);
   }
 
   function draw(card, figures) {
     var canvas = card.querySelector("canvas");
     if (!canvas || typeof Chart === "undefined") { return; }
+    canvas.classList.toggle("d-none", tooLittle(card, figures));
     if (canvas.chart) { canvas.chart.destroy(); }
     // Two series are two measures (a count and an amount, a rate and a count): each gets its
     // own axis. More series are one measure split by category (warning levels): one axis.

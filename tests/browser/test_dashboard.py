@@ -19,3 +19,13 @@ def test_charts_draw_and_tabulate(page, supervisor, officer, language):
     rows = page.locator("#chart-classifications .chart-table tbody tr")
     assert rows.count() == 2
     assert rows.first.locator("td").first.inner_text() == "3"  # three loans, all pass
+
+
+def test_a_chart_with_too_little_data_says_so(page, supervisor, language):
+    """No warnings yet: the warnings chart says so instead of drawing an empty frame."""
+    sign_in(page, supervisor.username, TEST_PASSWORD)
+    page.goto("/dashboard/")
+    page.wait_for_selector("#chart-warnings.chart-loaded")
+    note = page.locator("#chart-warnings .chart-note").inner_text()
+    assert note == {"en": "Not enough data yet.", "zh": "暂无足够数据。"}[language]
+    assert not page.locator("#chart-warnings canvas").is_visible()
