@@ -20,7 +20,15 @@ from loanwatch.core.validation import MORE_THAN_ZERO, NOT_NEGATIVE
 from .risk_signals import describe
 
 
-class Classification(models.TextChoices):
+class RankedChoices(models.TextChoices):
+    """Choices whose order is the order of severity: `rank` compares two of them."""
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return list(cls.values).index(value)
+
+
+class Classification(RankedChoices):
     """五级分类 — the order of the members is the order of severity."""
 
     PASS = "pass", _("pass")
@@ -29,21 +37,15 @@ class Classification(models.TextChoices):
     DOUBTFUL = "doubtful", _("doubtful")
     LOSS = "loss", _("loss")
 
-    @classmethod
-    def rank(cls, value: str) -> int:
-        return list(cls.values).index(value)
 
+class WarningLevel(RankedChoices):
+    """预警 levels, from none to red."""
 
-class WarningLevel(models.TextChoices):
     NONE = "none", _("no warning")
     BLUE = "blue", _("blue")
     YELLOW = "yellow", _("yellow")
     ORANGE = "orange", _("orange")
     RED = "red", _("red")
-
-    @classmethod
-    def rank(cls, value: str) -> int:
-        return list(cls.values).index(value)
 
 
 # Classes of the warning badges. Bootstrap has no orange: loanwatch.css defines one, dark text
