@@ -48,8 +48,16 @@ MEASURE = """() => {
     if (!visible(parent)) continue;
     texts.push(text);
   }
+  // What sticks out past the window's right edge, outside any box that scrolls it away.
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > window.innerWidth + 0.5 && !el.closest(".table-responsive")) {
+      wide.push(el.tagName.toLowerCase() + "." + el.className + " → " + Math.round(box.right));
+    }
+  }
   return {width: document.documentElement.scrollWidth, viewport: window.innerWidth,
-          narrow: narrow, texts: texts};
+          narrow: narrow, texts: texts, wide: wide.slice(-3)};
 }"""
 
 
@@ -124,7 +132,8 @@ def _walk(browser, base_url: str, ids: dict, typed: set[str], language: str, acc
         page.wait_for_load_state("networkidle")
         seen = page.evaluate(MEASURE)
         if seen["width"] > seen["viewport"]:
-            problems.append(f"{where}: {seen['width']} px wide in a {seen['viewport']} px window")
+            problems.append(f"{where}: {seen['width']} px wide in a {seen['viewport']} px window:"
+                            f" {seen['wide']}")
         problems += [f"{where}: cell too narrow: {cell}" for cell in seen["narrow"]]
         problems += [f"{where}: other language: {text}"
                      for text in _foreign(seen["texts"], language, typed)]
