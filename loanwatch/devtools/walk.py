@@ -6,10 +6,6 @@ A path may name demo records: {customer}, {visit} and {report} (see `demo_ids`).
 
 from __future__ import annotations
 
-from customers.models import Customer
-from reports.models import RiskReport
-from visits.models import Visit
-
 # (username or None for the signed-out page, path, screenshot name). A feature adds its main
 # pages here: the walk test then checks them and `make screenshots` shows them.
 PAGES = [
@@ -40,6 +36,11 @@ PAGES = [
 def demo_ids() -> dict[str, int]:
     """The demo records the walk shows: a submitted visit of officer1, its customer, a report
     of officer1's team that is no longer a draft."""
+    # Imported here: scripts/screenshots.py reads PAGES before Django is set up.
+    from customers.models import Customer  # noqa: PLC0415
+    from reports.models import RiskReport  # noqa: PLC0415
+    from visits.models import Visit  # noqa: PLC0415
+
     visit = Visit.objects.filter(officer__username="officer1", status="submitted").first()
     customer = (visit.customer_id if visit else
                 Customer.objects.filter(officer__username="officer1").values_list(
