@@ -29,8 +29,8 @@ def by_risk_group(*, user: User, params) -> ChartData:
                     .annotate(total=Sum("balance")).order_by())
     return ChartData(labels=[str(g) for g in groups], series=[
         Series(label=_("customers"), values=[counts.get(g.pk, 0) for g in groups]),
-        Series(label=_("outstanding balance (CNY 10,000)"),
-               values=[round(float(balances.get(g.pk) or 0) / 10_000, 2) for g in groups]),
+        Series(label=_("outstanding balance"), money=True,
+               values=[balances.get(g.pk) or 0 for g in groups]),
     ])
 
 
@@ -41,9 +41,8 @@ def by_classification(*, user: User, params) -> ChartData:
     }, **{f"b_{c}": Sum("balance", filter=Q(classification=c)) for c in Classification.values})
     return ChartData(labels=[str(label) for label in Classification.labels], series=[
         Series(label=_("loans"), values=[figures[f"n_{c}"] for c in Classification.values]),
-        Series(label=_("outstanding balance (CNY 10,000)"),
-               values=[round(float(figures[f"b_{c}"] or 0) / 10_000, 2)
-                       for c in Classification.values]),
+        Series(label=_("outstanding balance"), money=True,
+               values=[figures[f"b_{c}"] or 0 for c in Classification.values]),
     ])
 
 

@@ -47,11 +47,17 @@ def book(officer, officer_b):
 def test_risk_group_figures_count_only_the_users_customers(officer_client, book):
     figures = _json(officer_client, "risk-groups")
     customers = _series(figures, "customers")
-    balance = _series(figures, "outstanding balance (CNY 10,000)")
+    balance = _series(figures, "outstanding balance (CNY)")
     assert sum(customers.values()) == 3
     high = next(label for label in figures["labels"] if "High" in label or "high" in label)
-    assert customers[high] == 1 and balance[high] == 30.0
-    assert sum(balance.values()) == 60.0  # 10 + 20 + 30 (×10,000); officer B's loan is not here
+    assert customers[high] == 1 and balance[high] == 300000.0
+    assert sum(balance.values()) == 600000.0  # officer B's loan is not here
+
+
+def test_amounts_on_charts_follow_the_readers_unit(officer_client, officer, book):
+    officer_client.post(reverse("accounts:preferences"), {"amount_unit": "wan"})
+    balance = _series(_json(officer_client, "risk-groups"), "outstanding balance (CNY 10,000)")
+    assert sum(balance.values()) == 60.0  # 10 + 20 + 30 ten thousands
 
 
 def test_supervisor_and_admin_see_their_scopes(supervisor_client, admin_client_, book):
