@@ -59,12 +59,26 @@ class ChartData:
     labels: list[str]
     series: list[Series]
     note: str = ""
+    # A colour per label where the labels are categories that have one (the five loan
+    # classifications) or must be told apart (officers: CATEGORICAL); empty: by series.
+    label_colours: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"labels": self.labels, "note": self.note,
                 "series": [{"label": label, "values": values,
                             **({"colour": s.colour} if s.colour else {})}
-                           for s in self.series for label, values in [s.shown()]]}
+                           for s in self.series for label, values in [s.shown()]],
+                **({"label_colours": self.label_colours} if self.label_colours else {})}
+
+
+# Eight colours told apart with every common colour-vision deficiency (Okabe and Ito), for
+# categories that mean nothing by themselves, such as officers.
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+               "#000000"]
+
+
+def categorical(count: int) -> list[str]:
+    return [CATEGORICAL[index % len(CATEGORICAL)] for index in range(count)]
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,21 @@ def test_a_chart_without_parameters_ignores_the_query(officer_client):
     response = officer_client.get(reverse("core:chart_json", args=["risk-groups"]),
                                   {"from": "2026-02-30", "weeks": str(10**30)})
     assert response.status_code == 200
+
+
+def test_the_five_classifications_keep_their_colours_and_officers_are_told_apart(
+        admin_client_, officer, officer_b, book):
+    figures = _json(admin_client_, "classifications")
+    colours = dict(zip(figures["labels"], figures["label_colours"], strict=True))
+    assert colours["pass"] == "#198754" and colours["loss"] == "#58151C"
+    assert len(set(colours.values())) == 5
+    # The same category has the same colour whatever else the scope holds.
+    assert _json(admin_client_, "classifications")["label_colours"] == figures[
+        "label_colours"]
+    for owner in (officer, officer_b):
+        RevisitTask.objects.create(customer=CustomerFactory(officer=owner), officer=owner,
+                                   reason="manual", due_on=timezone.localdate(), status="done",
+                                   closed_at=timezone.now())
+    officers = _json(admin_client_, "on-time-by-officer")
+    assert len(officers["labels"]) == 2
+    assert len(set(officers["label_colours"])) == 2
