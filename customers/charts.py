@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from loanwatch.accounts.models import User
 
 
+# The five classifications in one fixed palette, from sound to lost, on every chart.
+CLASSIFICATION_COLOURS = {"pass": "#198754", "special_mention": "#E6B000",
+                          "substandard": "#FD7E14", "doubtful": "#DC3545", "loss": "#58151C"}
+
+
 def by_risk_group(*, user: User, params) -> ChartData:
     groups = list(RiskGroup.objects.order_by("order"))
     scope = customer_scope(user=user)
@@ -29,8 +34,8 @@ def by_risk_group(*, user: User, params) -> ChartData:
                     .annotate(total=Sum("balance")).order_by())
     return ChartData(labels=[str(g) for g in groups], series=[
         Series(label=_("customers"), values=[counts.get(g.pk, 0) for g in groups]),
-        Series(label=_("outstanding balance (CNY 10,000)"),
-               values=[round(float(balances.get(g.pk) or 0) / 10_000, 2) for g in groups]),
+        Series(label=_("outstanding balance"), money=True,
+               values=[balances.get(g.pk) or 0 for g in groups]),
     ])
 
 
@@ -39,11 +44,12 @@ def by_classification(*, user: User, params) -> ChartData:
     figures = loans.aggregate(**{
         f"n_{c}": Count("pk", filter=Q(classification=c)) for c in Classification.values
     }, **{f"b_{c}": Sum("balance", filter=Q(classification=c)) for c in Classification.values})
-    return ChartData(labels=[str(label) for label in Classification.labels], series=[
+    return ChartData(labels=[str(label) for label in Classification.labels],
+                     label_colours=[CLASSIFICATION_COLOURS[c] for c in Classification.values],
+                     series=[
         Series(label=_("loans"), values=[figures[f"n_{c}"] for c in Classification.values]),
-        Series(label=_("outstanding balance (CNY 10,000)"),
-               values=[round(float(figures[f"b_{c}"] or 0) / 10_000, 2)
-                       for c in Classification.values]),
+        Series(label=_("outstanding balance"), money=True,
+               values=[figures[f"b_{c}"] or 0 for c in Classification.values]),
     ])
 
 

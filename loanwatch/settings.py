@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "loanwatch.core.middleware.ContentSecurityPolicyMiddleware",
     "loanwatch.accounts.middleware.SessionLifetimeMiddleware",
     "loanwatch.accounts.middleware.SignInStepsMiddleware",
+    # The signed-in user's unit for amounts (yuan or ten thousand yuan), for the `money` filter.
+    "loanwatch.accounts.middleware.AmountUnitMiddleware",
     # A post sent after the session idled out is kept for its user to send again (core/held.py).
     "loanwatch.core.held.HeldPostMiddleware",
     # Deny by default: every page needs a signed-in user unless its view opts out.
@@ -117,7 +119,9 @@ TEMPLATES = [
                 "loanwatch.core.context_processors.session_timer",
             ],
             # Its csrf_token tag adds a one-time key to every form (core/once.py).
-            "builtins": ["loanwatch.core.templatetags.form_keys"],
+            # `money` formats an amount in the reader's unit (loanwatch/formats/amounts.py).
+            "builtins": ["loanwatch.core.templatetags.form_keys",
+                         "loanwatch.core.templatetags.figures"],
         },
     },
 ]

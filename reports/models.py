@@ -143,7 +143,9 @@ class RiskPoint(models.Model):
     severity = models.CharField(_("severity"), max_length=10,
                                 choices=RiskSignal.Severity.choices,
                                 default=RiskSignal.Severity.WARNING)
-    text = models.CharField(_("risk point"), max_length=500)
+    # The author's own words; empty while the point says what its signal says, so that the
+    # signal's wording is read in each reader's language (see `wording`).
+    text = models.CharField(_("risk point"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -151,7 +153,14 @@ class RiskPoint(models.Model):
         verbose_name_plural = _("risk points")
 
     def __str__(self) -> str:
-        return self.text
+        return self.wording
+
+    @property
+    def wording(self) -> str:
+        """What the point says, in the reader's language where the system wrote it."""
+        if self.text or self.signal is None:
+            return self.text
+        return self.signal.message[:500]
 
 
 @pghistory.track()

@@ -50,10 +50,10 @@ def report_pdf(*, report: RiskReport) -> bytes:
     ], [w * 0.16, w * 0.34, w * 0.18, w * 0.32], header=False))
 
     story += [pdf.para(_("Risk points"), "heading")]
-    points = list(report.points.all())
+    points = list(report.points.select_related("signal"))
     story.append(pdf.table(
         [[_("category"), _("severity"), _("risk point")]]
-        + [[p.get_category_display(), p.get_severity_display(), p.text] for p in points]
+        + [[p.get_category_display(), p.get_severity_display(), p.wording] for p in points]
         if points else [[_("No risk points.")]],
         [w * 0.2, w * 0.12, w * 0.68] if points else [w], header=bool(points)))
 

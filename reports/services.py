@@ -110,7 +110,7 @@ def report_start(*, customer: Customer, acting_user: User,
     RiskPoint.objects.bulk_create([
         RiskPoint(report=report, signal=signal, severity=signal.severity,
                   category=SIGNAL_CATEGORIES.get(signal.source, RiskPoint.Category.OTHER),
-                  text=signal.message[:500])
+                  text="")  # the signal's words, worded when read (RiskPoint.wording)
         for signal in selectors.signals_for_report(customer=customer, visit=visit)])
     customer_signals.signals_taken_into_report(signal_ids=_point_signals(report),
                                                report_id=report.pk, acting_user=acting_user)
@@ -156,13 +156,17 @@ def report_save(*, report: RiskReport, acting_user: User, data: dict[str, Any],
 
     kept = {p["id"] for p in points if p.get("id")}
     locked.points.exclude(pk__in=kept).delete()
-    existing: dict[int | None, RiskPoint] = {p.pk: p for p in locked.points.all()}
+    existing: dict[int | None, RiskPoint] = {
+        p.pk: p for p in locked.points.select_related("signal")}
     for item in points:
         point = existing.get(item.get("id")) or RiskPoint(report=locked)
+        text = item["text"]
+        if point.signal is not None and text.strip() == point.signal.message[:500].strip():
+            text = ""  # still the signal's own words: keep them worded when read
         changed = (point.category, point.severity, point.text) != (
-            item["category"], item["severity"], item["text"])
+            item["category"], item["severity"], text)
         point.category, point.severity, point.text = (item["category"], item["severity"],
-                                                      item["text"])
+                                                      text)
         if changed or point.pk is None:
             point.save()
 

@@ -171,8 +171,8 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         form = forms.ReportForm(initial=forms.initial_for(report), loans=loans)
         points = forms.PointFormSet(prefix="points", initial=[
-            {"id": p.pk, "category": p.category, "severity": p.severity, "text": p.text}
-            for p in report.points.all()])
+            {"id": p.pk, "category": p.category, "severity": p.severity, "text": p.wording}
+            for p in report.points.select_related("signal")])
         measures = forms.MeasureFormSet(prefix="measures", form_kwargs=keep, initial=[
             {"measure": m.measure, "due_on": m.due_on, "note": m.note}
             for m in report.measures.all()])
@@ -189,6 +189,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     may_approve = report.first_approved_by_id != request.user.pk
     return render(request, "reports/report_detail.html", {
         "report": report, "customer": report.customer,
+        "points": report.points.select_related("signal"),
         "two_approvals": awaiting and selectors.needs_two_approvals(report=report),
         "released_warning": (selectors.warning_active_for(customer_id=report.customer_id)
                              if report.is_release and awaiting else None),

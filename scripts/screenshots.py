@@ -20,50 +20,22 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The pages to show: the same list the browser test walks (loanwatch/devtools/walk.py).
+from loanwatch.devtools.walk import PAGES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 PASSWORD = "LoanWatch-demo-2026"  # noqa: S105  (the documented demo password)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DEMO_IDS = ("import json; from loanwatch.devtools.walk import demo_ids; "
+            "print(json.dumps(demo_ids()))")
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-# (user, path, name). Features add their main pages here; {customer}, {visit} and {report}
-# name demo records (see _demo_ids).
-PAGES = [
-    (None, "/accounts/login/", "login"),
-    ("officer1", "/", "officer-home"),
-    ("supervisor1", "/", "supervisor-home"),
-    ("admin", "/", "admin-home"),
-    ("admin", "/accounts/users/", "admin-users"),
-    ("officer1", "/customers/", "officer-customers"),
-    ("officer1", "/customers/{customer}/", "officer-customer-sheet"),
-    ("officer1", "/records/due/", "officer-record-checks-due"),
-    ("officer1", "/visits/{visit}/", "officer-visit"),
-    ("officer1", "/visits/drafts/", "officer-visit-drafts"),
-    ("officer1", "/schedule/", "officer-plan"),
-    ("supervisor1", "/customers/", "supervisor-customers"),
-    ("supervisor1", "/reports/", "supervisor-approval-queue"),
-    ("supervisor1", "/reports/{report}/", "supervisor-report"),
-    ("supervisor1", "/dashboard/", "supervisor-charts"),
-    ("admin", "/schedule/policy/", "admin-revisit-policy"),
-]
-
-DEMO_IDS = """
-import json
-from customers.models import Customer
-from reports.models import RiskReport
-from visits.models import Visit
-visit = Visit.objects.filter(officer__username="officer1", status="submitted").first()
-report = (RiskReport.objects.filter(customer__team__code="BJ-HD").exclude(status="draft")
-          .first())
-print(json.dumps({"customer": visit.customer_id if visit else
-                  Customer.objects.filter(officer__username="officer1").first().pk,
-                  "visit": visit.pk if visit else 0, "report": report.pk if report else 0}))
-"""
 
 
 def _demo_ids(py: str, env: dict) -> dict:
-    """The demo records the screenshots show, found in the database the server will use."""
+    """The demo records the pages name, found in the database the server will use."""
     out = subprocess.run([py, "manage.py", "shell", "-c", DEMO_IDS], cwd=ROOT, env=env,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])

@@ -77,6 +77,7 @@ ROWS: list[Row] = [
     Row("accounts:recovery_codes", only({"supervisor", "supervisor_b", "admin"}, status=302)),
     Row("accounts:recovery_codes_done", every(302)),
     Row("accounts:password_change", every(200)),
+    Row("accounts:preferences", every(200)),
     Row("admin_sign_in", every(LOGIN)),  # the app's sign-in page, for everyone
     Row("accounts:user_list", only({"admin"})),
     Row("accounts:user_create", only({"admin"})),

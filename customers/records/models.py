@@ -18,9 +18,9 @@ from loanwatch.core.validation import NOT_NEGATIVE
 
 
 class LicenceStatus(models.TextChoices):
-    IN_BUSINESS = "in_business", _("in business (存续)")
-    REVOKED = "revoked", _("revoked (吊销)")
-    CANCELLED = "cancelled", _("cancelled (注销)")
+    IN_BUSINESS = "in_business", _("in business")
+    REVOKED = "revoked", _("revoked")
+    CANCELLED = "cancelled", _("cancelled")
     OTHER = "other", _("other")
 
 

@@ -158,3 +158,14 @@ class UserFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     team = IdField(label=_("Team"))
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", ""), *Role.choices])
+
+
+class PreferencesForm(forms.ModelForm):
+    """What the user chooses for their own pages: for now, the unit amounts are shown in."""
+
+    submit_label = _("Save")
+
+    class Meta:
+        model = User
+        fields = ["amount_unit"]
+        widgets = {"amount_unit": forms.RadioSelect}

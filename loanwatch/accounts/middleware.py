@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
+from loanwatch.formats.amounts import reading_unit
+
 from . import second_factor
 
 if TYPE_CHECKING:
@@ -94,3 +96,24 @@ class SignInStepsMiddleware:
                 if name not in allowed and name not in self.ALWAYS_ALLOWED:
                     return redirect(allowed[0])
         return self.get_response(request)
+
+
+class AmountUnitMiddleware:
+    """Amounts on the page in the unit the signed-in user chose (yuan or ten thousand yuan).
+
+    The user row is already loaded by the sign-in checks before this runs: no query of its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        unit = getattr(user, "amount_unit", None) if user is not None else None
+        if not unit:
+            return self.get_response(request)
+        token = reading_unit.set(unit)
+        try:
+            return self.get_response(request)
+        finally:
+            reading_unit.reset(token)

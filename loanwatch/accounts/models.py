@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.concurrency import Versioned
+from loanwatch.formats import amounts
 
 from .roles import Role
 
@@ -83,6 +84,9 @@ class User(AbstractUser, Versioned):
     # The language of the user's last sign-in: mail to them is written in it.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
+    # How the user reads amounts on pages: in yuan or in ten thousand yuan (万元).
+    amount_unit = models.CharField(_("amounts in"), max_length=10, choices=amounts.UNITS,
+                                   default=amounts.YUAN)
 
     objects = LoanWatchUserManager()
 

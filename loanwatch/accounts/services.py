@@ -161,3 +161,13 @@ def team_save(*, acting_user: User, team: Team | None, code: str, name: str, reg
 def user_remember_language(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
+
+
+def user_preferences_save(*, user: User, amount_unit: str) -> None:
+    """The user's own display choices; audited like any change to the user row."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.amount_unit != amount_unit:
+            locked.amount_unit = amount_unit
+            locked.save(update_fields=["amount_unit"])
+            user.amount_unit = amount_unit

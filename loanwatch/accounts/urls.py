@@ -15,6 +15,7 @@ urlpatterns = [
     path("second-factor/recovery-codes/done/", views.recovery_codes_done,
          name="recovery_codes_done"),
     path("password/", views.password_change, name="password_change"),
+    path("preferences/", views.preferences, name="preferences"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

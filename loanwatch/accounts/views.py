@@ -355,3 +355,15 @@ def team_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
     return render(request, "accounts/team_form.html", {
         "team": team, "form": form, "history": history_for(obj=team) if team else [],
     })
+
+
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every signed-in user's own display choices."""
+    form = forms.PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_preferences_save(user=request.user,
+                                       amount_unit=form.cleaned_data["amount_unit"])
+        messages.success(request, _("Your preferences have been saved."))
+        return redirect("accounts:preferences")
+    return render(request, "accounts/preferences.html", {"form": form},
+                  status=400 if form.errors else 200)

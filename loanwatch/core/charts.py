@@ -18,6 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, QueryDict
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from loanwatch.formats import amounts
+from loanwatch.formats.amounts import reading_unit
 
 from . import hooks
 
@@ -31,6 +35,19 @@ class Series:
     values: list[float | int | None]
     # A colour that means something (a warning level's own); empty: the next of the palette.
     colour: str = ""
+    # Amounts in yuan: shown in the reader's unit (yuan or ten thousand yuan), which the label
+    # then names.
+    money: bool = False
+
+    def shown(self) -> tuple[str, list]:
+        if not self.money:
+            return self.label, [_number(v) for v in self.values]
+        wan = reading_unit.get() == amounts.WAN
+        unit = _("CNY 10,000") if wan else _("CNY")
+        # Translators: a chart series' name and its unit of money, as in "balance (CNY)".
+        return _("%(label)s (%(unit)s)") % {"label": self.label, "unit": unit}, [
+            None if v is None else round(float(v) / (10_000 if wan else 1), 2)
+            for v in self.values]
 
 
 @dataclass
@@ -42,12 +59,26 @@ class ChartData:
     labels: list[str]
     series: list[Series]
     note: str = ""
+    # A colour per label where the labels are categories that have one (the five loan
+    # classifications) or must be told apart (officers: CATEGORICAL); empty: by series.
+    label_colours: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"labels": self.labels, "note": self.note,
-                "series": [{"label": s.label, "values": [_number(v) for v in s.values],
+                "series": [{"label": label, "values": values,
                             **({"colour": s.colour} if s.colour else {})}
-                           for s in self.series]}
+                           for s in self.series for label, values in [s.shown()]],
+                **({"label_colours": self.label_colours} if self.label_colours else {})}
+
+
+# Eight colours told apart with every common colour-vision deficiency (Okabe and Ito), for
+# categories that mean nothing by themselves, such as officers.
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+               "#000000"]
+
+
+def categorical(count: int) -> list[str]:
+    return [CATEGORICAL[index % len(CATEGORICAL)] for index in range(count)]
 
 
 @dataclass(frozen=True)

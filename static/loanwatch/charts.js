@@ -60,8 +60,15 @@
         labels: figures.labels,
         datasets: figures.series.map(function (series, index) {
           var colour = series.colour || COLOURS[index % COLOURS.length];
+          var fill = colour;
+          // Labels with colours of their own (the five classifications, officers): each bar
+          // in its label's colour; a second measure in the same colours, lighter.
+          if (figures.label_colours) {
+            colour = figures.label_colours;
+            fill = index === 0 ? colour : colour.map(function (c) { return c + "80"; });
+          }
           return { label: series.label, data: series.values,
-                   backgroundColor: colour, borderColor: colour,
+                   backgroundColor: fill, borderColor: colour, borderWidth: 1,
                    yAxisID: dual && index === 1 ? "y1" : "y" };
         })
       },

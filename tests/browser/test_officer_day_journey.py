@@ -80,7 +80,7 @@ TEXT = {
     "en": {
         "week_card": "Visits due or planned this week",
         "periodic": "periodic revisit",
-        "in_business": "in business (存续)",
+        "in_business": "in business",
         "not_listed": "not listed",
         "check_recorded": "Check recorded.",
         "abnormal_finding": "Put on the abnormal-operation list",

@@ -47,11 +47,17 @@ def book(officer, officer_b):
 def test_risk_group_figures_count_only_the_users_customers(officer_client, book):
     figures = _json(officer_client, "risk-groups")
     customers = _series(figures, "customers")
-    balance = _series(figures, "outstanding balance (CNY 10,000)")
+    balance = _series(figures, "outstanding balance (CNY)")
     assert sum(customers.values()) == 3
     high = next(label for label in figures["labels"] if "High" in label or "high" in label)
-    assert customers[high] == 1 and balance[high] == 30.0
-    assert sum(balance.values()) == 60.0  # 10 + 20 + 30 (×10,000); officer B's loan is not here
+    assert customers[high] == 1 and balance[high] == 300000.0
+    assert sum(balance.values()) == 600000.0  # officer B's loan is not here
+
+
+def test_amounts_on_charts_follow_the_readers_unit(officer_client, officer, book):
+    officer_client.post(reverse("accounts:preferences"), {"amount_unit": "wan"})
+    balance = _series(_json(officer_client, "risk-groups"), "outstanding balance (CNY 10,000)")
+    assert sum(balance.values()) == 60.0  # 10 + 20 + 30 ten thousands
 
 
 def test_supervisor_and_admin_see_their_scopes(supervisor_client, admin_client_, book):
@@ -177,3 +183,21 @@ def test_a_chart_without_parameters_ignores_the_query(officer_client):
     response = officer_client.get(reverse("core:chart_json", args=["risk-groups"]),
                                   {"from": "2026-02-30", "weeks": str(10**30)})
     assert response.status_code == 200
+
+
+def test_the_five_classifications_keep_their_colours_and_officers_are_told_apart(
+        admin_client_, officer, officer_b, book):
+    figures = _json(admin_client_, "classifications")
+    colours = dict(zip(figures["labels"], figures["label_colours"], strict=True))
+    assert colours["pass"] == "#198754" and colours["loss"] == "#58151C"
+    assert len(set(colours.values())) == 5
+    # The same category has the same colour whatever else the scope holds.
+    assert _json(admin_client_, "classifications")["label_colours"] == figures[
+        "label_colours"]
+    for owner in (officer, officer_b):
+        RevisitTask.objects.create(customer=CustomerFactory(officer=owner), officer=owner,
+                                   reason="manual", due_on=timezone.localdate(), status="done",
+                                   closed_at=timezone.now())
+    officers = _json(admin_client_, "on-time-by-officer")
+    assert len(officers["labels"]) == 2
+    assert len(set(officers["label_colours"])) == 2

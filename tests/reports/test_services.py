@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from pghistory.models import Events
 
 from customers.models import Classification, RiskGroup, RiskSignal
@@ -324,3 +324,35 @@ def test_a_report_not_yet_approved_stores_no_before_and_after(officer, superviso
     assert report.classifications.get().classification_before == ""
     loan.refresh_from_db()
     assert loan.classification == Classification.PASS
+
+
+def test_a_point_taken_from_a_signal_reads_in_each_readers_language(officer):
+    """The system's words are worded when read; the author's own words stay as written."""
+    customer = CustomerFactory(officer=officer)
+    RiskSignal.objects.create(customer=customer, source="feed", source_id=1,
+                              rule="feed_first_past_due", severity="warning",
+                              params={"contract": "HT-1", "days": 12, "as_of": "2026-11-29"})
+    with translation.override("zh-hans"):
+        report = services.report_start(customer=customer, acting_user=officer)
+    point = report.points.get()
+    with translation.override("en"):
+        assert point.wording == "Loan HT-1 fell past due (12 days) as of 2026-11-29."
+        english = point.wording
+    with translation.override("zh-hans"):
+        assert point.wording != english and "HT-1" in point.wording
+
+    # Saved unchanged (as an English reader's form shows it): still the signal's words.
+    item = {"id": point.pk, "category": point.category, "severity": point.severity}
+    with translation.override("en"):
+        services.report_save(report=report, acting_user=officer, data={},
+                             points=[{**item, "text": english}], measures=[],
+                             classifications={})
+    point.refresh_from_db()
+    assert point.text == ""
+    # Edited: the author's words, shown to every reader as written.
+    services.report_save(report=report, acting_user=officer, data={},
+                         points=[{**item, "text": "逾期系临时资金周转所致"}], measures=[],
+                         classifications={})
+    point.refresh_from_db()
+    with translation.override("en"):
+        assert point.wording == "逾期系临时资金周转所致"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.selectors import customer_scope
-from loanwatch.core.charts import ChartData, Series
+from loanwatch.core.charts import ChartData, Series, categorical
 
 from .models import RevisitTask
 
@@ -60,6 +60,7 @@ def on_time_by_officer(*, user: User, params) -> ChartData:
                 closed_at__date__lte=F("due_on")))))
     return ChartData(
         labels=[row["officer__full_name"] or row["officer__username"] for row in rows],
+        label_colours=categorical(len(rows)),
         series=[Series(label=_("visited by the due date (%)"),
                        values=[_rate(row["on_time"], row["total"]) for row in rows]),
                 Series(label=_("tasks closed by a visit"), values=[row["total"] for row in rows])],
