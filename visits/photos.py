@@ -161,7 +161,9 @@ def customer_place(*, customer: Customer, before: Visit | None = None) -> Place 
         visit__customer_id=customer.pk, visit__status=Visit.Status.SUBMITTED,
         visit__method=Visit.Method.ON_SITE, latitude__isnull=False, longitude__isnull=False)
     if before is not None:
-        earlier = earlier.exclude(visit_id=before.pk).exclude(visit_id=before.amends_id)
+        earlier = earlier.exclude(visit_id=before.pk)
+        if before.amends_id is not None:
+            earlier = earlier.exclude(visit_id=before.amends_id)
         if before.visited_on:
             earlier = earlier.filter(visit__visited_on__lte=before.visited_on)
     photo = (earlier.select_related("visit").order_by("-visit__visited_on", "-visit_id", "pk")

@@ -135,8 +135,10 @@ def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit) -> tuple:
     post = request.POST if request.method == "POST" else None
     form = forms.VisitForm(post, request.FILES or None, instance=visit, customer=visit.customer,
                            officer=request.user)
+    # Posted rows are compared with nothing: a person the autosave (or a queued send) saved
+    # after the page was drawn is posted as a new row, and must not count as unchanged.
     initial = [{"role": i.role, "name": i.name, "statement": i.statement, "topics": i.topics}
-               for i in visit.interviews.all()]
+               for i in visit.interviews.all()] if post is None else None
     interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
     items = selectors.customer_collateral(customer=visit.customer)
     return form, interviews, _collateral_forms(request, visit, items)
