@@ -25,7 +25,7 @@ NETWORK_NOTES = ("Failed to load resource", "net::ERR_", "htmx:sendError", "htmx
 expect.set_options(timeout=15_000)
 WAITING = {"zh": "等待发送", "en": "waiting to send"}
 # The first answer was lost: the second send is told the visit had already arrived.
-ALREADY = {"zh": "已送达，只保存了一次", "en": "had already arrived; stored once"}
+ALREADY = {"zh": "此前已送达，只保存了一次", "en": "had already arrived; stored once"}
 DISTANCE = {"zh": "公里", "en": "km from the customer"}
 
 
