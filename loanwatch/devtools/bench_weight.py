@@ -65,7 +65,9 @@ def _fetch(client: Client, url: str) -> bytes | None:
     response = client.get(urlsplit(url).path)
     if response.status_code != 200:
         return None
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    if response.streaming:
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return response.content
 
 
 def _named_by_html(html: str) -> list[str]:
