@@ -335,11 +335,13 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             rows.append((field.verbose_name, value))
         sources = [i for i in visit.interviews.all() if number in i.topics]
         answers.append((number, titles[number], rows, sources))
-    place = photos.customer_place(customer=visit.customer, before=visit)
+    files = list(visit.evidence.all())
+    # The customer's place is looked up only for a visit with a photo to measure against it.
+    place = photos.customer_place(customer=visit.customer, before=visit) if any(
+        f.latitude is not None for f in files) else None
     return render(request, "visits/visit_detail.html", {
         "place": place, "far_km": settings.PHOTO_FAR_KM,
-        "photo_rows": photos.photo_rows(visit=visit, files=list(visit.evidence.all()),
-                                        place=place),
+        "photo_rows": photos.photo_rows(visit=visit, files=files, place=place),
         "visit": visit, "customer": visit.customer, "previous": previous,
         "changes": rules.comparison(visit, previous, fields | {"annualised_revenue",
                                                                "receivable_days",

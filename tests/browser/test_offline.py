@@ -15,6 +15,7 @@ from tests.customers.factories import CustomerFactory
 from tests.visits.factories import ready_visit
 from tests.visits.photo_files import jpeg
 from visits.models import EvidenceFile, Visit
+from visits.schedule.services import task_raise
 
 from ..factories import TEST_PASSWORD
 from .conftest import sign_in
@@ -128,3 +129,43 @@ def test_offline_the_form_opens_and_a_submission_is_stored_once(page, officer, v
     distance = page.locator(".photo-distance")
     expect(distance).to_contain_text(DISTANCE[language])
     assert "0.51" in distance.inner_text()
+
+
+@pytest.mark.allow_console(*NETWORK_NOTES)
+@pytest.mark.parametrize("viewport", ["phone"])
+@pytest.mark.parametrize("language", ["zh"])
+def test_the_plans_customers_are_kept_for_the_day_without_network(page, officer, officer_b,
+                                                                  viewport, language):
+    customers = [CustomerFactory(officer=officer, name=f"计划客户{n}") for n in range(2)]
+    for customer in customers:
+        task_raise(customer=customer, reason="manual", due_on=date.today())
+    sign_in(page, officer.username, TEST_PASSWORD)
+    page.goto("/schedule/")
+    _controlled(page)
+    page.click("#offline-keep-links")
+    expect(page.locator("#offline-keep-links")).to_have_attribute("data-state", "kept")
+    page.context.set_offline(True)
+    for customer in customers:
+        page.goto(f"/customers/{customer.pk}/")
+        expect(page.locator("h1")).to_contain_text(customer.name)
+        expect(page.locator("#offline-banner")).to_be_visible()
+    # A page never opened or kept is not there: a plain note, not another user's copy.
+    page.goto("/customers/")
+    expect(page.locator("#offline-missing")).to_be_visible()
+
+    # Signed out and another officer signed in: the first officer's pages are gone.
+    page.context.set_offline(False)
+    page.goto("/")
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('sign-out').closest('form').submit()")
+    # The sign-in page, with nobody signed in, has the worker forget every kept page.
+    page.wait_for_function("caches.keys().then(names => !names.some("
+                           "name => name.startsWith('loanwatch-pages-')))")
+    sign_in(page, officer_b.username, TEST_PASSWORD)
+    page.goto("/")
+    _controlled(page)
+    page.wait_for_function("""caches.keys().then(names => !names.some(
+        name => name === 'loanwatch-pages-' + %d))""" % officer.pk)
+    page.context.set_offline(True)
+    page.goto(f"/customers/{customers[0].pk}/")
+    expect(page.locator("#offline-missing")).to_be_visible()

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.customers.factories import CustomerFactory
 from visits import photos, services
@@ -136,8 +137,10 @@ def test_without_a_set_location_an_earlier_on_site_visit_gives_the_place(officer
 
 
 def test_the_visit_page_shows_when_and_where_and_how_far(officer, supervisor):
-    visit = ready_visit(customer=_customer(officer), visited_on=date(2026, 6, 30))
-    _photo(visit, officer, jpeg(lat=FAR[0], lon=FAR[1], taken="2026:06:12 10:15:00"))
+    visited_on = timezone.localdate() - datetime.timedelta(days=2)
+    taken = (visited_on - datetime.timedelta(days=20)).strftime("%Y:%m:%d 10:15:00")
+    visit = ready_visit(customer=_customer(officer), visited_on=visited_on)
+    _photo(visit, officer, jpeg(lat=FAR[0], lon=FAR[1], taken=taken))
     services.visit_submit(visit=visit, acting_user=officer)
     client = Client(headers={"accept-language": "en"})
     client.force_login(supervisor)
