@@ -164,8 +164,8 @@ def test_the_plans_customers_are_kept_for_the_day_without_network(page, officer,
     sign_in(page, officer_b.username, TEST_PASSWORD)
     page.goto("/")
     _controlled(page)
-    page.wait_for_function("""caches.keys().then(names => !names.some(
-        name => name === 'loanwatch-pages-' + %d))""" % officer.pk)
+    gone = f"caches.keys().then(names => !names.includes('loanwatch-pages-{officer.pk}'))"
+    page.wait_for_function(gone)
     page.context.set_offline(True)
     page.goto(f"/customers/{customers[0].pk}/")
     expect(page.locator("#offline-missing")).to_be_visible()
