@@ -240,10 +240,19 @@ def visit_send(*, visit: Visit, acting_user: User, key: str, data: dict[str, Any
         return locked, True
     visit_save(visit=locked, acting_user=acting_user, data=data, interviews=interviews,
                collateral=collateral, expected_version=expected_version)
-    for upload in files:
-        evidence_add(visit=locked, acting_user=acting_user, upload=upload, kind=kind,
-                     position=position, position_at=position_at)
-    visit_submit(visit=locked, acting_user=acting_user, submit_key=key)
+    stored: list[EvidenceFile] = []
+    try:
+        for upload in files:
+            stored.append(evidence_add(visit=locked, acting_user=acting_user, upload=upload,
+                                       kind=kind, position=position, position_at=position_at))
+        visit_submit(visit=locked, acting_user=acting_user, submit_key=key)
+    except Exception:
+        # The rows go with the transaction; the files written for them go too.
+        for evidence in stored:
+            for kept in (evidence.file, evidence.preview):
+                if kept:
+                    kept.storage.delete(kept.name)
+        raise
     return locked, False
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.customers.factories import CustomerFactory
 from tests.visits.factories import ready_visit
 from tests.visits.photo_files import jpeg
+from visits import services
 from visits.models import EvidenceFile, Visit
 from visits.schedule.services import task_raise
 
@@ -169,3 +170,30 @@ def test_the_plans_customers_are_kept_for_the_day_without_network(page, officer,
     page.context.set_offline(True)
     page.goto(f"/customers/{customers[0].pk}/")
     expect(page.locator("#offline-missing")).to_be_visible()
+
+
+@pytest.mark.allow_console(*NETWORK_NOTES)
+@pytest.mark.parametrize("viewport", ["phone"])
+@pytest.mark.parametrize("language", ["en"])
+def test_a_visit_changed_while_its_submission_waited_is_not_overwritten(page, officer, viewport,
+                                                                        language):
+    visit = ready_visit(customer=CustomerFactory(officer=officer), visited_on=date.today())
+    sign_in(page, officer.username, TEST_PASSWORD)
+    page.goto(f"/visits/{visit.pk}/edit/")
+    _controlled(page)
+    expect(page.locator("body")).to_have_attribute("data-offline-kept", "1")
+    page.context.set_offline(True)
+    page.click("button[data-bs-target='#sec-q10']")
+    page.fill("[name=summary]", "phone: stock is low")
+    page.click("button[name=action][value=submit]")
+    expect(page.locator("#send-queue-count")).to_have_attribute("data-count", "1")
+    # Meanwhile the draft is changed at the branch, on a computer.
+    services.visit_save(visit=visit, acting_user=officer, data={"summary": "desk: stock is fine"},
+                        expected_version=visit.version)
+    page.context.set_offline(False)
+    entry = page.locator(".queue-entry[data-state=conflict]")
+    expect(entry).to_contain_text("Nothing was overwritten", timeout=30_000)
+    expect(entry.locator("a", has_text="Open the form")).to_be_visible()
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.DRAFT
+    assert visit.summary == "desk: stock is fine"

@@ -102,7 +102,7 @@ def test_a_version_moved_by_the_same_answers_is_no_conflict(officer):
     assert Visit.objects.get(pk=visit.pk).status == Visit.Status.SUBMITTED
 
 
-def test_an_incomplete_visit_is_refused_whole(officer):
+def test_an_incomplete_visit_is_refused_whole(officer, media):
     visit = VisitFactory(customer=CustomerFactory(officer=officer), visited_on=date(2026, 6, 30))
     response = _send(_client(officer), visit, revenue_ytd="")
     assert response.status_code == 400
@@ -111,6 +111,7 @@ def test_an_incomplete_visit_is_refused_whole(officer):
     assert visit.status == Visit.Status.DRAFT
     assert visit.revenue_ytd is None  # nothing of the submission was kept
     assert not EvidenceFile.objects.filter(visit=visit).exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]  # nor its photo
 
 
 @pytest.mark.parametrize("key", ["", "short", "G" * 32, "0123456789abcdef0123456789abcde\n"])
