@@ -62,7 +62,7 @@ class CustomerForm(_DataForm):
         model = Customer
         fields = ["kind", "name", "identifier", "industry", "registered_capital", "founded_on",
                   "registered_address", "address", "occupation", "phone", "wechat",
-                  "risk_group", "officer"]
+                  "latitude", "longitude", "risk_group", "officer"]
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"identifier": _("Corporate: unified social credit code (18 characters). "
                                       "Individual: resident ID number.")}

@@ -133,6 +133,13 @@ class Customer(Versioned):
     occupation = models.CharField(_("occupation or business run"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
+    # Where the customer is met: visit photos are measured against it (WGS 84 degrees).
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True, validators=[MinValueValidator(-90),
+                                                           MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True, validators=[MinValueValidator(-180),
+                                                            MaxValueValidator(180)])
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
                                 on_delete=models.PROTECT, related_name="customers")
     team = models.ForeignKey("accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT,

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 CUSTOMER_FIELDS = ["kind", "name", "identifier", "registered_address", "address", "industry",
                    "registered_capital", "founded_on", "occupation", "phone", "wechat",
-                   "risk_group", "officer"]
+                   "latitude", "longitude", "risk_group", "officer"]
 LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_on", "purpose",
                "repayment_method", "repayment_source", "guarantee_types", "days_past_due",
                "classification"]

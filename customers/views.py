@@ -14,6 +14,7 @@ from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
+from loanwatch.core.offline import keep_offline
 from loanwatch.core.redirects import safe_next
 
 from . import diagram, export_jobs, exports, forms, imports, ledger, selectors, services, sheet
@@ -164,6 +165,7 @@ def customer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*ALL_ROLES)
+@keep_offline
 def customer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The post-loan management information sheet (客户贷后管理信息表)."""
     customer = selectors.customer_get_for_user(user=request.user, pk=pk, for_sheet=True)

@@ -228,6 +228,9 @@ EXPORTS_ROOT = Path(env.str("EXPORTS_ROOT", default=str(MEDIA_ROOT / "exports"))
 # storage shared by several web nodes (needs `pip install -e '.[s3]'`; credentials come from
 # boto3's usual AWS_* environment variables).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
+# An on-site visit whose photos were all taken farther than this from the customer's place
+# (or on another day) is flagged for the supervisor.
+PHOTO_FAR_KM = env.float("PHOTO_FAR_KM", default=1.0)
 if env.str("EVIDENCE_STORAGE", default="local") == "s3":
     STORAGES["evidence"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

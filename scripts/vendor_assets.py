@@ -26,6 +26,10 @@ FILES = [
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("chart.js/dist/chart.umd.min.js", "chartjs/chart.umd.min.js"),
     ("chart.js/dist/chart.umd.min.js.map", "chartjs/chart.umd.min.js.map"),
+    # The service worker's pieces (served from /sw.js, which imports these in this order).
+    *[(f"workbox-{part}/build/workbox-{part}.prod.js{tail}",
+       f"workbox/workbox-{part}.prod.js{tail}")
+      for part in ("core", "routing", "strategies", "expiration") for tail in ("", ".map")],
 ]
 
 

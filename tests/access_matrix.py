@@ -57,6 +57,9 @@ ROWS: list[Row] = [
     Row("core:home", every(200)),
     Row("core:healthz", every(200, anon=200)),
     Row("core:ping", every(200, anon=200)),
+    # What makes the app installable: public, like the static files they name.
+    Row("core:service_worker", every(200, anon=200)),
+    Row("core:manifest", every(200, anon=200)),
     Row("accounts:login", every(302, anon=200)),  # signed-in users go to their home page
     Row("accounts:logout", every(405)),  # GET never signs anybody out
     Row("set_language", every(302, anon=302), method="post", data={"language": "en"}),

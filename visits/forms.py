@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +125,13 @@ class VisitForm(forms.ModelForm):
     evidence_files = MultipleFileField(
         label=_("files"), required=False,
         help_text=_("PDF, JPEG, PNG or Office documents; several at once."))
+    # The phone's position when the photos were taken, filled in by the page only when the
+    # officer agreed to share it; a photo's own EXIF position comes first.
+    photo_latitude = forms.FloatField(widget=forms.HiddenInput, required=False,
+                                      min_value=-90, max_value=90)
+    photo_longitude = forms.FloatField(widget=forms.HiddenInput, required=False,
+                                       min_value=-180, max_value=180)
+    photo_position_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
@@ -157,6 +168,17 @@ class VisitForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass  # the service decides what is valid (see the module docstring)
+
+    def photo_position(self) -> tuple[tuple[Decimal, Decimal] | None,
+                                      datetime.datetime | None]:
+        """The phone's position sent with the photos, and when it was taken (or Nones)."""
+        lat = self.cleaned_data.get("photo_latitude")
+        lon = self.cleaned_data.get("photo_longitude")
+        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+            return None, None
+        six = Decimal("0.000001")
+        return ((Decimal(str(lat)).quantize(six), Decimal(str(lon)).quantize(six)),
+                self.cleaned_data.get("photo_position_at"))
 
     def checklist_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items()

@@ -30,6 +30,10 @@ hooks.register("home_cards", HomeCard(key="drafts", template="visits/_home_draft
                                       roles=[Role.OFFICER], context=selectors.drafts_card),
                order=60)
 
+hooks.register("home_cards", HomeCard(key="photo-flags", template="visits/_home_photo_flags.html",
+                                      roles=[Role.SUPERVISOR],
+                                      context=selectors.photo_flags_card), order=62)
+
 hooks.register("customer_sheet_sections", Section(
     key="visits", template="visits/sheet_visits.html", context=sections.visits_section),
     order=30)

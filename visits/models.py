@@ -72,6 +72,18 @@ class Visit(Versioned):
     amends = models.ForeignKey("self", verbose_name=_("amends"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="amendments")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The key a phone's offline queue sent this visit's submission with: a repeat of that
+    # submission (its answer lost on the way back) is recognised, not refused as a conflict.
+    submit_key = models.CharField(_("submission key"), max_length=32, blank=True, default="",
+                                  db_default="")
+    # Set at submission for an on-site visit whose photos were all taken far from the customer's
+    # place or on another day (photos.photo_check): the supervisor looks at it.
+    photo_flag = models.CharField(_("photo check"), max_length=20, blank=True, default="",
+                                  db_default="", choices=[
+                                      ("far", _("photos taken far from the customer")),
+                                      ("other_day", _("photos taken on another day")),
+                                      ("far_other_day",
+                                       _("photos taken far away and on another day"))])
 
     # --- The ten-question checklist (询问要点). Every answer may stay empty in a draft; the
     # submit service says which ones a submitted visit needs (services.SUBMIT_REQUIRED).
@@ -283,6 +295,12 @@ def evidence_storage():
     return storages["evidence"] if "evidence" in settings.STORAGES else storages["default"]
 
 
+class PositionSource(models.TextChoices):
+    EXIF = "exif", _("the photo's GPS data")
+    BROWSER = "browser", _("the phone's position when taken")
+    NONE = "none", _("not known")
+
+
 @pghistory.track()
 class EvidenceFile(models.Model):
     class Kind(models.TextChoices):
@@ -305,6 +323,21 @@ class EvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
                                     on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # A photo's time and place: from its EXIF data, or the phone's position when it was taken
+    # (sent with the officer's consent), or not known.
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    position_source = models.CharField(_("position from"), max_length=10,
+                                       choices=PositionSource.choices,
+                                       default=PositionSource.NONE,
+                                       db_default=PositionSource.NONE)
+    # A JPEG copy of a photo browsers cannot show (HEIC), beside the original.
+    preview = models.FileField(_("preview"), upload_to=evidence_upload_to,
+                               storage=evidence_storage, max_length=200, blank=True, default="",
+                               db_default="")
 
     class Meta:
         ordering = ["visit", "kind", "pk"]

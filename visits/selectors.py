@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from customers.models import Collateral, CollateralValuation, Customer, RiskSignal
 from customers.selectors import customer_scope_filter
@@ -153,6 +155,19 @@ def drafts_card(*, user: User) -> dict[str, Any]:
               .order_by("-visited_on", "-pk"))
     rows, count = first_rows_and_count(drafts)
     return {"drafts": rows, "draft_count": count}
+
+
+def photo_flags_card(*, user: User) -> dict[str, Any]:
+    """On-site visits of the last 30 days whose photos were all taken far from the customer or
+    on another day, in the supervisor's scope: the newest few and how many, in one query."""
+    since = timezone.localdate() - datetime.timedelta(days=30)
+    flagged = (visit_scope(user=user).filter(status=Visit.Status.SUBMITTED, visited_on__gte=since)
+               .exclude(photo_flag="").select_related("customer", "officer")
+               .only("customer__name", "officer__full_name", "officer__username",
+                     "visited_on", "photo_flag")
+               .order_by("-visited_on", "-pk"))
+    rows, count = first_rows_and_count(flagged)
+    return {"flagged": rows, "flagged_count": count}
 
 
 def draft_holds(*, visit_id: int, data: dict[str, Any], interviews: list[dict[str, Any]],

@@ -20,7 +20,7 @@ from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.services import notification_create
 from loanwatch.core.validation import fields_check
 
-from . import rules, uploads
+from . import photos, rules, uploads
 from .models import (
     ContactPreference,
     EvidenceFile,
@@ -178,8 +178,8 @@ def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | None = None
-                 ) -> list[RiskSignal]:
+def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | None = None,
+                 submit_key: str = "") -> list[RiskSignal]:
     """Validate everything, lock the visit, record who and when, feed each collateral's value
     history, store the signals the visit raises, and announce it ("visit_submitted") so that the
     schedule closes what it fulfils, in this transaction."""
@@ -194,6 +194,9 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
     locked.status = Visit.Status.SUBMITTED
     locked.submitted_at = now
     locked.submitted_by = acting_user
+    locked.photo_flag = photos.photo_check(visit=locked)
+    if submit_key:
+        locked.submit_key = submit_key
     locked.save()
 
     checks = list(locked.collateral_checks.select_related("collateral"))
@@ -219,6 +222,38 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
     hooks.call("visit_submitted", visit=locked)
     visit.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return signals
+
+
+@transaction.atomic
+def visit_send(*, visit: Visit, acting_user: User, key: str, data: dict[str, Any],
+               interviews: list[dict[str, Any]], collateral: list[dict[str, Any]],
+               expected_version: int | None, files: list[UploadedFile], kind: str,
+               position: tuple[Decimal, Decimal] | None = None,
+               position_at: datetime.datetime | None = None) -> tuple[Visit, bool]:
+    """A submission queued on a phone while offline, sent when the network returned: the
+    answers, the files and the submission in one transaction, so that a refusal leaves the
+    server as it was and the device keeps everything. Sent again under the same `key` — its
+    first answer lost on the way — it is recognised and not stored twice: (visit, True)."""
+    locked = Visit.objects.select_for_update(of=("self",)).get(pk=visit.pk)
+    if (locked.status == Visit.Status.SUBMITTED and key and locked.submit_key == key
+            and locked.officer_id == acting_user.pk):
+        return locked, True
+    visit_save(visit=locked, acting_user=acting_user, data=data, interviews=interviews,
+               collateral=collateral, expected_version=expected_version)
+    stored: list[EvidenceFile] = []
+    try:
+        for upload in files:
+            stored.append(evidence_add(visit=locked, acting_user=acting_user, upload=upload,
+                                       kind=kind, position=position, position_at=position_at))
+        visit_submit(visit=locked, acting_user=acting_user, submit_key=key)
+    except Exception:
+        # The rows go with the transaction; the files written for them go too.
+        for evidence in stored:
+            for kept in (evidence.file, evidence.preview):
+                if kept:
+                    kept.storage.delete(kept.name)
+        raise
+    return locked, False
 
 
 @transaction.atomic
@@ -248,7 +283,9 @@ def visit_amend(*, visit: Visit, acting_user: User) -> Visit:
     EvidenceFile.objects.bulk_create([
         EvidenceFile(visit=copy, kind=e.kind, file=e.file.name, original_name=e.original_name,
                      content_type=e.content_type, size=e.size, sha256=e.sha256,
-                     uploaded_by=e.uploaded_by)
+                     uploaded_by=e.uploaded_by, taken_at=e.taken_at, latitude=e.latitude,
+                     longitude=e.longitude, position_source=e.position_source,
+                     preview=e.preview.name)
         for e in original.evidence.all()])
     return copy
 
@@ -256,22 +293,37 @@ def visit_amend(*, visit: Visit, acting_user: User) -> Visit:
 # --- Evidence -----------------------------------------------------------------------------------
 
 def evidence_add(*, visit: Visit, acting_user: User, upload: UploadedFile, kind: str,
-                 name: str | None = None) -> EvidenceFile:
-    """Check the file by its content, store it under a random name, keep its SHA-256."""
+                 name: str | None = None,
+                 position: tuple[Decimal, Decimal] | None = None,
+                 position_at: datetime.datetime | None = None) -> EvidenceFile:
+    """Check the file by its content, store it under a random name, keep its SHA-256. A photo
+    keeps its EXIF time and position, or else `position` (the phone's, at `position_at`, sent
+    with the officer's consent); a HEIC photo gets a JPEG preview beside it."""
     _own_draft(visit, acting_user)
     if kind not in EvidenceFile.Kind.values:
         raise ValidationError(_("Choose the kind of document."))
     name = (upload.name or "") if name is None else name
     file_type, digest = uploads.check_file(upload, name=name,
                                            max_bytes=settings.EVIDENCE_MAX_BYTES)
+    place: dict[str, Any] = {}
+    preview = None
+    if file_type in uploads.PHOTOS:
+        place = photos.place_facts(photos.read(upload), browser=position,
+                                   browser_at=position_at)
+        if file_type == uploads.HEIC:
+            preview = photos.jpeg_preview(upload)
     evidence = EvidenceFile(visit=visit, kind=kind, original_name=name,
                             content_type=file_type.content_type, size=upload.size or 0,
-                            sha256=digest, uploaded_by=acting_user)
+                            sha256=digest, uploaded_by=acting_user, **place)
     evidence.file.save("evidence", upload, save=False)
+    if preview is not None:
+        evidence.preview.save("preview", preview, save=False)
     try:
         evidence.save()
     except Exception:
         evidence.file.storage.delete(evidence.file.name)
+        if evidence.preview:
+            evidence.preview.storage.delete(evidence.preview.name)
         raise
     return evidence
 
@@ -280,11 +332,14 @@ def evidence_add(*, visit: Visit, acting_user: User, upload: UploadedFile, kind:
 def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     _own_draft(evidence.visit, acting_user)
     name = evidence.file.name
+    preview = evidence.preview.name
     storage = evidence.file.storage
     evidence.delete()
     # An amendment shares its original's stored files; delete the file only when unused.
     if not EvidenceFile.objects.filter(file=name).exists():
         transaction.on_commit(lambda: storage.delete(name))
+        if preview:
+            transaction.on_commit(lambda: storage.delete(preview))
 
 
 # --- Thresholds, guidance, contact preferences -----------------------------------------------

@@ -1,8 +1,8 @@
 """What an evidence file really is, judged by its first bytes rather than its name.
 
-A bank receives PDFs, photos (JPEG, PNG) and Office documents (the zip-based .docx/.xlsx/.pptx
-and the older .doc/.xls/.ppt). Anything else — an executable renamed to .pdf, an HTML page
-calling itself a PNG — is refused, and so is a file whose content and name disagree.
+A bank receives PDFs, photos (JPEG, PNG, an iPhone's HEIC) and Office documents (the zip-based
+.docx/.xlsx/.pptx and the older .doc/.xls/.ppt). Anything else — an executable renamed to .pdf,
+an HTML page calling itself a PNG — is refused, and so is a file whose content and name disagree.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class FileType:
 PDF = FileType("PDF", "application/pdf", (".pdf",))
 JPEG = FileType("JPEG", "image/jpeg", (".jpg", ".jpeg"))
 PNG = FileType("PNG", "image/png", (".png",))
+HEIC = FileType("HEIC", "image/heic", (".heic", ".heif"))
 DOCX = FileType("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 (".docx",))
 XLSX = FileType("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -34,9 +35,12 @@ PPTX = FileType("PowerPoint",
                 (".pptx",))
 OLE = FileType("Office 97–2003", "application/octet-stream", (".doc", ".xls", ".ppt"))
 
-ALLOWED_EXTENSIONS = sorted({ext for t in (PDF, JPEG, PNG, DOCX, XLSX, PPTX, OLE)
+ALLOWED_EXTENSIONS = sorted({ext for t in (PDF, JPEG, PNG, HEIC, DOCX, XLSX, PPTX, OLE)
                              for ext in t.extensions})
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
+# The ISO media file brands of HEIC/HEIF still images (an iPhone writes "heic").
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1"}
+PHOTOS = (JPEG, PNG, HEIC)
 
 
 def _ooxml(upload) -> FileType | None:
@@ -66,6 +70,8 @@ def detect(upload) -> FileType | None:
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIC
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return OLE
     if head.startswith(b"PK\x03\x04"):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.visit_detail, name="visit_detail"),
     path("<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("<int:pk>/autosave/", views.visit_autosave, name="visit_autosave"),
+    path("<int:pk>/send/", views.visit_send, name="visit_send"),
     path("<int:pk>/amend/", views.visit_amend, name="visit_amend"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),

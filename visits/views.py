@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +19,10 @@ from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required, s
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
+from loanwatch.core.offline import keep_offline
 from loanwatch.core.redirects import safe_next
 
-from . import forms, rules, selectors, services
+from . import forms, photos, rules, selectors, services
 from .models import EvidenceFile, GuidanceProposal, Question, QuestionGuidance, Visit
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -69,6 +73,7 @@ def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: 
 
 
 @role_required(Role.OFFICER)
+@keep_offline
 def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The visit form. "Save draft" keeps whatever is typed; "Submit" saves the draft first, so
     a refused submission loses nothing, then validates everything and locks the visit."""
@@ -130,8 +135,10 @@ def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit) -> tuple:
     post = request.POST if request.method == "POST" else None
     form = forms.VisitForm(post, request.FILES or None, instance=visit, customer=visit.customer,
                            officer=request.user)
+    # Posted rows are compared with nothing: a person the autosave (or a queued send) saved
+    # after the page was drawn is posted as a new row, and must not count as unchanged.
     initial = [{"role": i.role, "name": i.name, "statement": i.statement, "topics": i.topics}
-               for i in visit.interviews.all()]
+               for i in visit.interviews.all()] if post is None else None
     interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
     items = selectors.customer_collateral(customer=visit.customer)
     return form, interviews, _collateral_forms(request, visit, items)
@@ -159,12 +166,13 @@ def _save(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
     _save_answers(request, visit, form, interviews, collateral_rows)
     files = form.cleaned_data.get("evidence_files") or []
     kind = form.cleaned_data.get("evidence_kind") or "other"
+    position, position_at = form.photo_position()
     ok = True
     for upload in files:
         try:
             with transaction.atomic():
                 services.evidence_add(visit=visit, acting_user=request.user, upload=upload,
-                                      kind=kind)
+                                      kind=kind, position=position, position_at=position_at)
         except ValidationError as error:
             form.add_error("evidence_files", error.messages)
             ok = False
@@ -204,6 +212,70 @@ def visit_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
         form_apply_error(form, error)
         return _autosave_refused(form, interviews, collateral_rows)
     return JsonResponse({"version": visit.version, "saved_at": timezone.now().isoformat()})
+
+
+SUBMIT_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+@signed_in_or_401
+@role_required(Role.OFFICER)
+@require_POST
+def visit_send(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """A submission the phone queued while offline (visits/static/visits/queue.js), sent with
+    its files and its own key once the network is back: stored once however often it is sent,
+    answered in JSON — submitted, already submitted, or why not (a conflict names who changed
+    the visit meanwhile; nothing is stored then and the device keeps the answers)."""
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, for_form=True)
+    if visit.officer_id != request.user.pk:
+        raise Http404
+    key = request.POST.get("submit_key", "")
+    if not SUBMIT_KEY.match(key):
+        return JsonResponse({"error": "invalid", "fields": {"submit_key": {
+            "label": "", "messages": [_("This submission has no valid key.")]}}}, status=400)
+    done = {"url": reverse("visits:visit_detail", kwargs={"pk": visit.pk})}
+    if visit.status != Visit.Status.DRAFT:
+        if visit.submit_key == key:
+            return JsonResponse({"status": "already", **done})
+        return JsonResponse({"error": "locked", "message": _(
+            "This visit is submitted and locked; correct it with an amendment.")}, status=409)
+    form, interviews, collateral_rows = _bound_forms(request, visit)
+    if not (form.is_valid() and interviews.is_valid()
+            and all(f.is_valid() for _item, f in collateral_rows)):
+        return _autosave_refused(form, interviews, collateral_rows)
+    rows, collateral = _answers(form, interviews, collateral_rows)
+    position, position_at = form.photo_position()
+
+    def send(expected_version: int | None) -> tuple[Visit, bool]:
+        return services.visit_send(
+            visit=visit, acting_user=request.user, key=key, data=form.checklist_data(),
+            interviews=rows, collateral=collateral, expected_version=expected_version,
+            files=form.cleaned_data.get("evidence_files") or [],
+            kind=form.cleaned_data.get("evidence_kind") or "other",
+            position=position, position_at=position_at)
+
+    try:
+        try:
+            _sent, already = send(form.cleaned_data.get("version"))
+        except ValidationError as error:
+            # Changed since the page was drawn, but by this device's own autosave: the server
+            # holds these very answers, so nothing of anyone's is overwritten.
+            if getattr(error, "code", None) != "conflict" or not selectors.draft_holds(
+                    visit_id=visit.pk, data=form.checklist_data(), interviews=rows,
+                    collateral=collateral):
+                raise
+            _sent, already = send(None)
+    except ValidationError as error:
+        current = Visit.objects.only("status", "submit_key").get(pk=visit.pk)
+        if current.status == Visit.Status.SUBMITTED and current.submit_key == key:
+            return JsonResponse({"status": "already", **done})
+        if getattr(error, "code", None) == "conflict":
+            return _autosave_conflict(visit)
+        if getattr(error, "code", None) == "locked":
+            return JsonResponse({"error": "locked", "message": " ".join(error.messages)},
+                                status=409)
+        form_apply_error(form, error)
+        return _autosave_refused(form, interviews, collateral_rows)
+    return JsonResponse({"status": "already" if already else "submitted", **done})
 
 
 def _autosave_refused(form, interviews, collateral_rows) -> JsonResponse:
@@ -263,7 +335,13 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             rows.append((field.verbose_name, value))
         sources = [i for i in visit.interviews.all() if number in i.topics]
         answers.append((number, titles[number], rows, sources))
+    files = list(visit.evidence.all())
+    # The customer's place is looked up only for a visit with a photo to measure against it.
+    place = photos.customer_place(customer=visit.customer, before=visit) if any(
+        f.latitude is not None for f in files) else None
     return render(request, "visits/visit_detail.html", {
+        "place": place, "far_km": settings.PHOTO_FAR_KM,
+        "photo_rows": photos.photo_rows(visit=visit, files=files, place=place),
         "visit": visit, "customer": visit.customer, "previous": previous,
         "changes": rules.comparison(visit, previous, fields | {"annualised_revenue",
                                                                "receivable_days",
@@ -308,6 +386,7 @@ def customer_visits(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.OFFICER)
+@keep_offline
 def draft_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "visits/draft_list.html",
                   {"drafts": selectors.drafts_for_user(user=request.user)})
@@ -318,12 +397,19 @@ def draft_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*ALL_ROLES)
 def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    # ?preview=1: the JPEG copy of a photo browsers cannot show (HEIC), shown in the page.
+    preview = request.GET.get("preview") == "1" and bool(evidence.preview)
+    stored = evidence.preview if preview else evidence.file
     try:
-        handle = evidence.file.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+    if preview:
+        name = evidence.original_name.rsplit(".", 1)[0] + ".jpg"
+        response = FileResponse(handle, filename=name, content_type="image/jpeg")
+    else:
+        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                                content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "core"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<slug:key>.json", views.chart_json, name="chart_json"),
     path("dashboard/<slug:key>.csv", views.chart_csv, name="chart_csv"),

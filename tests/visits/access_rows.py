@@ -59,6 +59,10 @@ VISIT_ROWS = [
     # an empty post is an invalid draft (400).
     Row("visits:visit_autosave", {**officer_only(400), "anon": 401}, method="post",
         build=_draft),
+    # The offline queue's send: like the autosave, 401 JSON signed out; an empty post has no
+    # submission key (400).
+    Row("visits:visit_send", {**officer_only(400), "anon": 401}, method="post",
+        build=_draft),
     Row("visits:visit_amend", officer_only(302), method="post", build=_submitted),
     Row("visits:evidence_download", scoped(), build=_evidence),
     Row("visits:evidence_remove", officer_only(302), method="post", build=_evidence),

@@ -16,6 +16,7 @@ from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
+from loanwatch.core.offline import keep_offline
 from loanwatch.core.redirects import safe_next
 
 from . import calendar, forms, selectors, services
@@ -27,6 +28,7 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 # --- The plan ---------------------------------------------------------------------------------
 
 @role_required(*ALL_ROLES)
+@keep_offline
 def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin."""
     today = timezone.localdate()

@@ -204,7 +204,8 @@
     window.clearTimeout(timer);
     timer = null;
     if (inflight) { return inflight; }
-    if (!dirty || stopped) { return Promise.resolve(); }
+    // A submission queued offline (queue.js) carries the answers and the version itself.
+    if (!dirty || stopped || form.hasAttribute("data-queued")) { return Promise.resolve(); }
     dirty = false;
     var stamp = lastChange;
     var body = new URLSearchParams();

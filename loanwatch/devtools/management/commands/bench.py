@@ -10,9 +10,10 @@ the same server. Results also go to a JSON file. Timings are reported, never ass
 
 The revisit planner is measured over the whole portfolio against its own floor, the statements it
 issues replayed directly (see `bench_planner`), after the server has stopped. `--only planner`
-(or pages, writes, exports; repeatable) runs part of the benchmark. The exports part writes the
-administrator's bank-wide ledger and customer list as their export jobs do, each in a process of
-its own, and reports its time and peak memory.
+(or pages, writes, exports, feed, weight; repeatable) runs part of the benchmark. The exports part
+writes the administrator's bank-wide ledger and customer list as their export jobs do, each in a
+process of its own, and reports its time and peak memory. The weight part sums what the visit
+form's first load on a phone transfers, compressed (`bench_weight`).
 """
 
 from __future__ import annotations
@@ -31,14 +32,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer, ExportJob
 from loanwatch.accounts.models import User
-from loanwatch.devtools import bench_exports, bench_feed, bench_planner, bench_visits, demo
+from loanwatch.devtools import (
+    bench_exports,
+    bench_feed,
+    bench_planner,
+    bench_visits,
+    bench_weight,
+    demo,
+)
 from visits.models import Visit
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
@@ -81,7 +89,11 @@ def _bench_users() -> dict[str, str]:
     return users
 
 
-PARTS = ("pages", "writes", "planner", "exports", "feed")
+PARTS = ("pages", "writes", "planner", "exports", "feed", "weight")
+# Pages whose first load on a phone is weighed (bench_weight): the page and every file it loads,
+# compressed. The visit form is meant to stay under 300 KB (tests/core/test_page_weight.py).
+WEIGHED = [("officer: visit form (draft)", "officer", "/visits/{draft}/edit/"),
+           ("officer: home", "officer", "/")]
 
 
 @dataclass
@@ -190,6 +202,7 @@ class Command(BaseCommand):
         if "feed" in parts and feed_rounds > 0:
             feed = self._feed(feed_loans, feed_rounds)
             results += feed[1]
+        weights = self._weights() if "weight" in parts else []
         by_item = {result.item: result for result in results}
         for result in results:
             floor = by_item.get(result.floor)
@@ -206,6 +219,10 @@ class Command(BaseCommand):
             self.stdout.write("bank-wide {export} export (as its job writes it): {rows} rows, "
                               "{seconds} s, peak memory {peak_mb} MB (+{growth_mb} MB while "
                               "writing), file {file_mb} MB".format(**export))
+        for label, weight in weights:
+            self.stdout.write(
+                f"first load on a phone, {label}: {weight.compressed / 1024:.1f} KB compressed "
+                f"({weight.raw / 1024:.1f} KB as stored) in {len(weight.files)} files")
         target = Path(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({
@@ -216,6 +233,11 @@ class Command(BaseCommand):
             "planner": asdict(planner[0]) if planner else None,
             "exports": exported,
             "feed": asdict(feed[0]) if feed else None,
+            "first_load": [{"item": label, "path": weight.path,
+                            "compressed_bytes": weight.compressed, "raw_bytes": weight.raw,
+                            "files": [{"url": url, "raw": raw, "gzip": gz}
+                                      for url, raw, gz in weight.files]}
+                           for label, weight in weights],
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
 
@@ -260,6 +282,27 @@ class Command(BaseCommand):
             server.terminate()
             server.wait()
         return results, writes
+
+    def _weights(self) -> list[tuple[str, bench_weight.Weight]]:
+        """What each weighed page's first load transfers, compressed (see bench_weight)."""
+        users = _bench_users()
+        officer = User.objects.get(username=users["officer"])
+        weights = []
+        with transaction.atomic():
+            places = self._places(officer)
+            customer = officer.customers.first()
+            if not places["draft"] and customer is not None:
+                # A draft for the measurement only: rolled back below.
+                places["draft"] = Visit.objects.create(
+                    customer=customer, officer=officer, visited_on=timezone.localdate()).pk
+            for label, role, path in WEIGHED:
+                if "{draft}" in path and not places.get("draft"):
+                    continue
+                client = Client(HTTP_HOST="127.0.0.1")
+                client.force_login(User.objects.get(username=users[role]))
+                weights.append((label, bench_weight.first_load(client, path.format(**places))))
+            transaction.set_rollback(True)
+        return weights
 
     def _exports(self) -> list[dict]:
         """Each bank-wide export in a process of its own, for its peak memory."""
