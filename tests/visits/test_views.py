@@ -314,7 +314,7 @@ def test_an_officer_proposes_and_an_admin_accepts_guidance(officer, admin_user):
     assert "先问旺季，再问营收。" in body
     _client(admin_user).post(reverse("visits:proposal_decide", args=[proposal.pk]),
                              {"decision": "accept"})
-    assert QuestionGuidance.objects.get(question=5).how_zh == "先问旺季，再问营收。"
+    assert QuestionGuidance.objects.get(question=5, customer_kind="corporate").how_zh == "先问旺季，再问营收。"
 
 
 def test_supervisors_read_visits_but_do_not_log_them(officer, supervisor):
