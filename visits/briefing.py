@@ -15,8 +15,8 @@ read out: `topic` says what to listen for.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,7 +76,7 @@ def briefing_items(*, customer: Customer, previous: Visit | None) -> list[Briefi
                                                                   "pk"))
     for finding in findings:
         check = finding.record_check
-        subject = check.person.name if check.person_id else customer.name
+        subject = check.person.name if check.person is not None else customer.name
         items.append(BriefingItem(
             Source.FINDING, finding.pk, f"{subject}: {finding.message}",
             _("Let them tell how it came about and where it stands now.")))
@@ -107,7 +107,7 @@ def briefing_items(*, customer: Customer, previous: Visit | None) -> list[Briefi
 
 
 def loans_awaiting_first_check(*, customer: Customer, on: datetime.date,
-                               exclude_visit_ids: Iterable[int] = ()) -> list[Loan]:
+                               exclude_visit_ids: Iterable[int | None] = ()) -> list[Loan]:
     """The customer's outstanding loans paid out in the first-check window before `on` whose
     use of funds no submitted visit has answered yet: each is answered on its own."""
     answered = (VisitLoanUse.objects.filter(visit__customer_id=customer.pk,

@@ -66,9 +66,9 @@ INDIVIDUAL_TITLES = {1: _("1. Home, work or business changed"),
 
 def section_titles(*, kind: str) -> dict[int, str]:
     """The checklist's section titles for a customer of `kind`."""
-    titles = dict(Question.choices)
+    titles = {number: str(label) for number, label in Question.choices}
     if kind == "individual":
-        titles.update(INDIVIDUAL_TITLES)
+        titles.update({number: str(label) for number, label in INDIVIDUAL_TITLES.items()})
     return titles
 
 

@@ -269,10 +269,11 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
     return signals
 
 
-def schedule_note(*, visit: Visit) -> list[str]:
-    """What a submitted visit or contact did to the customer's revisit schedule, in plain
-    sentences, from the app that keeps it ("visit_schedule_note")."""
-    return [note for note in hooks.call("visit_schedule_note", visit=visit) if note]
+def schedule_note(*, visit: Visit) -> list[tuple[bool, str]]:
+    """What a submitted visit or contact did to the customer's revisit schedule, from the app
+    that keeps it ("visit_schedule_note"): whether it counts as the revisit, in plain
+    sentences."""
+    return [note for note in hooks.call("visit_schedule_note", visit=visit) if note[1]]
 
 
 # --- Quick contacts -----------------------------------------------------------------------------
@@ -289,7 +290,8 @@ CONTACT_SIGNAL_CATEGORIES = ["operations", "finance", "legal", "collateral", "pe
 def contact_log(*, customer: Customer, acting_user: User, contacted_on: datetime.date,
                 method: str, person: str, learned: str, photo: UploadedFile | None = None,
                 photo_name: str | None = None, signal_severity: str = "",
-                signal_category: str = "", signal_text: str = "") -> tuple[Visit, RiskSignal | None]:
+                signal_category: str = "", signal_text: str = ""
+                ) -> tuple[Visit, RiskSignal | None]:
     """Log a quick contact: saved and locked at once (a correction is a new contact), with an
     optional photo or screenshot, and optionally a risk signal raised by hand, open for the
     next risk report. It is announced like a submitted visit, so the schedule counts it where

@@ -169,11 +169,8 @@ def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _tell_schedule(request: HttpRequest, visit: Visit) -> None:
     """Say plainly what the visit or contact did to the schedule; a warning when it does not
     count as the revisit."""
-    for note in services.schedule_note(visit=visit):
-        if note.startswith(_("This counts")):
-            messages.info(request, note)
-        else:
-            messages.warning(request, note)
+    for counts, note in services.schedule_note(visit=visit):
+        (messages.info if counts else messages.warning)(request, note)
 
 
 class ExtraForms:
@@ -215,7 +212,7 @@ class ExtraForms:
         left goes back for the visit form."""
         if not hasattr(error, "error_dict"):
             return error
-        by_key = {item.error_key: f for item, f in self.briefing}
+        by_key: dict[str, forms.forms.Form] = {item.error_key: f for item, f in self.briefing}
         by_key |= {f"loan_use:{loan.pk}": f for loan, f in self.loan_uses}
         rest = {}
         for key, messages_ in error.message_dict.items():

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from customers.selectors import customer_scope
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
-
 from visits.briefing import BriefingItem
 from visits.models import BriefingAnswer
 
@@ -58,7 +57,7 @@ def briefing_items(*, customer: Customer) -> list[BriefingItem]:
             topic = _("Let them tell how it came about and where it stands now.")
         else:
             topic = _("Hear how it touches them, and what they are doing about it.")
-        title = task.event.title if task.event_id else task.note_text
+        title = task.event.title if task.event is not None else task.note_text
         items.append(BriefingItem(
             BriefingAnswer.Source.TASK, task.pk,
             f"{task.get_reason_display()}: {title}" if title else task.get_reason_display(),

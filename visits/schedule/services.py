@@ -176,17 +176,18 @@ def visit_submitted(*, visit: Visit) -> list[RevisitTask]:
 ANSWERED_BY_BRIEFING = (RevisitTask.Reason.RECORD_FINDING, RevisitTask.Reason.RISK_EVENT)
 
 
-def visit_schedule_note(*, visit: Visit) -> str:
+def visit_schedule_note(*, visit: Visit) -> tuple[bool, str]:
     """What a submitted visit or contact did to the schedule, said plainly: whether it counts
     as the customer's revisit (and if not, why, and when the task is due), and which task it
-    named stays open."""
+    named stays open. (counts, the sentences)."""
     customer = visit.customer
     open_tasks = list(RevisitTask.objects.filter(customer_id=customer.pk,
                                                  status=RevisitTask.Status.OPEN)
                       .order_by("due_on", "pk"))
     periodic = next((t for t in open_tasks if t.reason == RevisitTask.Reason.PERIODIC), None)
     sentences = []
-    if visit_qualifies(visit=visit):
+    counts = visit_qualifies(visit=visit)
+    if counts:
         sentences.append(
             _("This counts as the revisit for %(customer)s; the next one is due %(due)s.")
             % {"customer": customer.name, "due": date_format(periodic.due_on)}
@@ -216,7 +217,7 @@ def visit_schedule_note(*, visit: Visit) -> str:
         sentences.append(_("The task “%(task)s” stays open (due %(due)s).")
                          % {"task": named.get_reason_display(),
                             "due": date_format(named.due_on)})
-    return " ".join(str(s) for s in sentences)
+    return counts, " ".join(str(s) for s in sentences)
 
 
 # --- Reminders and escalation ------------------------------------------------------------------
