@@ -209,7 +209,7 @@ def test_a_refused_submit_shows_the_item_and_keeps_the_draft(officer):
     client = _client(officer, "zh-hans")
     page = client.get(reverse("visits:visit_edit", args=[draft.pk]))
     data = {}
-    for name, field in page.context["form"].fields.items():
+    for name in page.context["form"].fields:
         value = page.context["form"][name].value()
         if value is not None and name not in ("evidence_files",):
             data[name] = "true" if value is True else "false" if value is False else value
