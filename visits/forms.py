@@ -158,6 +158,9 @@ class VisitForm(forms.ModelForm):
         # The draft's own task stays choosable even if it was closed meanwhile.
         model_choice_field(self, "task").queryset = tasks_to_fulfil(customer=customer,
                                                        keep_id=self.instance.task_id)
+        # Naming a task does not close it: each closes on its own terms when the visit is
+        # submitted, and the page says which.
+        self.fields["task"].label = _("task this visit is for")
         tasks = list(model_choice_field(self, "task").queryset)
         for task in tasks:
             task.customer = customer  # its label names the customer: the one in hand
@@ -257,7 +260,8 @@ class VisitStartForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("method"), choices=Visit.Method.choices,
                                widget=forms.RadioSelect)
-    task = forms.ModelChoiceField(label=_("task fulfilled"), queryset=None, required=False)
+    task = forms.ModelChoiceField(label=_("task this visit is for"), queryset=None,
+                                  required=False)
 
     def __init__(self, *args, customer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
