@@ -107,3 +107,4 @@ hooks.register("customer_reassigned", services.customer_reassigned)
 hooks.register("customer_reassigned", services.drafts_told_of_reassignment)
 
 hooks.register("task_note_kinds", (services.RED_WARNING_NOTE, services.red_warning_note))
+hooks.register("visit_briefing_items", selectors.briefing_items, order=20)

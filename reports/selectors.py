@@ -22,12 +22,16 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from customers.models import Customer, Loan, RiskSignal
 from customers.selectors import customer_scope
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
+from visits.briefing import BriefingItem
+from visits.models import BriefingAnswer
 
 from .models import (
     CustomerWarning,
@@ -96,6 +100,19 @@ def follow_ups_open(*, user: User) -> QuerySet[FollowUp]:
     return (FollowUp.objects.filter(owner=user, customer__in=customer_scope(user=user))
             .exclude(status=FollowUp.Status.DONE)
             .select_related("customer", "measure").order_by("due_on", "pk"))
+
+
+def briefing_items(*, customer: Customer) -> list[BriefingItem]:
+    """The customer's measures still open, as items of a visit's briefing. One query."""
+    items = (FollowUp.objects.filter(customer_id=customer.pk)
+             .exclude(status=FollowUp.Status.DONE).select_related("measure")
+             .order_by("due_on", "pk"))
+    return [BriefingItem(
+        BriefingAnswer.Source.MEASURE, item.pk,
+        _("%(measure)s (due %(due)s)") % {
+            "measure": f"{item.measure}: {item.note}" if item.note else str(item.measure),
+            "due": date_format(item.due_on) if item.due_on else "—"},
+        _("See how far it has come and whether it is working.")) for item in items]
 
 
 def follow_up_get_for_user(*, user: User, pk: int) -> FollowUp:

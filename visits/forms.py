@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import RiskSignal
 from loanwatch.accounts.models import User
 from loanwatch.core import hooks
 from loanwatch.core.forms import bounded_formset_factory, model_choice_field
@@ -53,9 +54,26 @@ FOLLOW_UPS: dict[str, tuple[str, str]] = {
     "loan_use_note": ("loan_use", "partly,diverted"),
 }
 
-# Individuals answer topics 2 and 3 in a person's terms (SPEC.md); the points are renamed.
-INDIVIDUAL_TITLES = {2: _("2. Income and its stability"),
-                     3: _("3. Funds and household assets")}
+# Individuals answer the ten topics in a person's terms (SPEC.md); every point has its own
+# title for them.
+INDIVIDUAL_TITLES = {1: _("1. Home, work or business changed"),
+                     2: _("2. Income and its stability"),
+                     3: _("3. Funds and household assets"),
+                     4: _("4. Employer or trading partners"),
+                     5: _("5. Income this year and last"),
+                     6: _("6. What the loan paid for"),
+                     7: _("7. Other borrowing, cards and guarantees for others"),
+                     8: _("8. The mortgaged or pledged property"),
+                     9: _("9. Repaying: where from, how hard"),
+                     10: _("10. What they need from us")}
+
+
+def section_titles(*, kind: str) -> dict[int, str]:
+    """The checklist's section titles for a customer of `kind`."""
+    titles = {number: str(label) for number, label in Question.choices}
+    if kind == "individual":
+        titles.update({number: str(label) for number, label in INDIVIDUAL_TITLES.items()})
+    return titles
 
 
 
@@ -151,6 +169,9 @@ class VisitForm(forms.ModelForm):
         # The draft's own task stays choosable even if it was closed meanwhile.
         model_choice_field(self, "task").queryset = tasks_to_fulfil(customer=customer,
                                                        keep_id=self.instance.task_id)
+        # Naming a task does not close it: each closes on its own terms when the visit is
+        # submitted, and the page says which.
+        self.fields["task"].label = _("task this visit is for")
         tasks = list(model_choice_field(self, "task").queryset)
         for task in tasks:
             task.customer = customer  # its label names the customer: the one in hand
@@ -200,6 +221,51 @@ class InterviewForm(forms.Form):
 InterviewFormSet = bounded_formset_factory(InterviewForm, extra=1, can_delete=True)
 
 
+class BriefingAnswerForm(forms.Form):
+    """One item of the briefing: what was found, or not applicable and why."""
+
+    answer = forms.CharField(label=_("What you found"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    not_applicable = forms.BooleanField(label=_("Not applicable"), required=False)
+    reason = forms.CharField(label=_("Why not applicable"), max_length=300, required=False)
+
+
+class LoanUseForm(forms.Form):
+    """The use of funds of one loan awaiting its first check."""
+
+    use = forms.ChoiceField(label=_("actual use of the loan"), required=False,
+                            choices=Visit.LoanUse.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("use of the loan: details"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuickContactForm(forms.Form):
+    """A call, a WeChat conversation, a 朋友圈 post or a third party's tip, on one phone screen."""
+
+    method = forms.ChoiceField(label=_("How"), widget=forms.RadioSelect, choices=[
+        (Visit.Method.PHONE, _("phone call")),
+        (Visit.Method.SOCIAL_MEDIA, _("WeChat or 朋友圈")),
+        (Visit.Method.VIDEO, _("video call")),
+        (Visit.Method.THIRD_PARTY, _("a third party's tip"))])
+    person = forms.CharField(label=_("Who"), max_length=100,
+                             help_text=_("Whom you spoke to, or whose post or tip it was."))
+    learned = forms.CharField(label=_("What you learned"),
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    contacted_on = forms.DateField(label=_("When"), widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+    photo = forms.FileField(label=_("Photo or screenshot"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"}))
+    signal_severity = forms.ChoiceField(
+        label=_("Raise a risk signal"), required=False,
+        choices=[("", _("no signal")), *RiskSignal.Severity.choices])
+    signal_category = forms.ChoiceField(label=_("About"), required=False, choices=[
+        ("", "---------"), ("operations", _("operations")), ("finance", _("finances")),
+        ("legal", _("legal")), ("collateral", _("collateral")), ("people", _("key people")),
+        ("other", _("other"))])
+    signal_text = forms.CharField(label=_("The signal"), max_length=500, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class CollateralCheckForm(forms.ModelForm):
     class Meta:
         model = VisitCollateral
@@ -216,7 +282,8 @@ class VisitStartForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("method"), choices=Visit.Method.choices,
                                widget=forms.RadioSelect)
-    task = forms.ModelChoiceField(label=_("task fulfilled"), queryset=None, required=False)
+    task = forms.ModelChoiceField(label=_("task this visit is for"), queryset=None,
+                                  required=False)
 
     def __init__(self, *args, customer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -240,8 +307,13 @@ class GuidanceForm(forms.ModelForm):
 class ProposalForm(forms.ModelForm):
     class Meta:
         model = GuidanceProposal
-        fields = ["language", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        fields = ["customer_kind", "language", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}),
+                   "customer_kind": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer_kind"].required = False  # companies' guidance unless named
 
 
 class ContactPreferenceForm(forms.ModelForm):

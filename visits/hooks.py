@@ -53,6 +53,19 @@ hooks.register("customer_workbook_tables", ledger.sheet_tables)
 for spec in rules.RULES:
     hooks.register("risk_signal_rules", Rule(spec.code, label=spec.label, text=spec.text))
 
+# Signals an officer raises by hand from a quick contact, one rule per subject.
+CONTACT_SIGNAL_RULES = {
+    "operations": (_("From a contact: operations"), _("From a contact (operations): %(text)s")),
+    "finance": (_("From a contact: finances"), _("From a contact (finances): %(text)s")),
+    "legal": (_("From a contact: legal"), _("From a contact (legal): %(text)s")),
+    "collateral": (_("From a contact: collateral"), _("From a contact (collateral): %(text)s")),
+    "people": (_("From a contact: key people"), _("From a contact (key people): %(text)s")),
+    "other": (_("From a contact: other"), _("From a contact: %(text)s")),
+}
+assert list(CONTACT_SIGNAL_RULES) == services.CONTACT_SIGNAL_CATEGORIES
+for category, (label, text) in CONTACT_SIGNAL_RULES.items():
+    hooks.register("risk_signal_rules", Rule(f"contact_{category}", label=label, text=text))
+
 hooks.register("notification_kinds", ("visits.draft_customer_reassigned", _(
     "%(customer)s, the customer of your draft visit of %(date)s, is now %(officer)s's.")))
 hooks.register("customer_reassigned", services.drafts_told_of_reassignment)

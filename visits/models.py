@@ -38,6 +38,10 @@ class Visit(Versioned):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
 
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("visit with the checklist")
+        CONTACT = "contact", _("quick contact")
+
     class LoanUse(models.TextChoices):
         AS_DECLARED = "as_declared", _("as declared")
         PARTLY = "partly", _("partly as declared")
@@ -71,6 +75,13 @@ class Visit(Versioned):
                                      related_name="+")
     amends = models.ForeignKey("self", verbose_name=_("amends"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="amendments")
+    # A quick contact (a call, a WeChat conversation, a 朋友圈 post, a third party's tip) is a
+    # visit without the checklist: whom, what was learned, saved and locked at once.
+    kind = models.CharField(_("kind of entry"), max_length=10, choices=Kind.choices,
+                            default=Kind.VISIT, db_default=Kind.VISIT)
+    contact_person = models.CharField(_("person contacted"), max_length=100, blank=True,
+                                      default="", db_default="")
+    learned = models.TextField(_("what was learned"), blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The key a phone's offline queue sent this visit's submission with: a repeat of that
     # submission (its answer lost on the way back) is recognised, not refused as a conflict.
@@ -196,11 +207,83 @@ class Visit(Versioned):
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def is_contact(self) -> bool:
+        return self.kind == self.Kind.CONTACT
+
 
 # Which visits count as seeing the customer (the revisit schedule reads them): an on-site visit
 # always; a remote one only where the policy for the customer's risk group and kind says so.
 ON_SITE_METHODS: tuple[str, ...] = (Visit.Method.ON_SITE.value,)
 REMOTE_METHODS: tuple[str, ...] = (Visit.Method.PHONE.value, Visit.Method.VIDEO.value)
+# Loans older than this get no first check of their own: the periodic task, already overdue,
+# stands for them (the planner and the visit form read the same number).
+FIRST_CHECK_LOOKBACK_DAYS = 180
+
+
+@pghistory.track()
+class VisitLoanUse(models.Model):
+    """The use of funds of one loan as checked at a visit (checklist point 6): each loan still
+    awaiting its first check is answered on its own, and its first-check task closes only when
+    its row is answered on a submitted visit."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE,
+                              related_name="loan_uses")
+    loan = models.ForeignKey("customers.Loan", verbose_name=_("loan"), on_delete=models.PROTECT,
+                             related_name="visit_uses")
+    use = models.CharField(_("actual use of the loan"), max_length=20,
+                           choices=Visit.LoanUse.choices, blank=True)
+    note = models.TextField(_("use of the loan: details"), blank=True)
+
+    class Meta:
+        ordering = ["visit", "loan"]
+        verbose_name = _("use of a loan at a visit")
+        verbose_name_plural = _("uses of loans at visits")
+        constraints = [models.UniqueConstraint(fields=["visit", "loan"],
+                                               name="visit_loan_use_once")]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}: {self.use}"
+
+
+@pghistory.track()
+class BriefingAnswer(models.Model):
+    """What a visit found about one item of its briefing (something to ask about: a record-check
+    finding, a risk event's task, an open measure, a past-due loan, the last visit's signals).
+
+    `source` and `source_id` name the item's record without a foreign key (a task or a measure
+    lives in an app above or beside this one); `title` keeps the item as it was shown."""
+
+    class Source(models.TextChoices):
+        FINDING = "finding", _("record-check finding")
+        TASK = "task", _("revisit task")
+        MEASURE = "measure", _("open measure")
+        SIGNAL = "signal", _("signal of the last visit")
+        CONCERN = "concern", _("concerns of the last visit")
+        LOAN = "loan", _("loan past due")
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE,
+                              related_name="briefing_answers")
+    source = models.CharField(_("about"), max_length=10, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField(_("record"))
+    title = models.CharField(_("item"), max_length=300, blank=True)
+    answer = models.TextField(_("what you found"), blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    reason = models.CharField(_("why not applicable"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["visit", "pk"]
+        verbose_name = _("briefing answer")
+        verbose_name_plural = _("briefing answers")
+        constraints = [models.UniqueConstraint(fields=["visit", "source", "source_id"],
+                                               name="briefing_answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer.strip()) or (self.not_applicable and bool(self.reason.strip()))
 
 
 class Question(models.IntegerChoices):
@@ -366,21 +449,29 @@ class SignalThreshold(models.Model):
         return f"{self.rule}: {self.threshold}"
 
 
+# The customer kinds guidance is written for (customers.Customer.Kind's values).
+GUIDANCE_KINDS = [("corporate", _("companies")), ("individual", _("individuals"))]
+
+
 @pghistory.track()
 class QuestionGuidance(models.Model):
     """话术: how to ask a checklist point naturally, and whom to ask, in both languages."""
 
-    question = models.PositiveSmallIntegerField(_("checklist point"), choices=Question.choices,
-                                                unique=True)
+    question = models.PositiveSmallIntegerField(_("checklist point"), choices=Question.choices)
+    # Companies and individuals are asked in their own way (the seed: 话术 by the customer).
+    customer_kind = models.CharField(_("customer kind"), max_length=20,
+                                     choices=GUIDANCE_KINDS, default="corporate")
     how_zh = models.TextField(_("how to ask (Chinese)"), blank=True)
     how_en = models.TextField(_("how to ask (English)"), blank=True)
     whom_zh = models.CharField(_("whom to ask (Chinese)"), max_length=200, blank=True)
     whom_en = models.CharField(_("whom to ask (English)"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["question"]
+        ordering = ["customer_kind", "question"]
         verbose_name = _("interview guidance")
         verbose_name_plural = _("interview guidance")
+        constraints = [models.UniqueConstraint(fields=["question", "customer_kind"],
+                                               name="guidance_once_per_point_and_kind")]
 
     def __str__(self) -> str:
         return self.get_question_display()
@@ -408,6 +499,8 @@ class GuidanceProposal(models.Model):
         DECLINED = "declined", _("declined")
 
     question = models.PositiveSmallIntegerField(_("checklist point"), choices=Question.choices)
+    customer_kind = models.CharField(_("customer kind"), max_length=20,
+                                     choices=GUIDANCE_KINDS, default="corporate")
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     text = models.TextField(_("proposed guidance"))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"),

@@ -222,10 +222,11 @@ def _fmt(value: Decimal) -> str:
 
 
 def score(*, visit: Visit, previous: Visit | None, collateral_checks: list, loans: list,
-          prior_values: dict[int, Decimal]) -> list[Finding]:
+          prior_values: dict[int, Decimal], loan_uses: list | None = None) -> list[Finding]:
     """The signals a visit raises. `collateral_checks` are the visit's VisitCollateral rows,
     `loans` the customer's loans with their collateral prefetched, `prior_values` each
-    collateral's value before this visit (by collateral id)."""
+    collateral's value before this visit (by collateral id), `loan_uses` the use of funds
+    answered loan by loan."""
     limits = thresholds()
     found: list[Finding] = []
 
@@ -257,7 +258,9 @@ def score(*, visit: Visit, previous: Visit | None, collateral_checks: list, loan
     if visit.receivables is not None and revenue:
         share = _dp(visit.receivables / revenue * HUNDRED)
         check("large_receivables", share, share=_fmt(share))
-    flag("funds_diverted", visit.loan_use == Visit.LoanUse.DIVERTED)
+    # Diverted on the visit's own answer or on any loan's (VisitLoanUse rows).
+    flag("funds_diverted", visit.loan_use == Visit.LoanUse.DIVERTED
+         or any(u.use == Visit.LoanUse.DIVERTED for u in loan_uses or ()))
     ratio = debt_ratio(visit)
     check("high_debt_ratio", ratio, ratio=_fmt(ratio) if ratio is not None else "")
     flag("repayment_pressure_high", visit.repayment_pressure == Visit.Pressure.HIGH)

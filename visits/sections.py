@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SHOWN = 5
 SIGNALS_SHOWN = 10
 # What the sheet shows of a visit.
-VISIT_FIELDS = ["id", "customer", "officer", "visited_on", "method", "status"]
+VISIT_FIELDS = ["id", "customer", "officer", "visited_on", "method", "status", "kind"]
 
 
 def _sheet_rows(customer) -> dict:

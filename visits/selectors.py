@@ -79,8 +79,9 @@ def _superseded() -> Exists:
 
 def previous_visit(*, visit: Visit) -> Visit | None:
     """The customer's last submitted visit before this one (an amendment looks past the visit it
-    corrects)."""
-    qs = (Visit.objects.filter(customer_id=visit.customer_id, status=Visit.Status.SUBMITTED)
+    corrects); quick contacts have no checklist to compare and are passed over."""
+    qs = (Visit.objects.filter(customer_id=visit.customer_id, status=Visit.Status.SUBMITTED,
+                               kind=Visit.Kind.VISIT)
           .exclude(pk__in=[visit.pk or 0, visit.amends_id or 0]).exclude(_superseded()))
     if visit.visited_on:
         qs = qs.filter(Q(visited_on__lt=visit.visited_on)
@@ -95,7 +96,10 @@ def customer_visits_for_user(*, user: User, customer: Customer) -> QuerySet[Visi
 
 
 def visit_signal_counts(*, visit_ids: list[int]) -> dict[int, int]:
-    rows = (RiskSignal.objects.filter(source=RiskSignal.Source.VISIT, source_id__in=visit_ids)
+    # A quick contact's signals are raised by hand and name the contact.
+    rows = (RiskSignal.objects.filter(source__in=[RiskSignal.Source.VISIT,
+                                                  RiskSignal.Source.MANUAL],
+                                      source_id__in=visit_ids)
             .values("source_id").annotate(n=Count("pk")))
     return {row["source_id"]: row["n"] for row in rows}
 
@@ -106,7 +110,9 @@ def drafts_for_user(*, user: User) -> QuerySet[Visit]:
 
 
 def visit_signals(*, visit: Visit) -> list[RiskSignal]:
-    return list(RiskSignal.objects.filter(source=RiskSignal.Source.VISIT, source_id=visit.pk)
+    """The signals a visit raised; a quick contact's are the ones its officer raised by hand."""
+    source = RiskSignal.Source.MANUAL if visit.is_contact else RiskSignal.Source.VISIT
+    return list(RiskSignal.objects.filter(source=source, source_id=visit.pk)
                 .order_by("severity", "rule"))
 
 
@@ -120,8 +126,9 @@ def customer_collateral(*, customer: Customer) -> list[Collateral]:
                 .annotate(last_value=Coalesce(Subquery(latest), F("appraised_value"))))
 
 
-def guidance_by_question() -> dict[int, QuestionGuidance]:
-    return {g.question: g for g in QuestionGuidance.objects.all()}
+def guidance_by_question(*, kind: str = "corporate") -> dict[int, QuestionGuidance]:
+    """The interview guidance written for customers of `kind`, by checklist point."""
+    return {g.question: g for g in QuestionGuidance.objects.filter(customer_kind=kind)}
 
 
 def contact_preference(*, customer: Customer) -> ContactPreference | None:

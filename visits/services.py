@@ -20,8 +20,9 @@ from loanwatch.core.concurrency import check_and_bump
 from loanwatch.core.services import notification_create
 from loanwatch.core.validation import fields_check
 
-from . import photos, rules, uploads
+from . import briefing, photos, rules, uploads
 from .models import (
+    BriefingAnswer,
     ContactPreference,
     EvidenceFile,
     GuidanceProposal,
@@ -30,6 +31,7 @@ from .models import (
     SignalThreshold,
     Visit,
     VisitCollateral,
+    VisitLoanUse,
 )
 from .selectors import previous_visit
 
@@ -105,10 +107,12 @@ def visit_create(*, customer: Customer, acting_user: User, visited_on: datetime.
 @transaction.atomic
 def visit_save(*, visit: Visit, acting_user: User, data: dict[str, Any],
                interviews: list[dict[str, Any]] | None = None,
-               collateral: list[dict[str, Any]] | None = None, expected_version: int | None = None
-               ) -> Visit:
+               collateral: list[dict[str, Any]] | None = None, expected_version: int | None = None,
+               briefing_answers: list[dict[str, Any]] | None = None,
+               loan_uses: list[dict[str, Any]] | None = None) -> Visit:
     """Save a draft as it stands, half-filled or not. Interviews are replaced by the list given;
-    collateral rows are keyed by collateral item (each must be the customer's own)."""
+    collateral rows are keyed by collateral item, use-of-funds rows by loan (each must be the
+    customer's own), briefing answers by the item they answer."""
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
     _own_draft(locked, acting_user)
     check_and_bump(locked=locked, expected=expected_version)
@@ -138,6 +142,29 @@ def visit_save(*, visit: Visit, acting_user: User, data: dict[str, Any],
                 defaults={"condition": row.get("condition", ""),
                           "current_value": row.get("current_value"),
                           "note": row.get("note", "")})
+    if loan_uses is not None:
+        own = set(Loan.objects.filter(customer_id=locked.customer_id)
+                  .values_list("pk", flat=True))
+        for row in loan_uses:
+            if row["loan_id"] not in own:
+                raise ValidationError(_("That loan belongs to another customer."))
+            use = row.get("use") or ""
+            if use and use not in Visit.LoanUse.values:
+                raise ValidationError({f"loan_use:{row['loan_id']}": [
+                    _("Choose how the loan was used.")]})
+            VisitLoanUse.objects.update_or_create(
+                visit=locked, loan_id=row["loan_id"],
+                defaults={"use": use, "note": (row.get("note") or "").strip()})
+    if briefing_answers is not None:
+        for row in briefing_answers:
+            if row["source"] not in BriefingAnswer.Source.values:
+                raise ValidationError(_("Unknown briefing item."))
+            BriefingAnswer.objects.update_or_create(
+                visit=locked, source=row["source"], source_id=row["source_id"],
+                defaults={"title": (row.get("title") or "")[:300],
+                          "answer": (row.get("answer") or "").strip(),
+                          "not_applicable": bool(row.get("not_applicable")),
+                          "reason": (row.get("reason") or "").strip()[:300]})
     visit.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
@@ -146,9 +173,29 @@ def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
     """Everything a submitted visit still lacks, by field."""
     problems: dict[str, list[str]] = {}
     required = _("Required to submit the visit.")
+    awaiting = briefing.loans_awaiting_first_check(customer=visit.customer,
+                                                   on=visit.visited_on or timezone.localdate(),
+                                                   exclude_visit_ids=[visit.pk, visit.amends_id])
     for name in SUBMIT_REQUIRED[visit.customer.kind]:
+        if name == "loan_use" and awaiting:
+            continue  # answered loan by loan below
         if getattr(visit, name) in (None, ""):
             problems.setdefault(name, []).append(required)
+    uses = {u.loan_id: u for u in visit.loan_uses.all()}
+    for loan in awaiting:
+        use = uses.get(loan.pk)
+        key = f"loan_use:{loan.pk}"
+        if use is None or not use.use:
+            problems.setdefault(key, []).append(
+                _("%(contract)s awaits its first check: say how the money was used.")
+                % {"contract": loan.contract_number})
+        elif use.use != Visit.LoanUse.AS_DECLARED and not use.note:
+            problems.setdefault(key, []).append(_("Say where the money went."))
+    items = briefing.briefing_items(customer=visit.customer,
+                                    previous=previous_visit(visit=visit))
+    answers = {(a.source, a.source_id): a for a in visit.briefing_answers.all()}
+    for key, messages in briefing.unanswered(items=items, answers=answers).items():
+        problems.setdefault(key, []).extend(messages)
     if visit.address_changed and not visit.new_address:
         problems.setdefault("new_address", []).append(_("Give the new address."))
     if visit.business_changed and not visit.new_business:
@@ -206,7 +253,8 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
     loans = list(Loan.objects.filter(customer_id=locked.customer_id, balance__gt=0)
                  .prefetch_related("collaterals"))
     findings = rules.score(visit=locked, previous=previous_visit(visit=locked),
-                           collateral_checks=checks, loans=loans, prior_values=prior)
+                           collateral_checks=checks, loans=loans, prior_values=prior,
+                           loan_uses=list(locked.loan_uses.all()))
     CollateralValuation.objects.bulk_create([
         CollateralValuation(collateral_id=c.collateral_id, valued_on=locked.visited_on,
                             value=c.current_value, source=CollateralValuation.Source.VISIT,
@@ -224,12 +272,86 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
     return signals
 
 
+def schedule_note(*, visit: Visit) -> list[tuple[bool, str]]:
+    """What a submitted visit or contact did to the customer's revisit schedule, from the app
+    that keeps it ("visit_schedule_note"): whether it counts as the revisit, in plain
+    sentences."""
+    return [note for note in hooks.call("visit_schedule_note", visit=visit) if note[1]]
+
+
+# --- Quick contacts -----------------------------------------------------------------------------
+
+# How a quick contact is made: a call, a video call, WeChat (a conversation or a 朋友圈 post),
+# or what a third party told.
+CONTACT_METHODS = [Visit.Method.PHONE, Visit.Method.SOCIAL_MEDIA, Visit.Method.VIDEO,
+                   Visit.Method.THIRD_PARTY]
+# What a hand-raised signal is about; each is a risk-signal rule "contact_<category>".
+CONTACT_SIGNAL_CATEGORIES = ["operations", "finance", "legal", "collateral", "people", "other"]
+
+
+@transaction.atomic
+def contact_log(*, customer: Customer, acting_user: User, contacted_on: datetime.date,
+                method: str, person: str, learned: str, photo: UploadedFile | None = None,
+                photo_name: str | None = None, signal_severity: str = "",
+                signal_category: str = "", signal_text: str = ""
+                ) -> tuple[Visit, RiskSignal | None]:
+    """Log a quick contact: saved and locked at once (a correction is a new contact), with an
+    optional photo or screenshot, and optionally a risk signal raised by hand, open for the
+    next risk report. It is announced like a submitted visit, so the schedule counts it where
+    the policy lets a remote contact count."""
+    if acting_user.pk != customer.officer_id:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    person, learned, signal_text = person.strip(), learned.strip(), signal_text.strip()
+    if method not in CONTACT_METHODS:
+        errors["method"] = [_("Choose how you were in touch.")]
+    if not person:
+        errors["person"] = [_("Say whom you spoke to or whose post or tip it was.")]
+    if not learned:
+        errors["learned"] = [_("Write down what you learned.")]
+    if contacted_on > timezone.localdate():
+        errors["contacted_on"] = [_("A contact cannot be dated in the future.")]
+    if signal_severity or signal_text:
+        if signal_severity not in RiskSignal.Severity.values:
+            errors["signal_severity"] = [_("Choose how serious the signal is.")]
+        if signal_category not in CONTACT_SIGNAL_CATEGORIES:
+            errors["signal_category"] = [_("Choose what the signal is about.")]
+        if not signal_text:
+            errors["signal_text"] = [_("Say what the signal is.")]
+    if errors:
+        raise ValidationError(errors)
+    visit = Visit.objects.create(customer=customer, officer=acting_user, kind=Visit.Kind.CONTACT,
+                                 visited_on=contacted_on, method=method, contact_person=person,
+                                 learned=learned)
+    if photo is not None:
+        try:
+            evidence_add(visit=visit, acting_user=acting_user, upload=photo, kind="other",
+                         name=photo_name)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}) from None
+    visit.status = Visit.Status.SUBMITTED
+    visit.submitted_at = timezone.now()
+    visit.submitted_by = acting_user
+    visit.save()
+    signal = None
+    if signal_text:
+        signal = RiskSignal.objects.create(
+            customer=customer, source=RiskSignal.Source.MANUAL, source_id=visit.pk,
+            rule=f"contact_{signal_category}", severity=signal_severity,
+            params={"text": signal_text[:500], "method": method}, raised_at=visit.submitted_at,
+            raised_by=acting_user)
+    hooks.call("visit_submitted", visit=visit)
+    return visit, signal
+
+
 @transaction.atomic
 def visit_send(*, visit: Visit, acting_user: User, key: str, data: dict[str, Any],
                interviews: list[dict[str, Any]], collateral: list[dict[str, Any]],
                expected_version: int | None, files: list[UploadedFile], kind: str,
                position: tuple[Decimal, Decimal] | None = None,
-               position_at: datetime.datetime | None = None) -> tuple[Visit, bool]:
+               position_at: datetime.datetime | None = None,
+               briefing_answers: list[dict[str, Any]] | None = None,
+               loan_uses: list[dict[str, Any]] | None = None) -> tuple[Visit, bool]:
     """A submission queued on a phone while offline, sent when the network returned: the
     answers, the files and the submission in one transaction, so that a refusal leaves the
     server as it was and the device keeps everything. Sent again under the same `key` — its
@@ -239,7 +361,8 @@ def visit_send(*, visit: Visit, acting_user: User, key: str, data: dict[str, Any
             and locked.officer_id == acting_user.pk):
         return locked, True
     visit_save(visit=locked, acting_user=acting_user, data=data, interviews=interviews,
-               collateral=collateral, expected_version=expected_version)
+               collateral=collateral, expected_version=expected_version,
+               briefing_answers=briefing_answers, loan_uses=loan_uses)
     stored: list[EvidenceFile] = []
     try:
         for upload in files:
@@ -265,6 +388,9 @@ def visit_amend(*, visit: Visit, acting_user: User) -> Visit:
         raise PermissionDenied
     if original.status != Visit.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted visit is amended; edit the draft instead."))
+    if original.is_contact:
+        raise ValidationError(_("A contact is never changed: log a new contact with the "
+                                "correction."))
     existing = original.amendments.filter(status=Visit.Status.DRAFT).first()
     if existing:
         return existing
@@ -279,6 +405,13 @@ def visit_amend(*, visit: Visit, acting_user: User) -> Visit:
         VisitCollateral(visit=copy, collateral_id=c.collateral_id, condition=c.condition,
                         current_value=c.current_value, note=c.note)
         for c in original.collateral_checks.all()])
+    VisitLoanUse.objects.bulk_create([
+        VisitLoanUse(visit=copy, loan_id=u.loan_id, use=u.use, note=u.note)
+        for u in original.loan_uses.all()])
+    BriefingAnswer.objects.bulk_create([
+        BriefingAnswer(visit=copy, source=a.source, source_id=a.source_id, title=a.title,
+                       answer=a.answer, not_applicable=a.not_applicable, reason=a.reason)
+        for a in original.briefing_answers.all()])
     # The same stored files: an amendment corrects answers, it does not re-collect evidence.
     EvidenceFile.objects.bulk_create([
         EvidenceFile(visit=copy, kind=e.kind, file=e.file.name, original_name=e.original_name,
@@ -355,18 +488,20 @@ def thresholds_save(*, acting_user: User, values: dict[str, tuple[Decimal, bool]
             rule=code, defaults={"threshold": threshold, "enabled": enabled})
 
 
-def guidance_save(*, acting_user: User, question: int, data: dict[str, Any]) -> QuestionGuidance:
-    guidance, _created = QuestionGuidance.objects.update_or_create(question=question,
-                                                                   defaults=data)
+def guidance_save(*, acting_user: User, question: int, data: dict[str, Any],
+                  kind: str = "corporate") -> QuestionGuidance:
+    guidance, _created = QuestionGuidance.objects.update_or_create(
+        question=question, customer_kind=kind, defaults=data)
     return guidance
 
 
-def proposal_create(*, acting_user: User, question: int, language: str, text: str
-                    ) -> GuidanceProposal:
+def proposal_create(*, acting_user: User, question: int, language: str, text: str,
+                    customer_kind: str = "corporate") -> GuidanceProposal:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the guidance you propose.")})
     return GuidanceProposal.objects.create(question=question, language=language, text=text,
+                                           customer_kind=customer_kind or "corporate",
                                            proposed_by=acting_user)
 
 
@@ -384,6 +519,7 @@ def proposal_decide(*, proposal: GuidanceProposal, acting_user: User, accept: bo
     if accept:
         field = "how_en" if locked.language == GuidanceProposal.Language.EN else "how_zh"
         QuestionGuidance.objects.update_or_create(question=locked.question,
+                                                  customer_kind=locked.customer_kind,
                                                   defaults={field: locked.text})
     return locked
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("drafts/", views.draft_list, name="draft_list"),
     path("customer/<int:pk>/", views.customer_visits, name="customer_visits"),
     path("customer/<int:pk>/new/", views.visit_create, name="visit_create"),
+    path("customer/<int:pk>/quick/", views.contact_log, name="contact_log"),
     path("customer/<int:pk>/contact/", views.contact_preference_edit,
          name="contact_preference_edit"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),

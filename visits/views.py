@@ -22,8 +22,15 @@ from loanwatch.core.forms import form_apply_error
 from loanwatch.core.offline import keep_offline
 from loanwatch.core.redirects import safe_next
 
-from . import forms, photos, rules, selectors, services
-from .models import EvidenceFile, GuidanceProposal, Question, QuestionGuidance, Visit
+from . import briefing, forms, photos, rules, selectors, services
+from .models import (
+    GUIDANCE_KINDS,
+    EvidenceFile,
+    GuidanceProposal,
+    Question,
+    QuestionGuidance,
+    Visit,
+)
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
@@ -46,6 +53,36 @@ def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "preference": selectors.contact_preference(customer=customer)})
 
 
+@role_required(Role.OFFICER)
+def contact_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A quick contact on one phone screen: how, who, what was learned, a photo, and a signal
+    if it calls for one. Saved and locked at once; the confirmation says whether it counts as
+    the customer's revisit."""
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    if customer.officer_id != request.user.pk:
+        raise Http404
+    form = forms.QuickContactForm(request.POST or None, request.FILES or None, initial={
+        "contacted_on": timezone.localdate(), "method": Visit.Method.PHONE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        photo = data.pop("photo")
+        try:
+            with transaction.atomic():
+                visit, _signal = services.contact_log(customer=customer,
+                                                      acting_user=request.user, photo=photo,
+                                                      **data)
+        except ValidationError as error:
+            form_apply_error(form, error)
+        else:
+            messages.success(request, _("Contact saved and locked."))
+            _tell_schedule(request, visit)
+            return redirect("visits:visit_detail", pk=visit.pk)
+    return render(request, "visits/contact_form.html", {
+        "form": form, "customer": customer,
+        "preference": selectors.contact_preference(customer=customer)},
+        status=400 if request.method == "POST" else 200)
+
+
 def _collateral_forms(request: HttpRequest, visit: Visit, items: list) -> list:
     checks = {c.collateral_id: c for c in visit.collateral_checks.all()}
     rows = []
@@ -59,9 +96,7 @@ def _collateral_forms(request: HttpRequest, visit: Visit, items: list) -> list:
 def _sections(form, visit: Visit, previous: Visit | None, guidance: dict, kind: str) -> list:
     # Without a previous visit there is nothing to set beside the answers.
     changes = {c.name: c for c in rules.comparison(visit, previous)} if previous else {}
-    titles = dict(Question.choices)
-    if kind == "individual":
-        titles.update(forms.INDIVIDUAL_TITLES)
+    titles = forms.section_titles(kind=kind)
     sections = []
     for number, names in forms.QUESTION_FIELDS.items():
         rows = [(form[name], changes.get(name), forms.FOLLOW_UPS.get(name))
@@ -83,17 +118,19 @@ def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if visit.status != Visit.Status.DRAFT:
         return redirect("visits:visit_detail", pk=visit.pk)
     customer = visit.customer
-    form, interviews, collateral_rows = _bound_forms(request, visit)
+    previous = selectors.previous_visit(visit=visit)
+    form, interviews, collateral_rows, extra = _bound_forms(request, visit, previous)
     if request.method == "POST":
         valid = (form.is_valid() and interviews.is_valid()
-                 and all(f.is_valid() for _item, f in collateral_rows))
+                 and all(f.is_valid() for _item, f in collateral_rows)
+                 and extra.is_valid())
         if not valid:
             messages.error(request, _("Nothing was saved: correct the marked answers."))
         else:
             try:
-                saved = _save(request, visit, form, interviews, collateral_rows)
+                saved = _save(request, visit, form, interviews, collateral_rows, extra)
             except ValidationError as error:
-                form_apply_error(form, error)
+                form_apply_error(form, extra.apply_error(error))
                 saved = False
             # The page may be shown again: its hidden version must be the one just saved.
             form.data = form.data.copy()
@@ -102,36 +139,107 @@ def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 try:
                     signals = services.visit_submit(visit=visit, acting_user=request.user)
                 except ValidationError as error:
-                    form_apply_error(form, error)
+                    form_apply_error(form, extra.apply_error(error))
                     messages.warning(request, _("The draft is saved, but the visit cannot be "
                                                 "submitted yet: see the marked answers."))
                 else:
                     messages.success(request, _("Visit submitted and locked; %(n)d risk "
                                                 "signals raised.") % {"n": len(signals)})
+                    _tell_schedule(request, visit)
                     return redirect("visits:visit_detail", pk=visit.pk)
             elif saved:
                 messages.success(request, _("Draft saved."))
                 return redirect("visits:visit_edit", pk=visit.pk)
-    previous = selectors.previous_visit(visit=visit)
+    sections = _sections(form, visit, previous,
+                         selectors.guidance_by_question(kind=customer.kind), customer.kind)
+    if any(f.errors for _loan, f in extra.loan_uses):
+        sections[5]["has_errors"] = True  # point 6 holds the per-loan answers
     return render(request, "visits/visit_form.html", {
         "visit": visit, "customer": customer, "form": form, "interviews": interviews,
         "interview_errors": any(f.errors for f in interviews) or bool(
             interviews.non_form_errors()),
         "collateral_rows": collateral_rows,
         "previous": previous,
-        "sections": _sections(form, visit, previous, selectors.guidance_by_question(),
-                              customer.kind),
+        "sections": sections,
+        "briefing": extra.briefing, "loan_uses": extra.loan_uses,
+        "briefing_errors": extra.has_errors,
         "derived": _derived(visit),
         "preference": selectors.contact_preference(customer=customer),
-        "proposal_form": forms.ProposalForm(),
+        "proposal_form": forms.ProposalForm(initial={"customer_kind": customer.kind}),
         # Read after the save above, which may have added files.
         "evidence": list(EvidenceFile.objects.filter(visit=visit)),
     }, status=400 if request.method == "POST" else 200)
 
 
-def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit) -> tuple:
-    """The visit form, its interview rows and its collateral rows, bound to the posted data
-    when there is any: the form page and its autosave read the same fields."""
+def _tell_schedule(request: HttpRequest, visit: Visit) -> None:
+    """Say plainly what the visit or contact did to the schedule; a warning when it does not
+    count as the revisit."""
+    for counts, note in services.schedule_note(visit=visit):
+        (messages.info if counts else messages.warning)(request, note)
+
+
+class ExtraForms:
+    """The briefing's answers and the per-loan use of funds, each row a small form."""
+
+    def __init__(self, post, visit: Visit, previous: Visit | None) -> None:
+        items = briefing.briefing_items(customer=visit.customer, previous=previous)
+        stored = {(a.source, a.source_id): a for a in visit.briefing_answers.all()}
+        self.briefing = []
+        for item in items:
+            answer = stored.get((item.source, item.source_id))
+            initial = ({"answer": answer.answer, "not_applicable": answer.not_applicable,
+                        "reason": answer.reason} if answer else None)
+            self.briefing.append((item, forms.BriefingAnswerForm(
+                post, prefix=f"bf-{item.key}", initial=initial)))
+        loans = briefing.loans_awaiting_first_check(
+            customer=visit.customer, on=visit.visited_on, exclude_visit_ids=[visit.pk,
+                                                                             visit.amends_id])
+        uses = {u.loan_id: u for u in visit.loan_uses.all()}
+        self.loan_uses = []
+        for loan in loans:
+            use = uses.get(loan.pk)
+            self.loan_uses.append((loan, forms.LoanUseForm(
+                post, prefix=f"lu-{loan.pk}",
+                initial={"use": use.use, "note": use.note} if use else None)))
+
+    def is_valid(self) -> bool:
+        return all([f.is_valid() for _item, f in self.briefing]
+                   + [f.is_valid() for _loan, f in self.loan_uses])
+
+    def rows(self) -> tuple[list, list]:
+        answers = [{"source": item.source, "source_id": item.source_id, "title": item.title,
+                    **f.cleaned_data} for item, f in self.briefing]
+        uses = [{"loan_id": loan.pk, **f.cleaned_data} for loan, f in self.loan_uses]
+        return answers, uses
+
+    def apply_error(self, error: ValidationError) -> ValidationError:
+        """Put a service's messages about briefing items and loans on their rows; what is
+        left goes back for the visit form."""
+        if not hasattr(error, "error_dict"):
+            return error
+        by_key: dict[str, forms.forms.Form] = {item.error_key: f for item, f in self.briefing}
+        by_key |= {f"loan_use:{loan.pk}": f for loan, f in self.loan_uses}
+        rest = {}
+        for key, messages_ in error.message_dict.items():
+            row = by_key.get(key)
+            if row is None:
+                rest[key] = messages_
+            elif key.startswith("loan_use:"):
+                row.add_error("use", messages_)
+            else:
+                row.add_error("answer", messages_)
+        return ValidationError(rest) if rest else ValidationError({})
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.errors for _item, f in self.briefing + self.loan_uses)
+
+
+def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit,
+                 previous: Visit | None) -> tuple:
+    """The visit form, its interview rows, its collateral rows, and its briefing and per-loan
+    rows, bound to the posted data when there is any: the form page and its autosave read the
+    same fields."""
     post = request.POST if request.method == "POST" else None
     form = forms.VisitForm(post, request.FILES or None, instance=visit, customer=visit.customer,
                            officer=request.user)
@@ -141,7 +249,8 @@ def _bound_forms(request: AuthenticatedHttpRequest, visit: Visit) -> tuple:
                for i in visit.interviews.all()] if post is None else None
     interviews = forms.InterviewFormSet(post, initial=initial, prefix="iv")
     items = selectors.customer_collateral(customer=visit.customer)
-    return form, interviews, _collateral_forms(request, visit, items)
+    return (form, interviews, _collateral_forms(request, visit, items),
+            ExtraForms(post, visit, previous))
 
 
 def _answers(form, interviews, collateral_rows) -> tuple[list, list]:
@@ -152,18 +261,20 @@ def _answers(form, interviews, collateral_rows) -> tuple[list, list]:
 
 
 def _save_answers(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
-                  collateral_rows) -> None:
+                  collateral_rows, extra: ExtraForms) -> None:
     rows, collateral = _answers(form, interviews, collateral_rows)
+    answers, uses = extra.rows()
     services.visit_save(visit=visit, acting_user=request.user, data=form.checklist_data(),
                         interviews=rows, collateral=collateral,
-                        expected_version=form.cleaned_data.get("version"))
+                        expected_version=form.cleaned_data.get("version"),
+                        briefing_answers=answers, loan_uses=uses)
 
 
 def _save(request: AuthenticatedHttpRequest, visit: Visit, form, interviews,
-          collateral_rows) -> bool:
+          collateral_rows, extra: ExtraForms) -> bool:
     """Save the draft and any attached files; False (with errors on the form) when a file is
     refused — the rest of the draft is saved all the same."""
-    _save_answers(request, visit, form, interviews, collateral_rows)
+    _save_answers(request, visit, form, interviews, collateral_rows, extra)
     files = form.cleaned_data.get("evidence_files") or []
     kind = form.cleaned_data.get("evidence_kind") or "other"
     position, position_at = form.photo_position()
@@ -194,12 +305,13 @@ def visit_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     if visit.status != Visit.Status.DRAFT:
         return JsonResponse({"error": "locked", "message": _(
             "This visit is submitted and locked; correct it with an amendment.")}, status=409)
-    form, interviews, collateral_rows = _bound_forms(request, visit)
+    form, interviews, collateral_rows, extra = _bound_forms(
+        request, visit, selectors.previous_visit(visit=visit))
     if not (form.is_valid() and interviews.is_valid()
-            and all(f.is_valid() for _item, f in collateral_rows)):
-        return _autosave_refused(form, interviews, collateral_rows)
+            and all(f.is_valid() for _item, f in collateral_rows) and extra.is_valid()):
+        return _autosave_refused(form, interviews, collateral_rows, extra)
     try:
-        _save_answers(request, visit, form, interviews, collateral_rows)
+        _save_answers(request, visit, form, interviews, collateral_rows, extra)
     except ValidationError as error:
         if getattr(error, "code", None) == "conflict":
             rows, collateral = _answers(form, interviews, collateral_rows)
@@ -238,17 +350,20 @@ def visit_send(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
             return JsonResponse({"status": "already", **done})
         return JsonResponse({"error": "locked", "message": _(
             "This visit is submitted and locked; correct it with an amendment.")}, status=409)
-    form, interviews, collateral_rows = _bound_forms(request, visit)
+    form, interviews, collateral_rows, extra = _bound_forms(
+        request, visit, selectors.previous_visit(visit=visit))
     if not (form.is_valid() and interviews.is_valid()
-            and all(f.is_valid() for _item, f in collateral_rows)):
-        return _autosave_refused(form, interviews, collateral_rows)
+            and all(f.is_valid() for _item, f in collateral_rows) and extra.is_valid()):
+        return _autosave_refused(form, interviews, collateral_rows, extra)
     rows, collateral = _answers(form, interviews, collateral_rows)
+    answers, uses = extra.rows()
     position, position_at = form.photo_position()
 
     def send(expected_version: int | None) -> tuple[Visit, bool]:
         return services.visit_send(
             visit=visit, acting_user=request.user, key=key, data=form.checklist_data(),
             interviews=rows, collateral=collateral, expected_version=expected_version,
+            briefing_answers=answers, loan_uses=uses,
             files=form.cleaned_data.get("evidence_files") or [],
             kind=form.cleaned_data.get("evidence_kind") or "other",
             position=position, position_at=position_at)
@@ -273,15 +388,18 @@ def visit_send(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
         if getattr(error, "code", None) == "locked":
             return JsonResponse({"error": "locked", "message": " ".join(error.messages)},
                                 status=409)
-        form_apply_error(form, error)
-        return _autosave_refused(form, interviews, collateral_rows)
+        form_apply_error(form, extra.apply_error(error))
+        return _autosave_refused(form, interviews, collateral_rows, extra)
     return JsonResponse({"status": "already" if already else "submitted", **done})
 
 
-def _autosave_refused(form, interviews, collateral_rows) -> JsonResponse:
+def _autosave_refused(form, interviews, collateral_rows,
+                      extra: ExtraForms | None = None) -> JsonResponse:
     """Which answers keep the draft from being saved, by field name and label."""
     fields: dict[str, dict] = {}
     bound = [form, *interviews.forms, *(f for _item, f in collateral_rows)]
+    if extra is not None:
+        bound += [f for _item, f in extra.briefing] + [f for _loan, f in extra.loan_uses]
     for each in bound:
         for name, errors in each.errors.items():
             label = each.fields[name].label if name in each.fields else ""
@@ -314,9 +432,7 @@ def _derived(visit: Visit) -> list[tuple[str, Decimal | None, str]]:
 def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for_user(user=request.user, pk=pk, full=True)
     previous = selectors.previous_visit(visit=visit)
-    titles = dict(Question.choices)
-    if visit.customer.kind == "individual":
-        titles.update(forms.INDIVIDUAL_TITLES)
+    titles = forms.section_titles(kind=visit.customer.kind)
     fields = set(services.checklist_fields(kind=visit.customer.kind))
     answers = []
     for number, names in forms.QUESTION_FIELDS.items():
@@ -347,8 +463,11 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                                "receivable_days",
                                                                "debt_ratio"}),
         "answers": answers, "derived": _derived(visit),
+        "briefing_answers": list(visit.briefing_answers.all()),
+        "loan_uses": list(visit.loan_uses.select_related("loan")),
         "signals": selectors.visit_signals(visit=visit),
-        "can_amend": visit.is_locked and request.user.pk in (visit.officer_id,
+        "can_amend": visit.is_locked and not visit.is_contact
+        and request.user.pk in (visit.officer_id,
                                                              visit.customer.officer_id)
         and request.user.role == Role.OFFICER,
         "can_edit": not visit.is_locked and request.user.pk == visit.officer_id,
@@ -465,27 +584,38 @@ def threshold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "visits/threshold_list.html", {"rows": rows})
 
 
+def _guidance_kind(request: HttpRequest) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in dict(GUIDANCE_KINDS) else "corporate"
+
+
 @role_required(Role.ADMIN)
 def guidance_list(request: HttpRequest) -> HttpResponse:
-    guidance = selectors.guidance_by_question()
+    kinds = []
+    for kind, kind_label in GUIDANCE_KINDS:
+        guidance = selectors.guidance_by_question(kind=kind)
+        titles = forms.section_titles(kind=kind)
+        kinds.append((kind, kind_label, [(number, titles[number], guidance.get(number))
+                                         for number in Question.values]))
     return render(request, "visits/guidance_list.html", {
-        "questions": [(number, label, guidance.get(number)) for number, label in Question.choices],
-        "proposals": selectors.pending_proposals()})
+        "kinds": kinds, "proposals": selectors.pending_proposals()})
 
 
 @role_required(Role.ADMIN)
 def guidance_edit(request: AuthenticatedHttpRequest, question: int) -> HttpResponse:
     if question not in Question.values:
         raise Http404
-    instance = QuestionGuidance.objects.filter(question=question).first()
+    kind = _guidance_kind(request)
+    instance = QuestionGuidance.objects.filter(question=question, customer_kind=kind).first()
     form = forms.GuidanceForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.guidance_save(acting_user=request.user, question=question,
-                               data=form.cleaned_data)
+                               data=form.cleaned_data, kind=kind)
         messages.success(request, _("Guidance saved."))
         return redirect("visits:guidance_list")
     return render(request, "visits/simple_form.html", {
-        "form": form, "title": Question(question).label,
+        "form": form, "title": f"{forms.section_titles(kind=kind)[question]} · "
+                               f"{dict(GUIDANCE_KINDS)[kind]}",
         "history": history_for(obj=instance, limit=50) if instance else []})
 
 

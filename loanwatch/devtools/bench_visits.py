@@ -39,6 +39,9 @@ ANSWERS = {
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 COLLATERAL = re.compile(r'name="(col-\d+)-current_value"')
+# What the form asks this visit to bring up, and the loans awaiting their first check.
+BRIEFING = re.compile(r'name="(bf-[a-z]+-\d+)-answer"')
+LOAN_USE = re.compile(r'name="(lu-\d+)-use"')
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -119,6 +122,10 @@ class _Officer:
                     csrfmiddlewaretoken=token.group(1))
         for item in set(COLLATERAL.findall(page)):
             data.update({f"{item}-condition": "good", f"{item}-current_value": "1000000.00"})
+        for item in set(BRIEFING.findall(page)):
+            data[f"{item}-answer"] = "已了解，情况正常"
+        for loan in set(LOAN_USE.findall(page)):
+            data[f"{loan}-use"] = "as_declared"
         status, where, page = self._open(edit, data)
         if status != 302 or "/edit/" in where:
             return False, f"submit {status}"

@@ -300,6 +300,15 @@ def _log_the_visit(page, customer, plant, task, text) -> None:
     page.wait_for_url(re.compile(r"/visits/\d+/edit/$"))
     assert page.locator("select[name=task]").input_value() == str(task.pk)
 
+    # The form opens with what to bring up: the record check's findings among them. Each is
+    # answered before the visit can be submitted.
+    answers = page.locator("#briefing textarea[name$='-answer']")
+    assert answers.count() >= 1
+    for index in range(answers.count()):
+        answers.nth(index).fill("实际控制人说明了情况，案件已在协商和解")
+    for loan_use in page.locator("input[name$='-use'][value=as_declared]").all():
+        loan_use.check()
+
     _open(page, "visit")
     page.fill("input[name=place]", "北京市昌平区科技园路8号 厂区")
 

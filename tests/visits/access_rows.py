@@ -52,6 +52,8 @@ VISIT_ROWS = [
     Row("visits:draft_list", only({"officer", "officer_b"})),
     Row("visits:customer_visits", scoped(), build=_customer),
     Row("visits:visit_create", officer_only(), build=_customer),
+    # A quick contact is the customer's officer's: another officer finds nothing.
+    Row("visits:contact_log", officer_only(), build=_customer),
     Row("visits:contact_preference_edit", scoped(), build=_customer),
     Row("visits:visit_detail", scoped(), build=_draft),
     Row("visits:visit_edit", officer_only(), build=_draft),

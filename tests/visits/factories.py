@@ -6,7 +6,9 @@ from decimal import Decimal
 import factory
 
 from tests.customers.factories import CustomerFactory
-from visits.models import Interview, Visit
+from visits.briefing import briefing_items, loans_awaiting_first_check
+from visits.models import BriefingAnswer, Interview, Visit, VisitLoanUse
+from visits.selectors import previous_visit
 
 
 class VisitFactory(factory.django.DjangoModelFactory):
@@ -45,11 +47,29 @@ INDIVIDUAL_ANSWERS = {
 }
 
 
-def ready_visit(*, customer, visited_on=date(2026, 6, 30), **answers) -> Visit:
-    """A draft with every answer a submit needs (plus `answers`), and one person interviewed."""
+def answer_briefing(visit: Visit, text: str = "问过了，情况正常") -> list[BriefingAnswer]:
+    """Answer every item of the visit's briefing as it stands, and the use of funds of every
+    loan awaiting its first check."""
+    items = briefing_items(customer=visit.customer, previous=previous_visit(visit=visit))
+    answers = [BriefingAnswer.objects.update_or_create(
+        visit=visit, source=item.source, source_id=item.source_id,
+        defaults={"title": item.title[:300], "answer": text})[0] for item in items]
+    for loan in loans_awaiting_first_check(customer=visit.customer, on=visit.visited_on,
+                                           exclude_visit_ids=[visit.pk]):
+        VisitLoanUse.objects.update_or_create(visit=visit, loan=loan,
+                                              defaults={"use": Visit.LoanUse.AS_DECLARED})
+    return answers
+
+
+def ready_visit(*, customer, visited_on=date(2026, 6, 30), briefed: bool = True,
+                **answers) -> Visit:
+    """A draft with every answer a submit needs (plus `answers`), and one person interviewed;
+    `briefed`: its briefing as it stands now answered too."""
     data = INDIVIDUAL_ANSWERS | answers if not customer.is_corporate else complete_answers(
         **answers)
     visit = VisitFactory(customer=customer, visited_on=visited_on, **data)
     Interview.objects.create(visit=visit, role=Interview.Role.FINANCE_HEAD, name="王会计",
                              statement="回款正常", topics=[3, 5])
+    if briefed:
+        answer_briefing(visit)
     return visit

@@ -67,3 +67,26 @@ def test_hostile_autosaves_are_refused_or_saved_exactly(officer_client, officer,
     else:
         assert saved.version == visit.version  # nothing written
         assert not saved.interviews.exists()
+
+
+@pytest.mark.django_db
+@HYPOTHESIS
+@given(text=HOSTILE_TEXT, contacted_on=HOSTILE_DATE,
+       method=st.sampled_from(["phone", "social_media", "on_site", "", "<b>", "PHONE"]),
+       severity=st.sampled_from(["", "warning", "serious", "fatal", "<x>"]),
+       category=st.sampled_from(["", "operations", "people", "../../", "其他"]))
+def test_hostile_quick_contacts_are_refused_or_saved_exactly(officer_client, officer, text,
+                                                             contacted_on, method, severity,
+                                                             category):
+    customer = CustomerFactory(officer=officer)
+    response = officer_client.post(reverse("visits:contact_log", args=[customer.pk]), {
+        "method": method, "person": text, "learned": text, "contacted_on": contacted_on,
+        "signal_severity": severity, "signal_category": category, "signal_text": text})
+    assert response.status_code in (302, 400)
+    contacts = Visit.objects.filter(customer=customer)
+    if response.status_code == 400:
+        assert not contacts.exists()  # nothing written
+    else:
+        contact = contacts.get()
+        assert contact.is_locked and contact.learned == text.strip()
+        assert contact.method == method

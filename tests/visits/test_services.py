@@ -271,10 +271,12 @@ def test_a_proposal_accepted_replaces_the_guidance(officer, admin_user):
     proposal = services.proposal_create(acting_user=officer, question=3, language="en",
                                         text="Ask to see the receivables ledger.")
     services.proposal_decide(proposal=proposal, acting_user=admin_user, accept=True)
-    assert QuestionGuidance.objects.get(question=3).how_en == "Ask to see the receivables ledger."
+    guidance = QuestionGuidance.objects.get(question=3, customer_kind="corporate")
+    assert guidance.how_en == "Ask to see the receivables ledger."
     with pytest.raises(ValidationError):
         services.proposal_decide(proposal=proposal, acting_user=admin_user, accept=False)
     declined = services.proposal_create(acting_user=officer, question=3, language="zh",
                                         text="直接问应收账款")
     services.proposal_decide(proposal=declined, acting_user=admin_user, accept=False)
-    assert QuestionGuidance.objects.get(question=3).how_zh != "直接问应收账款"
+    guidance = QuestionGuidance.objects.get(question=3, customer_kind="corporate")
+    assert guidance.how_zh != "直接问应收账款"

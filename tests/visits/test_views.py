@@ -314,7 +314,8 @@ def test_an_officer_proposes_and_an_admin_accepts_guidance(officer, admin_user):
     assert "先问旺季，再问营收。" in body
     _client(admin_user).post(reverse("visits:proposal_decide", args=[proposal.pk]),
                              {"decision": "accept"})
-    assert QuestionGuidance.objects.get(question=5).how_zh == "先问旺季，再问营收。"
+    guidance = QuestionGuidance.objects.get(question=5, customer_kind="corporate")
+    assert guidance.how_zh == "先问旺季，再问营收。"
 
 
 def test_supervisors_read_visits_but_do_not_log_them(officer, supervisor):
@@ -433,8 +434,10 @@ def test_a_drafts_task_closed_meanwhile_still_saves(officer):
 
 
 # Per request the session and the user (see loanwatch/accounts); the rest is the page's own.
-VISIT_PAGE_QUERIES = 10
-VISIT_FORM_QUERIES = 11
+VISIT_PAGE_QUERIES = 12  # with the briefing answers and the per-loan uses
+# The form adds its briefing: one query per kind of item (findings, tasks, measures, the last
+# visit's signals, loans past due), the answers, the loans awaiting a first check, their uses.
+VISIT_FORM_QUERIES = 19
 
 
 def _queries(client, url) -> int:

@@ -68,6 +68,8 @@ hooks.register("notification_kinds", ("schedule.risk_event",
 
 hooks.register("periodic_catch_up", tasks.send_catch_up)
 hooks.register("visit_submitted", services.visit_submitted)
+hooks.register("visit_schedule_note", services.visit_schedule_note)
+hooks.register("visit_briefing_items", selectors.briefing_items, order=10)
 hooks.register("customer_risk_changed", services.customer_risk_changed)
 hooks.register("customer_reassigned", services.customer_reassigned)
 hooks.register("serious_finding_recorded", services.serious_finding_recorded)

@@ -23,15 +23,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from visits.models import ON_SITE_METHODS, REMOTE_METHODS, Visit
+from visits.models import FIRST_CHECK_LOOKBACK_DAYS, ON_SITE_METHODS, REMOTE_METHODS, Visit
 
 from .models import PlannerRun, RevisitTask, ScheduleSettings
 
 # pg_advisory_xact_lock key of whole-portfolio runs ("revisit" in ASCII, as a bigint).
 PLANNER_LOCK = 0x7265766973697400
-# Loans older than this get no first-check task of their own: the periodic task, already
-# overdue, stands for them.
-FIRST_CHECK_LOOKBACK_DAYS = 180
 # Which methods count is the visits app's to say (visits.models); they come in as parameters.
 QUALIFYING = """
     v.status = %(submitted)s
@@ -116,11 +113,13 @@ SELECT pt.customer_id, pt.officer_id, 'first_check', l.contract_number,
 FROM schedule_plan_target pt
 JOIN customers_loan l ON l.customer_id = pt.customer_id
 WHERE l.balance > 0 AND l.disbursed_on >= %(lookback)s
-  AND NOT EXISTS (SELECT 1 FROM visits_visit v WHERE v.customer_id = pt.customer_id
-                  AND v.visited_on >= l.disbursed_on AND {qualifying})
+  -- A loan's first check is done once a submitted visit answered its use of funds.
+  AND NOT EXISTS (SELECT 1 FROM visits_visitloanuse u
+                  JOIN visits_visit v ON v.id = u.visit_id
+                  WHERE u.loan_id = l.id AND u.use <> '' AND v.status = %(submitted)s)
 ON CONFLICT (customer_id, source_key) WHERE NOT (source_key = '') DO NOTHING
 RETURNING *
-""".format(qualifying=QUALIFYING.format(remote="pt.remote_counts"))  # noqa: S608 (constants)
+"""
 
 CANCEL_SQL = """
 UPDATE schedule_revisittask t SET status = 'cancelled', closed_at = now()

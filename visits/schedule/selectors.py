@@ -11,10 +11,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.selectors import customer_scope
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
+from visits.briefing import BriefingItem
+from visits.models import BriefingAnswer
 
 from .models import PlannerRun, RevisitTask, RiskEvent
 
@@ -38,6 +41,28 @@ def tasks_to_fulfil(*, customer: Customer, keep_id: int | None = None) -> QueryS
     already names (`keep_id`) even if it closed meanwhile."""
     return RevisitTask.objects.filter(Q(status=RevisitTask.Status.OPEN) | Q(pk=keep_id or 0),
                                       customer=customer)
+
+
+def briefing_items(*, customer: Customer) -> list[BriefingItem]:
+    """The open tasks a visit to `customer` must answer, as items of its briefing: each serious
+    record-check finding's and each risk event's (a declared event, or a loan the feed found in
+    serious arrears). One query."""
+    tasks = (RevisitTask.objects.filter(customer_id=customer.pk, status=RevisitTask.Status.OPEN,
+                                        reason__in=[RevisitTask.Reason.RECORD_FINDING,
+                                                    RevisitTask.Reason.RISK_EVENT])
+             .select_related("event").order_by("due_on", "pk"))
+    items = []
+    for task in tasks:
+        if task.reason == RevisitTask.Reason.RECORD_FINDING:
+            topic = _("Let them tell how it came about and where it stands now.")
+        else:
+            topic = _("Hear how it touches them, and what they are doing about it.")
+        title = task.event.title if task.event is not None else task.note_text
+        items.append(BriefingItem(
+            BriefingAnswer.Source.TASK, task.pk,
+            f"{task.get_reason_display()}: {title}" if title else task.get_reason_display(),
+            str(topic)))
+    return items
 
 
 def task_get_for_user(*, user: User, pk: int) -> RevisitTask:

@@ -18,12 +18,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from customers.models import Customer, RiskSignal
 from customers.selectors import customer_scope, guarantee_circle_ids
 from loanwatch.accounts.roles import Role
 from loanwatch.core.services import notification_create
-from visits.models import ON_SITE_METHODS, REMOTE_METHODS
+from visits.models import ON_SITE_METHODS, REMOTE_METHODS, BriefingAnswer, Visit, VisitLoanUse
 
 from . import digest
 from .models import (
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
 
     from customers.models import RiskGroup
     from loanwatch.accounts.models import User
-    from visits.models import Visit
 
     from .planner import PlanResult
 
@@ -125,35 +126,98 @@ def customer_reassigned(*, customer_ids: list[int]) -> None:
     plan(customer_ids=customer_ids)
 
 
+def _first_check_loan_id(task: RevisitTask) -> int | None:
+    prefix = "first_check:loan:"
+    if task.source_key.startswith(prefix) and task.source_key[len(prefix):].isdigit():
+        return int(task.source_key[len(prefix):])
+    return None
+
+
 def visit_submitted(*, visit: Visit) -> list[RevisitTask]:
     """Close the open tasks a submitted visit fulfils and plan the customer's next visit.
 
-    Called inside the submit transaction. The task the visit names closes whatever its reason
-    or the method. A qualifying visit also closes the open periodic task, and every other open
-    task of the customer raised on or before the visit date (a visit made before an event was
-    declared cannot answer it). The planner then sets the next periodic task from this visit.
+    Called inside the submit transaction. Each task closes on its own terms, whether or not the
+    visit names it: the periodic task when the visit qualifies (visit_qualifies); a loan's first
+    check when the visit answered that loan's use of funds; a serious finding's or a risk
+    event's task when the visit answered its briefing item; any other task (a red warning's, one
+    raised by hand) when the visit qualifies and was made after the task was raised, or when the
+    visit names it. The planner then sets the next periodic task from this visit.
     """
     now = timezone.now()
-    ids = set()
-    if visit.task_id:
-        ids.add(visit.task_id)
-    if visit_qualifies(visit=visit):
-        open_tasks = RevisitTask.objects.filter(customer_id=visit.customer_id,
-                                                status=RevisitTask.Status.OPEN)
-        ids.update(open_tasks.filter(reason=RevisitTask.Reason.PERIODIC)
-                   .values_list("pk", flat=True))
-        ids.update(open_tasks.exclude(reason=RevisitTask.Reason.PERIODIC)
-                   .filter(created_at__date__lte=visit.visited_on)
-                   .values_list("pk", flat=True))
-    closed = list(RevisitTask.objects.select_for_update()
-                  .filter(pk__in=ids, status=RevisitTask.Status.OPEN).order_by("pk"))
-    for task in closed:
-        task.status = RevisitTask.Status.DONE
-        task.closed_at = now
-        task.closed_by_id = visit.pk
-        task.save(update_fields=["status", "closed_at", "closed_by"])
+    qualifies = visit_qualifies(visit=visit)
+    answered_tasks = {a.source_id for a in BriefingAnswer.objects.filter(
+        visit_id=visit.pk, source=BriefingAnswer.Source.TASK) if a.is_answered}
+    answered_loans = set(VisitLoanUse.objects.filter(visit_id=visit.pk).exclude(use="")
+                         .values_list("loan_id", flat=True))
+    closed = []
+    for task in (RevisitTask.objects.select_for_update()
+                 .filter(customer_id=visit.customer_id, status=RevisitTask.Status.OPEN)
+                 .order_by("pk")):
+        if task.reason == RevisitTask.Reason.PERIODIC:
+            done = qualifies
+        elif task.reason == RevisitTask.Reason.FIRST_CHECK:
+            done = _first_check_loan_id(task) in answered_loans
+        elif task.reason in ANSWERED_BY_BRIEFING:
+            done = task.pk in answered_tasks
+        else:
+            done = task.pk == visit.task_id or (
+                qualifies and task.created_at.date() <= visit.visited_on)
+        if done:
+            task.status = RevisitTask.Status.DONE
+            task.closed_at = now
+            task.closed_by_id = visit.pk
+            task.save(update_fields=["status", "closed_at", "closed_by"])
+            closed.append(task)
     plan(customer_ids=[visit.customer_id])
     return closed
+
+
+# The tasks that close only when a visit answers their briefing item.
+ANSWERED_BY_BRIEFING = (RevisitTask.Reason.RECORD_FINDING, RevisitTask.Reason.RISK_EVENT)
+
+
+def visit_schedule_note(*, visit: Visit) -> tuple[bool, str]:
+    """What a submitted visit or contact did to the schedule, said plainly: whether it counts
+    as the customer's revisit (and if not, why, and when the task is due), and which task it
+    named stays open. (counts, the sentences)."""
+    customer = visit.customer
+    open_tasks = list(RevisitTask.objects.filter(customer_id=customer.pk,
+                                                 status=RevisitTask.Status.OPEN)
+                      .order_by("due_on", "pk"))
+    periodic = next((t for t in open_tasks if t.reason == RevisitTask.Reason.PERIODIC), None)
+    sentences = []
+    counts = visit_qualifies(visit=visit)
+    if counts:
+        sentences.append(
+            _("This counts as the revisit for %(customer)s; the next one is due %(due)s.")
+            % {"customer": customer.name, "due": date_format(periodic.due_on)}
+            if periodic else
+            _("This counts as the revisit for %(customer)s.") % {"customer": customer.name})
+    else:
+        remote = RevisitPolicy.objects.filter(risk_group_id=customer.risk_group_id,
+                                              customer_kind=customer.kind,
+                                              remote_counts=True).exists()
+        needs = (_("an on-site visit, or a phone or video call") if remote
+                 else _("an on-site visit"))
+        what = (_("This contact") if visit.kind == Visit.Kind.CONTACT else _("This visit"))
+        group = str(customer.risk_group) if customer.risk_group_id else ""
+        if periodic:
+            sentences.append(
+                _("%(what)s does not count as the revisit for %(customer)s: the policy for "
+                  "%(group)s needs %(needs)s; the task stays open (due %(due)s).")
+                % {"what": what, "customer": customer.name, "group": group, "needs": needs,
+                   "due": date_format(periodic.due_on)})
+        else:
+            sentences.append(
+                _("%(what)s does not count as the revisit for %(customer)s: the policy for "
+                  "%(group)s needs %(needs)s.")
+                % {"what": what, "customer": customer.name, "group": group, "needs": needs})
+    named = next((t for t in open_tasks if t.pk == visit.task_id), None)
+    if named is not None and named.reason != RevisitTask.Reason.PERIODIC:
+        sentences.append(_("The task “%(task)s” stays open (due %(due)s).")
+                         % {"task": named.get_reason_display(),
+                            "due": date_format(named.due_on)})
+    return counts, " ".join(str(s) for s in sentences)
 
 
 # --- Reminders and escalation ------------------------------------------------------------------

@@ -1,6 +1,8 @@
 # ruff: noqa: E501 -- visit answers read better one visit a block
 """Demo visits: submitted visits with a previous one to compare against (so the comparison and
-some signals show), an individual customer's visit, a draft, and contact preferences.
+some signals show), each with its briefing answered, an individual customer's visit, a draft
+(whose briefing shows what to bring up), quick contacts (one raising a signal by hand), and
+contact preferences.
 
 Idempotent: a visit is found by its customer and date before it is created, and a submitted
 visit is never touched again. Names below are looked up among the demo's own customers only
@@ -14,7 +16,7 @@ from decimal import Decimal
 from customers.models import Collateral
 from loanwatch.accounts.models import User
 from loanwatch.devtools.demo.customers import demo_customers
-from visits import services
+from visits import briefing, selectors, services
 from visits.models import ContactPreference, Interview, Visit, VisitCollateral
 
 D = Decimal
@@ -92,6 +94,38 @@ PREFERENCES = [
 ]
 
 
+def _brief(visit: Visit, officer: User) -> None:
+    """Answer what the visit was to ask about, as an officer would after the conversation."""
+    items = briefing.briefing_items(customer=visit.customer,
+                                    previous=selectors.previous_visit(visit=visit))
+    loans = briefing.loans_awaiting_first_check(customer=visit.customer, on=visit.visited_on,
+                                                exclude_visit_ids=[visit.pk])
+    services.visit_save(visit=visit, acting_user=officer, data={}, briefing_answers=[
+        {"source": item.source, "source_id": item.source_id, "title": item.title,
+         "answer": BRIEFING_ANSWERS.get(item.source, "已了解，详见小结。")} for item in items],
+        loan_uses=[{"loan_id": loan.pk, "use": visit.loan_use or "as_declared",
+                    "note": visit.loan_use_note} for loan in loans])
+
+
+BRIEFING_ANSWERS = {
+    "signal": "与上次相比仍需关注，已在小结中说明。",
+    "concern": "客户说明了上次提到的问题，目前在跟进中。",
+    "loan": "客户称因回款延迟逾期，承诺月底前补足。",
+    "task": "实际控制人介绍了事件的影响和应对安排。",
+    "measure": "措施正在落实，已查看相关凭证。",
+    "finding": "客户解释了原因，并提供了相关材料。",
+}
+
+# Quick contacts (customer name, date, method, person, what was learned, signal or None).
+CONTACTS = [
+    ("上海浦江置业发展有限公司", date(2026, 11, 12), "social_media", "黄志明（朋友圈）",
+     "朋友圈发布张江项目整体转让的招商信息，与上次回访所说一致。",
+     ("warning", "operations", "项目转让尚未落地，销售回款仍停滞")),
+    ("北京华信精密机械有限公司", date(2026, 11, 5), "phone", "林芳（财务负责人）",
+     "电话了解：新客户已签框架协议，工资本月按时发放。", None),
+]
+
+
 def load(users: dict[str, User]) -> None:
     customers = {c.name: c for c in demo_customers().filter(
         name__in={row[0] for row in VISITS} | {row[0] for row in PREFERENCES})}
@@ -112,7 +146,19 @@ def load(users: dict[str, User]) -> None:
             VisitCollateral.objects.create(visit=visit, collateral=items[description],
                                            condition="fair", current_value=value)
         if submit:
+            _brief(visit, officer)
             services.visit_submit(visit=visit, acting_user=officer)
+    contacts = {c.name: c for c in demo_customers().filter(name__in={r[0] for r in CONTACTS})}
+    for name, on, method, person, learned, signal in CONTACTS:
+        customer = contacts.get(name)
+        if customer is None or Visit.objects.filter(customer=customer, visited_on=on,
+                                                    kind=Visit.Kind.CONTACT).exists():
+            continue
+        severity, category, text = signal or ("", "", "")
+        services.contact_log(customer=customer, acting_user=customer.officer, contacted_on=on,
+                             method=method, person=person, learned=learned,
+                             signal_severity=severity, signal_category=category,
+                             signal_text=text)
     for name, data in PREFERENCES:
         if name in customers:
             ContactPreference.objects.get_or_create(customer=customers[name], defaults=data)

@@ -1,6 +1,7 @@
 """The visits part of a generated portfolio (see generate/__init__.py): ten submitted
 visits per customer, one every two to three months back from today, each with the whole
-checklist answered and figures that drift from visit to visit as a real business's do; the
+checklist answered and figures that drift from visit to visit as a real business's do (the
+first visit after a loan is paid out answers that loan's use of funds); the
 high-debt-ratio signal where those figures call for it; a tenth of the customers also have a
 draft in progress; the latest visit names who was interviewed."""
 
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from customers.models import RiskSignal
 from loanwatch.devtools.generate import Context, copy_dicts, next_id, reset_sequence
-from visits.models import Interview, Visit
+from visits.models import FIRST_CHECK_LOOKBACK_DAYS, Interview, Visit, VisitLoanUse
 
 VISITS_PER_CUSTOMER = 10
 SUPPLIERS = ["本地钢材批发商", "华东原料供应站", "省农资公司", "电子元件贸易行", "包装材料厂"]
@@ -26,18 +27,39 @@ def _money(value: float) -> Decimal:
 
 def generate(ctx: Context) -> None:
     customers = ctx.shared["customers"]
+    loans_of: dict[int, list[tuple[int, datetime.date]]] = {}
+    for loan_id, customer, _kind, _amount, disbursed_on in ctx.shared.get("loans", []):
+        loans_of.setdefault(customer, []).append((loan_id, disbursed_on))
     ids = {"visit": next_id(Visit), "interview": next_id(Interview)}
-    totals = {"visits": 0, "interviews": 0, "signals": 0}
+    totals = {"visits": 0, "interviews": 0, "signals": 0, "loan_uses": 0}
     for start in range(0, len(customers), CHUNK):
-        visits, interviews, signals = [], [], []
+        visits, interviews, signals, uses = [], [], [], []
         for customer, _team, officer, kind in customers[start:start + CHUNK]:
+            first = len(visits)
             _customer_visits(ctx, ids, customer, officer, kind, visits, interviews, signals)
+            _first_checks(visits[first:], loans_of.get(customer, []), uses)
         totals["visits"] += copy_dicts(Visit, visits)
         totals["interviews"] += copy_dicts(Interview, interviews)
         totals["signals"] += copy_dicts(RiskSignal, signals)
-    for model in (Visit, Interview, RiskSignal):
+        totals["loan_uses"] += copy_dicts(VisitLoanUse, uses)
+    for model in (Visit, Interview, RiskSignal, VisitLoanUse):
         reset_sequence(model)
     ctx.say("visits {visits}, interviews {interviews}, visit signals {signals}".format(**totals))
+
+
+def _first_checks(visits: list, loans: list, uses: list) -> None:
+    """The customer's first submitted visit (of `visits`, the customer's) after each loan's
+    payout, within the first-check window, answers that loan's use of funds as the visit
+    itself did."""
+    own = sorted((v for v in visits if v["status"] == "submitted"),
+                 key=lambda v: v["visited_on"])
+    window = datetime.timedelta(days=FIRST_CHECK_LOOKBACK_DAYS)
+    for loan_id, disbursed_on in loans:
+        first = next((v for v in own if disbursed_on <= v["visited_on"] <= disbursed_on + window),
+                     None)
+        if first is not None:
+            uses.append({"visit_id": first["id"], "loan_id": loan_id, "use": first["loan_use"],
+                         "note": ""})
 
 
 def _customer_visits(ctx: Context, ids: dict, customer: int, officer: int, kind: str,

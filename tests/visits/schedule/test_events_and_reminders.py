@@ -159,12 +159,12 @@ def test_a_submitted_visit_closes_its_tasks_and_plans_the_next(officer):
     assert following.due_on == timezone.localdate() + datetime.timedelta(days=90)
 
 
-def test_a_social_media_visit_closes_nothing_but_the_task_it_names(officer):
+def test_a_social_media_visit_closes_nothing_not_even_the_task_it_names(officer):
     customer = _borrower(officer)
     plan()
     periodic = RevisitTask.objects.get(customer=customer, reason="periodic")
     visit = VisitFactory(customer=customer, method="social_media", status="submitted",
-                         submitted_at=timezone.now(), submitted_by=officer)
+                         submitted_at=timezone.now(), submitted_by=officer, task=periodic)
     assert services.visit_submitted(visit=visit) == []
     periodic.refresh_from_db()
     assert periodic.status == "open"
