@@ -42,6 +42,8 @@ SPREAD_ROLES = (CustomerRelation.Role.LEGAL_REPRESENTATIVE,
 RELATED_RULE = "record_related_"
 GUARANTOR_RULE = "record_guarantor_"
 NOTIFICATION_PREFIX = "records.related."
+# A sentence of a lead-in and a finding's label, joined in the reader's language.
+SENTENCE = _("{0} {1}.")
 
 
 def identity(subject: Subject) -> str:
@@ -134,16 +136,16 @@ def rules() -> list[tuple[str, object, object]]:
     for kind, label in FindingKind.choices:
         found.append((RELATED_RULE + kind,
                       format_lazy("{}: {}", _("Related party"), label),
-                      format_lazy("{} {}.", _("Related party %(party)s:"), label)))
+                      format_lazy(SENTENCE, _("Related party %(party)s:"), label)))
         found.append((GUARANTOR_RULE + kind,
                       format_lazy("{}: {}", _("Guarantor"), label),
-                      format_lazy("{} {}.", _("Guarantor %(party)s of loans %(loans)s:"),
+                      format_lazy(SENTENCE, _("Guarantor %(party)s of loans %(loans)s:"),
                                   label)))
     return found
 
 
 def notification_kinds() -> list[tuple[str, object]]:
     return [(NOTIFICATION_PREFIX + kind,
-             format_lazy("{} {}.", _("A related party of your customer %(customer)s has:"),
+             format_lazy(SENTENCE, _("A related party of your customer %(customer)s has:"),
                          label))
             for kind, label in FindingKind.choices]
