@@ -325,7 +325,7 @@ def _record_message(kind: str, params: dict) -> str | None:
         FindingKind.TAX_ABNORMAL: _("Listed as an abnormal taxpayer (非正常户)"),
         FindingKind.TAX_ABNORMAL_CLEARED: _("No longer an abnormal taxpayer"),
     }
-    wording = words.get(kind)
+    wording = words.get(FindingKind(kind)) if kind in FindingKind.values else None
     if wording is None:
         return None
     stages = dict(RecordEntry.Stage.choices)

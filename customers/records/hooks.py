@@ -65,8 +65,8 @@ for kind, label, text in [
 ]:
     hooks.register("risk_signal_rules", Rule(RULE_PREFIX + kind, label=label, text=text))
 
-for code, label, text in spread.rules():
-    hooks.register("risk_signal_rules", Rule(code, label=label, text=text))
+for code, rule_label, rule_text in spread.rules():
+    hooks.register("risk_signal_rules", Rule(code, label=rule_label, text=rule_text))
 for pair in spread.notification_kinds():
     hooks.register("notification_kinds", pair)
 

@@ -69,7 +69,7 @@ from loanwatch.core.importing import Column, ImportRejected, Row
 from loanwatch.core.spreadsheets import safe_row
 
 from . import services
-from .models import LicenceStatus, RecordEntry
+from .models import LicenceStatus, RecordCheck, RecordEntry
 from .providers import CheckData, EntryData, FileFeedProvider, Subject
 from .selectors import CHECKED_ROLES
 
@@ -289,6 +289,10 @@ class FeedImport(importing.Importer[list[PlannedCheck]]):
                       "registered_address": cells["registered_address"] or "",
                       "business_scope": cells["business_scope"] or "",
                       "shareholders": cells["shareholders"] or ()}
+            # The check's own fields judge the registration (lengths, the capital's digits).
+            self.fields(row, model=RecordCheck, values={
+                k: fields[k] for k in ("legal_representative", "registered_capital",
+                                       "registered_address", "business_scope")})
             entry = self.entry(row)
             if customer is None or (person_id and person is None) or checked_on is None:
                 continue

@@ -246,6 +246,9 @@ class RelatedFinding(models.Model):
     notification. Derived from findings, which are tracked: not tracked itself.
     """
 
+    # Not a column: the roles in the reader's language, set by the sheet's section.
+    role_labels: list[str]
+
     finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE,
                                 related_name="reached")
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),

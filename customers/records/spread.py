@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -130,9 +131,9 @@ def spread(*, subject: Subject, findings: list[tuple[Finding, FindingData]],
     return len(reached)
 
 
-def rules() -> list[tuple[str, object, object]]:
+def rules() -> list[tuple[str, Promise | str, Promise | str]]:
     """The risk-signal rules of reached customers: (code, label, text) for every kind."""
-    found = []
+    found: list[tuple[str, Promise | str, Promise | str]] = []
     for kind, label in FindingKind.choices:
         found.append((RELATED_RULE + kind,
                       format_lazy("{}: {}", _("Related party"), label),
@@ -144,7 +145,7 @@ def rules() -> list[tuple[str, object, object]]:
     return found
 
 
-def notification_kinds() -> list[tuple[str, object]]:
+def notification_kinds() -> list[tuple[str, Promise | str]]:
     return [(NOTIFICATION_PREFIX + kind,
              format_lazy(SENTENCE, _("A related party of your customer %(customer)s has:"),
                          label))

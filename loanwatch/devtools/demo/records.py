@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ FARM_REGISTRATION = {"legal_representative": "沈建平", "registered_capital": 
                      "business_scope": "蔬菜、水果种植；农产品初加工；农业技术咨询",
                      "shareholders": ("沈建平", "上海申农投资有限公司")}
 # What each company's second check finds, by the demo's customer key.
-SECOND = {
+SECOND: dict[str, dict[str, Any]] = {
     "bj2": {"entries": (NEW_CASE,)},
     "bj3": {"entries": (EntryData(kind="lawsuit", case_number="（2026）京0108民初2231号",
                                   court="北京市海淀区人民法院", cause="建设工程施工合同纠纷",
@@ -49,7 +50,7 @@ SECOND = {
             "business_scope": "蔬菜、水果种植；农产品初加工；农业技术咨询；食品销售",
             "shareholders": ("沈丽", "上海申农投资有限公司")},
 }
-FIRST = {"sh4": FARM_REGISTRATION}
+FIRST: dict[str, dict[str, Any]] = {"sh4": FARM_REGISTRATION}
 CONTROLLER_FREEZE = EntryData(
     kind="equity_freeze", case_number="（2026）京0105执保77号", court="北京市朝阳区人民法院",
     cause="所持北京华信精密机械有限公司70%股权", amount=Decimal("7000000.00"))
