@@ -1,7 +1,10 @@
-"""Record checks of public registers (licence, annual report, court enforcement).
+"""Record checks of public registers: licence, annual report, court enforcement, lawsuits,
+freezes, administrative penalties, tax arrears and abnormal tax status, registration changes.
 
-A check is a dated reading of the public records about one subject: a customer itself, or a
-person behind a corporate customer (legal representative, actual controller, shareholder).
+A check is a dated reading of the public records about one subject: a customer itself, or one of
+its related parties (a person or company: legal representative, actual controller, shareholder,
+guarantor, or the company an individual borrower runs or owns). docs/record-checks.md lists
+every kind of record, what each finding means and which are serious.
 Checks are never edited: a new reading is a new check, and what changed since the subject's
 previous check is stored as findings.
 """
@@ -233,6 +236,11 @@ class Finding(models.Model):
         from .diff import finding_message  # noqa: PLC0415  (diff imports these models)
 
         return finding_message(self.kind, self.params)
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the finding says something ended (a case closed, a freeze lifted…)."""
+        return self.kind in RESOLVED_KINDS
 
 
 class RelatedFinding(models.Model):
