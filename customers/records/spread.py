@@ -24,7 +24,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, CustomerRelation, RiskSignal
-from loanwatch.core.services import notification_create
+from loanwatch.core.models import Notification
+from loanwatch.core.services import notifications_create
 
 from .models import FindingKind
 
@@ -117,17 +118,16 @@ def spread(*, subject: Subject, findings: list[tuple[Finding, FindingData]],
     customers = Customer.objects.filter(pk__in={row[2] for row in reached}).select_related(
         "officer")
     by_customer = {c.pk: c for c in customers}
-    for _pk, finding_id, customer_id, _loans, _direct in reached:
-        customer = by_customer[customer_id]
-        if customer.officer.is_active:
-            # Worded when read: the reader's own customer and the kind of finding, nothing of
-            # the customer the party was checked through.
-            notification_create(
-                recipient=customer.officer,
-                kind=NOTIFICATION_PREFIX + by_id[finding_id][0].kind,
-                params={"customer": customer.name},
-                url=reverse("customers:customer_detail", args=[customer_id])
-                + "#related-findings")
+    # Worded when read: the reader's own customer and the kind of finding, nothing of the
+    # customer the party was checked through. One INSERT however many customers are reached.
+    notifications_create(notifications=[
+        Notification(recipient=by_customer[customer_id].officer,
+                     kind=NOTIFICATION_PREFIX + by_id[finding_id][0].kind,
+                     params={"customer": by_customer[customer_id].name},
+                     url=reverse("customers:customer_detail", args=[customer_id])
+                     + "#related-findings")
+        for _pk, finding_id, customer_id, _loans, _direct in reached
+        if by_customer[customer_id].officer.is_active])
     return len(reached)
 
 

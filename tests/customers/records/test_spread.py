@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -217,3 +219,21 @@ def test_the_administrator_sets_when_a_penalty_is_serious(shared_controller, off
     check = _record(a, person, _read(date(2026, 1, 5), fine), officer)
     assert check.findings.get().serious
     assert RiskSignal.objects.filter(customer=b, rule="record_related_penalty_new").exists()
+
+
+def _queries_to_reach(n: int, officer, officer_b, number: int) -> int:
+    person = Person.objects.create(name=f"控制人{number}", id_number=resident_id(800 + number))
+    linked = [CustomerFactory(officer=officer if i % 2 else officer_b) for i in range(n)]
+    CustomerRelation.objects.bulk_create([
+        CustomerRelation(customer=c, person=person, role="actual_controller") for c in linked])
+    frozen = EntryData(kind="asset_freeze", case_number=f"F{number}", amount=Decimal("1"))
+    with CaptureQueriesContext(connection) as queries:
+        _record(linked[0], person, _read(TODAY, frozen), officer)
+    assert RelatedFinding.objects.filter(finding__record_check__person=person,
+                                         direct=False).count() == n - 1
+    return len(queries)
+
+
+def test_reaching_many_customers_costs_the_same_queries_as_reaching_a_few(officer, officer_b):
+    assert _queries_to_reach(3, officer, officer_b, 1) == _queries_to_reach(
+        30, officer, officer_b, 2)
