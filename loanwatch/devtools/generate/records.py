@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 from customers.models import Customer, RiskSignal
 from customers.records import subjects
@@ -20,7 +21,7 @@ from loanwatch.devtools.generate import Context, copy_dicts, next_id, reset_sequ
 CHECKS_PER_CUSTOMER = 6
 # (entry kind, the entry's further fields); the finding and whether it is serious are what
 # diff.py finds with the policy's default thresholds.
-NEW_RECORDS = [
+NEW_RECORDS: list[tuple[str, dict[str, Any]]] = [
     ("enforcement", {}),
     ("lawsuit", {"cause": "借款合同纠纷", "stage": "judged"}),
     ("equity_freeze", {"cause": "所持股权"}),
