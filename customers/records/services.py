@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from customers.models import Customer, RiskSignal
+from customers.models import Customer, Person, RiskSignal
 from loanwatch.accounts.models import User
 from loanwatch.core import hooks
 from loanwatch.core.services import notification_create
@@ -72,8 +72,11 @@ def check_record(*, subject: Subject, data: CheckData, source: str, acting_user:
     With `skip_repeat`, a reading identical to the subject's latest check of the same date is
     not stored again (the same feed imported twice); returns None then.
     """
-    # Checks of one customer are recorded one at a time, so that each compares with the last.
+    # Checks of one customer are recorded one at a time, so that each compares with the last;
+    # a party is one subject whichever customer it is read through, so it is locked too.
     Customer.objects.select_for_update().filter(pk=subject.customer.pk).first()
+    if subject.person is not None:
+        Person.objects.select_for_update().filter(pk=subject.person.pk).first()
     previous = check_previous(subject=subject, on=data.checked_on)
     previous_data = reading_of(previous) if previous else None
     if skip_repeat and previous_data is not None and _same(previous_data, data):
