@@ -23,6 +23,7 @@ from .models import (
     GuaranteeType,
     Industry,
     Loan,
+    Person,
     RiskGroup,
     WarningLevel,
 )
@@ -86,11 +87,16 @@ class CustomerForm(_DataForm):
 
 
 class RelationForm(forms.Form):
-    role = forms.ChoiceField(label=_("role"), choices=CustomerRelation.Role.choices)
-    name = forms.CharField(label=_("name"), max_length=100)
-    id_number = forms.CharField(label=_("resident ID"), max_length=20, required=False,
-                                help_text=_("With it, the same person behind several customers "
-                                            "is recognised."))
+    role = forms.ChoiceField(label=_("role"), choices=CustomerRelation.Role.choices,
+                             help_text=_("For an individual borrower: the borrower's role in "
+                                         "the company named below."))
+    kind = forms.ChoiceField(label=_("party type"), choices=Person.Kind.choices,
+                             initial=Person.Kind.PERSON)
+    name = forms.CharField(label=_("name"), max_length=200)
+    id_number = forms.CharField(label=_("resident ID or USCC"), max_length=20, required=False,
+                                help_text=_("With it, the same party behind several customers "
+                                            "is recognised and its public records are checked "
+                                            "once for all of them."))
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
     stake_pct = forms.DecimalField(label=_("stake %"), max_digits=5, decimal_places=2,
                                    min_value=0.01, max_value=100, required=False)
@@ -154,6 +160,11 @@ class GuaranteeForm(forms.Form):
                                                 queryset=Customer.objects.none(), required=False)
     guarantor_name = forms.CharField(label=_("guarantor (outside party)"), max_length=200,
                                      required=False)
+    guarantor_kind = forms.ChoiceField(label=_("outside guarantor is a"),
+                                       choices=Person.Kind.choices, initial=Person.Kind.PERSON)
+    guarantor_id_number = forms.CharField(
+        label=_("outside guarantor's resident ID or USCC"), max_length=20, required=False,
+        help_text=_("With it, the guarantor's public records are checked."))
     amount = forms.DecimalField(label=_("guaranteed amount (CNY)"), max_digits=16,
                                 decimal_places=2)
     submit_label = _("Save")

@@ -207,33 +207,52 @@ class CustomerAssignment(models.Model):
 
 @pghistory.track()
 class Person(models.Model):
-    """Someone behind a corporate customer; one person may stand behind several."""
+    """A related party: a person or a company linked to one or more customers (the people
+    behind a company, the companies an individual borrower runs or owns, outside guarantors).
+    One party linked to several customers is one row, recognised by its identifier (resident ID
+    for a person, USCC for a company), so that its record checks reach every customer."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("person")
+        COMPANY = "company", _("company")
 
     # Not a column: this person's relations the user may see, set by the information sheet.
     visible_relations: list[CustomerRelation]
 
-    name = models.CharField(_("name"), max_length=100)
-    id_number = models.CharField(_("resident ID"), max_length=18, blank=True)
+    kind = models.CharField(_("party type"), max_length=10, choices=Kind.choices,
+                            default=Kind.PERSON, db_default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    id_number = models.CharField(_("resident ID or USCC"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("person")
-        verbose_name_plural = _("persons")
+        verbose_name = _("related party")
+        verbose_name_plural = _("related parties")
         constraints = [models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
                                                name="person_id_number_unique")]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
 
 @pghistory.track()
 class CustomerRelation(models.Model):
+    """A party's role in a customer. For a corporate customer the party holds the role in the
+    customer (its legal representative, controller, shareholder); for an individual borrower
+    the borrower holds it in the party, a company they run or own. A guarantor guarantees loans
+    of the customer (Guarantee.guarantor_party names which)."""
+
     class Role(models.TextChoices):
         LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
         ACTUAL_CONTROLLER = "actual_controller", _("actual controller")
         SHAREHOLDER = "shareholder", _("shareholder")
         FINANCE_HEAD = "finance_head", _("finance head")
+        GUARANTOR = "guarantor", _("guarantor")
 
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
@@ -434,6 +453,10 @@ class Guarantee(models.Model):
         null=True, blank=True, related_name="guarantees_given")
     guarantor_name = models.CharField(_("guarantor (outside party)"), max_length=200,
                                       blank=True)
+    # The outside guarantor as a related party (with its identifier, so that it is checked).
+    guarantor_party = models.ForeignKey(Person, verbose_name=_("guarantor (related party)"),
+                                        on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="guarantees")
     amount = models.DecimalField(_("guaranteed amount (CNY)"), max_digits=16, decimal_places=2,
                                  validators=[MORE_THAN_ZERO])
 
@@ -470,6 +493,7 @@ class RiskSignal(models.Model):
         RISK_EVENT = "risk_event", _("risk event")
         MANUAL = "manual", _("entered by hand")
         FEED = "feed", _("loan feed")
+        RELATED_PARTY = "related_party", _("a related party's record check")
 
     class Severity(models.TextChoices):
         NOTICE = "notice", _("notice")

@@ -241,21 +241,46 @@ def customer_refresh_status(*, customer: Customer) -> None:
 # --- Related persons --------------------------------------------------------------------------
 
 
+def _party_identifier_errors(id_number: str, kind: str) -> list[str]:
+    if not id_number:
+        return []
+    try:
+        if kind == Person.Kind.COMPANY:
+            validate_uscc(id_number)
+        else:
+            validate_resident_id(id_number)
+    except ValidationError as error:
+        return list(error.messages)
+    return []
+
+
+def _party_get_or_create(*, name: str, id_number: str, kind: str, phone: str = "") -> Person:
+    """A party with the same identifier is reused, so one controller behind two companies, or
+    one guarantor of three borrowers, is one party and is checked once."""
+    person = Person.objects.filter(id_number=id_number).first() if id_number else None
+    if person is None:
+        person = Person.objects.create(name=name, id_number=id_number, phone=phone, kind=kind)
+    return person
+
+
 @transaction.atomic
 def relation_add(*, customer: Customer, acting_user: User, name: str, role: str,
-                 id_number: str = "", phone: str = "",
+                 id_number: str = "", phone: str = "", kind: str = Person.Kind.PERSON,
                  stake_pct: Decimal | None = None) -> CustomerRelation:
-    """Link a person to a corporate customer; a person with the same ID number is reused, so one
-    controller behind two companies is one person."""
+    """Link a related party to a customer: a person or company behind a corporate customer, a
+    company an individual borrower runs or owns, or a guarantor; a party with the same
+    identifier is reused."""
     Customer.objects.select_for_update().get(pk=customer.pk)
     errors: dict[str, list[str]] = {}
     id_number = normalise_identifier(id_number)
-    if id_number:
-        try:
-            validate_resident_id(id_number)
-        except ValidationError as error:
-            errors["id_number"] = error.messages
-    if role == CustomerRelation.Role.SHAREHOLDER:
+    kind = kind or Person.Kind.PERSON
+    if problems := _party_identifier_errors(id_number, kind):
+        errors["id_number"] = problems
+    if role == CustomerRelation.Role.SHAREHOLDER and not customer.is_corporate:
+        # An individual's stakes in several companies do not add up to anything.
+        if stake_pct is None:
+            errors["stake_pct"] = [_("Give the shareholder's stake.")]
+    elif role == CustomerRelation.Role.SHAREHOLDER:
         if stake_pct is None:
             errors["stake_pct"] = [_("Give the shareholder's stake.")]
         else:
@@ -269,9 +294,7 @@ def relation_add(*, customer: Customer, acting_user: User, name: str, role: str,
         stake_pct = None
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.filter(id_number=id_number).first() if id_number else None
-    if person is None:
-        person = Person.objects.create(name=name, id_number=id_number, phone=phone)
+    person = _party_get_or_create(name=name, id_number=id_number, kind=kind, phone=phone)
     if CustomerRelation.objects.filter(customer=customer, person=person, role=role).exists():
         raise ValidationError({"role": [_("This person already has this role here.")]})
     return CustomerRelation.objects.create(customer=customer, person=person, role=role,
@@ -404,11 +427,18 @@ def valuation_add(*, collateral: Collateral, acting_user: User, valued_on: date,
 
 @transaction.atomic
 def guarantee_create(*, loan: Loan, acting_user: User, amount: Decimal,
-                     guarantor_customer: Customer | None = None,
-                     guarantor_name: str = "") -> Guarantee:
+                     guarantor_customer: Customer | None = None, guarantor_name: str = "",
+                     guarantor_id_number: str = "",
+                     guarantor_kind: str = Person.Kind.PERSON) -> Guarantee:
+    """An outside guarantor becomes a related party of the borrower with the guarantor role
+    (reused by its identifier), so that its record checks reach the loans it guarantees."""
     guarantor_name = (guarantor_name or "").strip()
+    guarantor_id_number = normalise_identifier(guarantor_id_number)
+    guarantor_kind = guarantor_kind or Person.Kind.PERSON
     errors = field_errors(model=Guarantee, values={"guarantor_name": guarantor_name,
                                                    "amount": amount})
+    if problems := _party_identifier_errors(guarantor_id_number, guarantor_kind):
+        errors["guarantor_id_number"] = problems
     if (guarantor_customer is None) == (not guarantor_name):
         errors["guarantor_customer"] = [_("Choose one of our customers or name an outside "
                                           "party, not both.")]
@@ -418,14 +448,27 @@ def guarantee_create(*, loan: Loan, acting_user: User, amount: Decimal,
         errors["amount"] = [_("The amount must be more than zero.")]
     if errors:
         raise ValidationError(errors)
+    party = None
+    if guarantor_customer is None:
+        party = _party_get_or_create(name=guarantor_name, id_number=guarantor_id_number,
+                                     kind=guarantor_kind)
+        CustomerRelation.objects.get_or_create(customer_id=loan.customer_id, person=party,
+                                               role=CustomerRelation.Role.GUARANTOR)
     return Guarantee.objects.create(loan=loan, guarantor_customer=guarantor_customer,
                                     guarantor_name="" if guarantor_customer else guarantor_name,
-                                    amount=amount)
+                                    guarantor_party=party, amount=amount)
 
 
 @transaction.atomic
 def guarantee_remove(*, guarantee: Guarantee, acting_user: User) -> None:
     guarantee.delete()  # the audit trail keeps the removed row
+    if guarantee.guarantor_party_id is not None and not Guarantee.objects.filter(
+            loan__customer_id=guarantee.loan.customer_id,
+            guarantor_party_id=guarantee.guarantor_party_id).exists():
+        # The party guarantees nothing more of this borrower: it is no longer its guarantor.
+        CustomerRelation.objects.filter(customer_id=guarantee.loan.customer_id,
+                                        person_id=guarantee.guarantor_party_id,
+                                        role=CustomerRelation.Role.GUARANTOR).delete()
 
 
 def guarantor_choices(*, user: User, loan: Loan) -> QuerySet[Customer]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Finding, RecordCheck, RecordEntry
+from .models import Finding, RecordCheck, RecordEntry, RelatedFinding
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -26,3 +26,9 @@ class RecordCheckAdmin(_ReadOnly):
 
 admin.site.register(RecordEntry, _ReadOnly)
 admin.site.register(Finding, _ReadOnly)
+
+
+@admin.register(RelatedFinding)
+class RelatedFindingAdmin(_ReadOnly):
+    list_display = ("customer", "party_name", "roles", "loans", "direct", "raised_at")
+    list_select_related = ("customer",)

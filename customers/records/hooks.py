@@ -3,6 +3,7 @@ and docs/architecture.md)."""
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.ledger import LedgerColumn
@@ -13,8 +14,9 @@ from loanwatch.core import hooks
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import ledger, selectors, subjects  # noqa: F401  (subjects follows new customers)
-from .sections import record_checks_section
+from . import ledger, selectors, spread, subjects  # noqa: F401  (subjects follows customers)
+from .models import FindingKind
+from .sections import record_checks_section, related_findings_section
 from .services import FINDING_NOTE, RULE_PREFIX, finding_note
 
 hooks.register("menu_entries", MenuEntry(label=_("Record checks due"),
@@ -31,6 +33,9 @@ hooks.register("home_cards", HomeCard(key="findings", template="records/_home_fi
 hooks.register("customer_sheet_sections", Section(
     key="record-checks", template="records/sheet_checks.html", context=record_checks_section),
     order=25)
+hooks.register("customer_sheet_sections", Section(
+    key="related-findings", template="records/sheet_related.html",
+    context=related_findings_section), order=26)
 
 hooks.register("ledger_columns", LedgerColumn(
     key="ledger_last_record_check", header=_("last record check"),
@@ -53,7 +58,16 @@ for kind, label, text in [
      _("%(subject)s: consumption restricted (%(cases)s).")),
     ("abnormal_listed", _("Abnormal-operation listing"),
      _("%(subject)s: put on the abnormal-operation list.")),
+    *[(kind, label, format_lazy(spread.SENTENCE, "%(subject)s:", label))
+      for kind, label in FindingKind.choices
+      if kind not in {"new_case", "case_closed", "licence_changed", "annual_report_missing",
+                      "newly_dishonest", "new_restriction", "abnormal_listed"}],
 ]:
     hooks.register("risk_signal_rules", Rule(RULE_PREFIX + kind, label=label, text=text))
+
+for code, rule_label, rule_text in spread.rules():
+    hooks.register("risk_signal_rules", Rule(code, label=rule_label, text=rule_text))
+for pair in spread.notification_kinds():
+    hooks.register("notification_kinds", pair)
 
 hooks.register("task_note_kinds", (FINDING_NOTE, finding_note))

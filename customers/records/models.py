@@ -1,15 +1,21 @@
-"""Record checks of public registers (licence, annual report, court enforcement).
+"""Record checks of public registers: licence, annual report, court enforcement, lawsuits,
+freezes, administrative penalties, tax arrears and abnormal tax status, registration changes.
 
-A check is a dated reading of the public records about one subject: a customer itself, or a
-person behind a corporate customer (legal representative, actual controller, shareholder).
+A check is a dated reading of the public records about one subject: a customer itself, or one of
+its related parties (a person or company: legal representative, actual controller, shareholder,
+guarantor, or the company an individual borrower runs or owns). docs/record-checks.md lists
+every kind of record, what each finding means and which are serious.
 Checks are never edited: a new reading is a new check, and what changed since the subject's
 previous check is stored as findings.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +39,18 @@ class RecordPolicy(models.Model):
         help_text=_("A subject whose last check is older than this is due."))
     task_due_days = models.PositiveSmallIntegerField(
         _("visit a serious finding within (days)"), default=14)
+    # Amounts from which a new record is serious (raises a revisit task and spreads to every
+    # customer the subject is linked to).
+    lawsuit_serious_amount = models.DecimalField(
+        _("a lawsuit is serious from (CNY)"), max_digits=16, decimal_places=2,
+        default=Decimal("1000000"), db_default=Decimal("1000000"), validators=[NOT_NEGATIVE],
+        help_text=_("A lawsuit judged against the subject is serious whatever its amount."))
+    penalty_serious_amount = models.DecimalField(
+        _("an administrative penalty is serious from (CNY)"), max_digits=16, decimal_places=2,
+        default=Decimal("100000"), db_default=Decimal("100000"), validators=[NOT_NEGATIVE])
+    tax_serious_amount = models.DecimalField(
+        _("tax arrears are serious from (CNY)"), max_digits=16, decimal_places=2,
+        default=Decimal("100000"), db_default=Decimal("100000"), validators=[NOT_NEGATIVE])
 
     class Meta:
         verbose_name = _("record-check policy")
@@ -71,6 +89,19 @@ class RecordCheck(models.Model):
     annual_report_year = models.PositiveSmallIntegerField(
         _("latest annual report filed for year"), null=True, blank=True)
     abnormal_listed = models.BooleanField(_("on the abnormal-operation list"), default=False)
+    tax_abnormal = models.BooleanField(_("abnormal taxpayer status"), default=False,
+                                       db_default=False)
+    # The registration (工商登记) as read: empty means not read, never "none".
+    legal_representative = models.CharField(_("registered legal representative"),
+                                            max_length=100, blank=True, default="", db_default="")
+    registered_capital = models.DecimalField(_("registered capital (CNY)"), max_digits=16,
+                                             decimal_places=2, null=True, blank=True,
+                                             validators=[NOT_NEGATIVE])
+    registered_address = models.CharField(_("registered address"), max_length=300, blank=True,
+                                          default="", db_default="")
+    business_scope = models.TextField(_("business scope"), blank=True, default="", db_default="")
+    shareholders = ArrayField(models.CharField(max_length=200), verbose_name=_("shareholders"),
+                              default=list, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -78,7 +109,10 @@ class RecordCheck(models.Model):
         verbose_name = _("record check")
         verbose_name_plural = _("record checks")
         indexes = [models.Index(fields=["customer", "person", "-checked_on", "-id"],
-                                name="record_check_subject")]
+                                name="record_check_subject"),
+                   # A party is one subject whichever customer it was checked through.
+                   models.Index(fields=["person", "-checked_on", "-id"],
+                                condition=Q(person__isnull=False), name="record_check_party")]
 
     def __str__(self) -> str:
         return f"{self.subject_name} · {self.checked_on}"
@@ -94,29 +128,45 @@ class RecordCheck(models.Model):
 
 @pghistory.track()
 class RecordEntry(models.Model):
-    """A court record found by a check: an enforcement case, a dishonest-debtor entry or a
-    consumption restriction, identified by its case number."""
+    """A record found by a check, identified by its number: a court record (enforcement case,
+    dishonest-debtor entry, consumption restriction, lawsuit as defendant), a freeze, an
+    administrative penalty or a tax arrear."""
 
     class Kind(models.TextChoices):
         ENFORCEMENT = "enforcement", _("enforcement case (被执行人)")
         DISHONEST = "dishonest", _("dishonest debtor (失信被执行人)")
         RESTRICTION = "restriction", _("consumption restriction (限制高消费)")
+        LAWSUIT = "lawsuit", _("lawsuit as defendant (被告诉讼)")
+        EQUITY_FREEZE = "equity_freeze", _("equity freeze (股权冻结)")
+        ASSET_FREEZE = "asset_freeze", _("account or asset freeze (账户/资产冻结)")
+        PENALTY = "penalty", _("administrative penalty (行政处罚)")
+        TAX_ARREARS = "tax_arrears", _("tax arrears (欠税)")
+
+    class Stage(models.TextChoices):
+        FILED = "filed", _("filed (立案)")
+        HEARING = "hearing", _("hearing (审理中)")
+        JUDGED = "judged", _("judged (已判决)")
 
     record_check = models.ForeignKey(RecordCheck, verbose_name=_("record check"),
                                      on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     case_number = models.CharField(_("case number"), max_length=60)
-    court = models.CharField(_("court"), max_length=100, blank=True)
+    court = models.CharField(_("court or authority"), max_length=100, blank=True)
+    # A lawsuit's cause, a penalty's reason, a tax's type, the equity or assets frozen.
+    cause = models.CharField(_("cause or subject"), max_length=200, blank=True, default="",
+                             db_default="")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True,
+                             default="", db_default="")
     amount = models.DecimalField(_("amount involved (CNY)"), max_digits=16, decimal_places=2,
                                  null=True,
                                  blank=True, validators=[NOT_NEGATIVE])
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
-    closed = models.BooleanField(_("case closed"), default=False)
+    closed = models.BooleanField(_("closed, lifted or paid"), default=False)
 
     class Meta:
         ordering = ["kind", "filed_on", "case_number"]
-        verbose_name = _("court record")
-        verbose_name_plural = _("court records")
+        verbose_name = _("public record")
+        verbose_name_plural = _("public records")
         constraints = [models.UniqueConstraint(fields=["record_check", "kind", "case_number"],
                                                name="record_entry_once_per_check"),
                        models.CheckConstraint(condition=Q(amount__isnull=True)
@@ -135,6 +185,31 @@ class FindingKind(models.TextChoices):
     NEWLY_DISHONEST = "newly_dishonest", _("new dishonest-debtor entry")
     NEW_RESTRICTION = "new_restriction", _("new consumption restriction")
     ABNORMAL_LISTED = "abnormal_listed", _("listed as operating abnormally")
+    LAWSUIT_NEW = "lawsuit_new", _("new lawsuit as defendant")
+    LAWSUIT_STAGE = "lawsuit_stage", _("lawsuit moved to a new stage")
+    LAWSUIT_ENDED = "lawsuit_ended", _("lawsuit ended")
+    FREEZE_NEW = "freeze_new", _("new freeze")
+    FREEZE_CHANGED = "freeze_changed", _("freeze amount changed")
+    FREEZE_LIFTED = "freeze_lifted", _("freeze lifted")
+    PENALTY_NEW = "penalty_new", _("new administrative penalty")
+    PENALTY_CHANGED = "penalty_changed", _("administrative penalty amount changed")
+    PENALTY_REMOVED = "penalty_removed", _("administrative penalty settled")
+    TAX_ARREARS_NEW = "tax_arrears_new", _("new tax arrears")
+    TAX_ARREARS_CHANGED = "tax_arrears_changed", _("tax arrears changed")
+    TAX_ARREARS_PAID = "tax_arrears_paid", _("tax arrears paid")
+    TAX_ABNORMAL = "tax_abnormal", _("abnormal taxpayer status")
+    TAX_ABNORMAL_CLEARED = "tax_abnormal_cleared", _("abnormal taxpayer status cleared")
+    LEGAL_REP_CHANGED = "legal_rep_changed", _("new legal representative")
+    SHAREHOLDERS_CHANGED = "shareholders_changed", _("shareholders changed")
+    CAPITAL_REDUCED = "capital_reduced", _("registered capital reduced")
+    ADDRESS_CHANGED = "address_changed", _("registered address changed")
+    SCOPE_CHANGED = "scope_changed", _("business scope changed")
+
+
+# Findings that say something ended: notices, not warnings.
+RESOLVED_KINDS = frozenset({FindingKind.CASE_CLOSED, FindingKind.LAWSUIT_ENDED,
+                            FindingKind.FREEZE_LIFTED, FindingKind.PENALTY_REMOVED,
+                            FindingKind.TAX_ARREARS_PAID, FindingKind.TAX_ABNORMAL_CLEARED})
 
 
 @pghistory.track()
@@ -161,6 +236,52 @@ class Finding(models.Model):
         from .diff import finding_message  # noqa: PLC0415  (diff imports these models)
 
         return finding_message(self.kind, self.params)
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the finding says something ended (a case closed, a freeze lifted…)."""
+        return self.kind in RESOLVED_KINDS
+
+
+class RelatedFinding(models.Model):
+    """A serious finding about a party as it reaches one customer the party is linked to (as
+    legal representative, controller, shareholder or guarantor, or the company an individual
+    borrower runs or owns), across teams.
+
+    `fact` names what was found about whom, independent of the check that found it, so that a
+    re-run or a second reading of the same fact reaches each customer once: the unique key on
+    (fact, customer) is the guard, and only rows newly inserted raise a signal and a
+    notification. Derived from findings, which are tracked: not tracked itself.
+    """
+
+    # Not a column: the roles in the reader's language, set by the sheet's section.
+    role_labels: list[str]
+
+    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE,
+                                related_name="reached")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
+                                 on_delete=models.CASCADE, related_name="related_findings")
+    fact = models.CharField(_("fact"), max_length=80)
+    party_name = models.CharField(_("related party"), max_length=200)
+    # CustomerRelation.Role values, and the contract numbers of the loans a guarantor secures.
+    roles = ArrayField(models.CharField(max_length=30), verbose_name=_("roles"), default=list)
+    loans = ArrayField(models.CharField(max_length=50), verbose_name=_("guaranteed loans"),
+                       default=list, blank=True)
+    # True for the customer the subject was checked through (its own signal says it already).
+    direct = models.BooleanField(_("checked through this customer"), default=False)
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("related party's finding")
+        verbose_name_plural = _("related parties' findings")
+        constraints = [models.UniqueConstraint(fields=["fact", "customer"],
+                                               name="related_finding_once_per_fact")]
+        indexes = [models.Index(fields=["customer", "-raised_at"],
+                                name="related_finding_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.fact} → {self.customer_id}"
 
 
 class CheckSubject(models.Model):

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Subject:
-    """Whose records are read: a customer itself (person is None) or a person behind it."""
+    """Whose records are read: a customer itself (person is None) or one of its related parties
+    (a person or a company). A party is one subject whichever customer it is read through: its
+    checks compare with its previous check under any customer."""
 
     customer: Customer
     person: Person | None = None
@@ -45,17 +47,24 @@ class Subject:
 
     @property
     def is_company(self) -> bool:
-        return self.person is None and self.customer.is_corporate
+        if self.person is not None:
+            return self.person.is_company
+        return self.customer.is_corporate
 
 
 @dataclass(frozen=True)
 class EntryData:
+    """One record, identified by (kind, case_number): the case number of a court record or
+    lawsuit, the number of a freeze notice, a penalty decision or a tax notice."""
+
     kind: str  # RecordEntry.Kind
     case_number: str
-    court: str = ""
-    amount: Decimal | None = None
+    court: str = ""  # the court, or the authority that froze, fined or assessed
+    amount: Decimal | None = None  # the claim, the amount frozen, the fine, the tax owed
     filed_on: datetime.date | None = None
-    closed: bool = False
+    closed: bool = False  # the case ended, the freeze was lifted, the fine or tax paid
+    cause: str = ""  # cause of action, penalty reason, tax type, equity or assets frozen
+    stage: str = ""  # a lawsuit's RecordEntry.Stage: filed, hearing, judged
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,13 @@ class CheckData:
     annual_report_year: int | None = None
     abnormal_listed: bool = False
     entries: tuple[EntryData, ...] = field(default_factory=tuple)
+    tax_abnormal: bool = False  # 非正常户
+    # The registration as read; empty (or None) means not read, and is never compared.
+    legal_representative: str = ""
+    registered_capital: Decimal | None = None
+    registered_address: str = ""
+    business_scope: str = ""
+    shareholders: tuple[str, ...] = field(default_factory=tuple)
 
 
 @runtime_checkable

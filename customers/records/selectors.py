@@ -22,9 +22,11 @@ from .providers import Subject
 if TYPE_CHECKING:
     from loanwatch.accounts.models import User
 
-# The people behind a corporate customer whose records are checked.
+# The related parties whose records are checked: the people (or companies) behind a corporate
+# customer, the companies an individual borrower runs or owns, and outside guarantors.
 CHECKED_ROLES = (CustomerRelation.Role.LEGAL_REPRESENTATIVE,
-                 CustomerRelation.Role.ACTUAL_CONTROLLER, CustomerRelation.Role.SHAREHOLDER)
+                 CustomerRelation.Role.ACTUAL_CONTROLLER, CustomerRelation.Role.SHAREHOLDER,
+                 CustomerRelation.Role.GUARANTOR)
 DUE_SHOWN = 500
 
 
@@ -41,14 +43,11 @@ def check_get_for_user(*, user: User, pk: int) -> RecordCheck:
 
 
 def subjects_for(*, customer: Customer) -> list[Subject]:
-    """The customer itself, then each person behind it once (in one query)."""
-    subjects = [Subject(customer=customer)]
-    if customer.is_corporate:
-        persons = (Person.objects.filter(relations__customer=customer,
-                                         relations__role__in=CHECKED_ROLES)
-                   .distinct().order_by("name", "pk"))
-        subjects += [Subject(customer=customer, person=p) for p in persons]
-    return subjects
+    """The customer itself, then each of its checked related parties once (in one query)."""
+    persons = (Person.objects.filter(relations__customer=customer,
+                                     relations__role__in=CHECKED_ROLES)
+               .distinct().order_by("name", "pk"))
+    return [Subject(customer=customer), *(Subject(customer=customer, person=p) for p in persons)]
 
 
 def subject_get(*, customer: Customer, key: str) -> Subject | None:
@@ -109,7 +108,6 @@ def _due_rows(*, cutoff: datetime.date) -> QuerySet[CheckSubject]:
     """Subjects of active customers never checked or last checked before `cutoff`. Read from
     each subject's kept last check date (CheckSubject), whose index gives the oldest first."""
     return (CheckSubject.objects.filter(customer__status=Customer.Status.ACTIVE)
-            .filter(Q(person__isnull=True) | Q(customer__kind=Customer.Kind.CORPORATE))
             .filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=cutoff)))
 
 

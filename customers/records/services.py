@@ -11,42 +11,56 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from customers.models import Customer, RiskSignal
+from customers.models import Customer, Person, RiskSignal
 from loanwatch.accounts.models import User
 from loanwatch.core import hooks
 from loanwatch.core.services import notification_create
 
-from . import diff, subjects
-from .models import Finding, RecordCheck, RecordEntry, RecordPolicy
+from . import diff, spread, subjects
+from .models import RESOLVED_KINDS, Finding, RecordCheck, RecordEntry, RecordPolicy
 from .providers import CheckData, EntryData, RecordProvider, Subject
 from .selectors import due_counts_by_officer
 
 RULE_PREFIX = "record_"
 
 
+# The reading's fields stored on the check as they are.
+CHECK_FIELDS = ("licence_status", "annual_report_year", "abnormal_listed", "tax_abnormal",
+                "legal_representative", "registered_capital", "registered_address",
+                "business_scope")
+ENTRY_FIELDS = ("kind", "case_number", "court", "amount", "filed_on", "closed", "cause", "stage")
+
+
 def reading_of(check: RecordCheck) -> CheckData:
     """A stored check as a reading (entries must be prefetched or are read here)."""
     return CheckData(
-        checked_on=check.checked_on, licence_status=check.licence_status,
-        annual_report_year=check.annual_report_year, abnormal_listed=check.abnormal_listed,
-        entries=tuple(EntryData(kind=e.kind, case_number=e.case_number, court=e.court,
-                                amount=e.amount, filed_on=e.filed_on, closed=e.closed)
-                      for e in check.entries.all()))
+        checked_on=check.checked_on, shareholders=tuple(check.shareholders),
+        entries=tuple(EntryData(**{f: getattr(e, f) for f in ENTRY_FIELDS})
+                      for e in check.entries.all()),
+        **{f: getattr(check, f) for f in CHECK_FIELDS})
 
 
 def check_previous(*, subject: Subject, on: datetime.date) -> RecordCheck | None:
-    """The subject's latest check on or before `on`."""
-    return (RecordCheck.objects.filter(customer=subject.customer, person=subject.person,
-                                       checked_on__lte=on)
+    """The subject's latest check on or before `on`. A related party is one subject whichever
+    customer it was checked through, so that a fact about it is found once."""
+    checks = (RecordCheck.objects.filter(person=subject.person) if subject.person is not None
+              else RecordCheck.objects.filter(customer=subject.customer, person__isnull=True))
+    return (checks.filter(checked_on__lte=on)
             .prefetch_related("entries").order_by("-checked_on", "-pk").first())
 
 
 def _same(a: CheckData, b: CheckData) -> bool:
     key = lambda e: (e.kind, e.case_number)  # noqa: E731
-    return (a.checked_on == b.checked_on and a.licence_status == b.licence_status
-            and a.annual_report_year == b.annual_report_year
-            and a.abnormal_listed == b.abnormal_listed
+    return (a.checked_on == b.checked_on
+            and all(getattr(a, f) == getattr(b, f) for f in CHECK_FIELDS)
+            and sorted(a.shareholders) == sorted(b.shareholders)
             and sorted(a.entries, key=key) == sorted(b.entries, key=key))
+
+
+def thresholds_of(policy: RecordPolicy) -> diff.Thresholds:
+    return diff.Thresholds(lawsuit=policy.lawsuit_serious_amount,
+                           penalty=policy.penalty_serious_amount,
+                           tax=policy.tax_serious_amount)
 
 
 @transaction.atomic
@@ -58,28 +72,35 @@ def check_record(*, subject: Subject, data: CheckData, source: str, acting_user:
     With `skip_repeat`, a reading identical to the subject's latest check of the same date is
     not stored again (the same feed imported twice); returns None then.
     """
-    # Checks of one customer are recorded one at a time, so that each compares with the last.
+    # Checks of one customer are recorded one at a time, so that each compares with the last;
+    # a party is one subject whichever customer it is read through, so it is locked too.
     Customer.objects.select_for_update().filter(pk=subject.customer.pk).first()
+    if subject.person is not None:
+        Person.objects.select_for_update().filter(pk=subject.person.pk).first()
     previous = check_previous(subject=subject, on=data.checked_on)
     previous_data = reading_of(previous) if previous else None
     if skip_repeat and previous_data is not None and _same(previous_data, data):
         return None
     check = RecordCheck.objects.create(
         customer=subject.customer, person=subject.person, checked_on=data.checked_on,
-        checked_by=acting_user, source=source, licence_status=data.licence_status,
-        annual_report_year=data.annual_report_year, abnormal_listed=data.abnormal_listed)
+        checked_by=acting_user, source=source, shareholders=list(data.shareholders),
+        **{f: getattr(data, f) for f in CHECK_FIELDS})
     RecordEntry.objects.bulk_create([
-        RecordEntry(record_check=check, kind=e.kind, case_number=e.case_number, court=e.court,
-                    amount=e.amount, filed_on=e.filed_on, closed=e.closed)
+        RecordEntry(record_check=check, **{f: getattr(e, f) for f in ENTRY_FIELDS})
         for e in data.entries])
-    found = diff.compare(previous=previous_data, current=data, is_company=subject.is_company)
-    Finding.objects.bulk_create([Finding(record_check=check, kind=f.kind, serious=f.serious,
-                                         params=f.params) for f in found])
+    policy = RecordPolicy.current()
+    found = diff.compare(previous=previous_data, current=data, is_company=subject.is_company,
+                         thresholds=thresholds_of(policy))
+    rows = Finding.objects.bulk_create([Finding(record_check=check, kind=f.kind,
+                                                serious=f.serious, params=f.params)
+                                        for f in found])
     subjects.subject_checked(customer_id=subject.customer.pk,
                              person_id=subject.person.pk if subject.person else None,
                              on=data.checked_on)
     _signals_raise(check=check, subject=subject, findings=found, acting_user=acting_user)
-    _tasks_raise(subject=subject, findings=found)
+    _tasks_raise(subject=subject, findings=found, policy=policy)
+    spread.spread(subject=subject, findings=[(row, f) for row, f in zip(rows, found, strict=True)
+                                             if f.serious], acting_user=acting_user)
     return check
 
 
@@ -92,7 +113,7 @@ def _signals_raise(*, check: RecordCheck, subject: Subject, findings: list[diff.
     for kind, items in by_kind.items():
         serious = any(f.serious for f in items)
         severity = (RiskSignal.Severity.SERIOUS if serious
-                    else RiskSignal.Severity.NOTICE if kind == "case_closed"
+                    else RiskSignal.Severity.NOTICE if kind in RESOLVED_KINDS
                     else RiskSignal.Severity.WARNING)
         params = {"subject": subject.name, "count": len(items),
                   "cases": ", ".join(f.params.get("case", "") for f in items
@@ -115,11 +136,12 @@ def finding_note(params: dict[str, Any]) -> str:
     return f"{params['subject']}: {diff.finding_message(params['kind'], params['params'])}"
 
 
-def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData]) -> None:
+def _tasks_raise(*, subject: Subject, findings: list[diff.FindingData],
+                 policy: RecordPolicy) -> None:
     serious = [f for f in findings if f.serious]
     if not serious:
         return
-    due_on = timezone.localdate() + datetime.timedelta(days=RecordPolicy.current().task_due_days)
+    due_on = timezone.localdate() + datetime.timedelta(days=policy.task_due_days)
     # The note is read in the bank's language, whoever's browser the import came from.
     with translation.override(settings.LANGUAGE_CODE):
         for finding in serious:
@@ -145,8 +167,10 @@ def check_from_provider(*, subject: Subject, acting_user: User,
 @transaction.atomic
 def policy_save(*, acting_user: User, data: dict[str, Any]) -> RecordPolicy:
     policy = RecordPolicy.objects.select_for_update().order_by("pk").first() or RecordPolicy()
-    policy.interval_days = data["interval_days"]
-    policy.task_due_days = data["task_due_days"]
+    for name in ("interval_days", "task_due_days", "lawsuit_serious_amount",
+                 "penalty_serious_amount", "tax_serious_amount"):
+        if name in data:
+            setattr(policy, name, data[name])
     policy.save()
     return policy
 

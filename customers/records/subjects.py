@@ -25,18 +25,20 @@ from .selectors import CHECKED_ROLES
 
 
 def subject_checked(*, customer_id: int, person_id: int | None, on: datetime.date) -> None:
-    """Move the subject's last check date to `on` unless it already is later."""
+    """Move the subject's last check date to `on` unless it already is later. A related party
+    is checked for every customer it is linked to at once."""
     row, created = CheckSubject.objects.get_or_create(
         customer_id=customer_id, person_id=person_id, defaults={"last_checked_on": on})
-    if not created:
-        CheckSubject.objects.filter(pk=row.pk).update(
-            last_checked_on=Greatest("last_checked_on", on))
+    rows = (CheckSubject.objects.filter(person_id=person_id) if person_id is not None
+            else CheckSubject.objects.filter(pk=row.pk))
+    rows.filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=on)).update(
+        last_checked_on=Greatest("last_checked_on", on))
 
 
 def _subject_add(*, customer_id: int, person_id: int | None) -> None:
-    subject = Q(person_id=person_id) if person_id is not None else Q(person__isnull=True)
-    last = (RecordCheck.objects.filter(subject, customer_id=customer_id)
-            .aggregate(last=Max("checked_on"))["last"])
+    checks = (RecordCheck.objects.filter(person_id=person_id) if person_id is not None
+              else RecordCheck.objects.filter(customer_id=customer_id, person__isnull=True))
+    last = checks.aggregate(last=Max("checked_on"))["last"]
     CheckSubject.objects.get_or_create(customer_id=customer_id, person_id=person_id,
                                        defaults={"last_checked_on": last})
 
@@ -89,8 +91,7 @@ def sync() -> int:
              WHERE s.id = m.id AND s.last_checked_on IS DISTINCT FROM m.last""", []),
         ("""UPDATE records_checksubject s SET last_checked_on = m.last FROM (
                SELECT s2.id, (SELECT max(k.checked_on) FROM records_recordcheck k
-                              WHERE k.customer_id = s2.customer_id
-                              AND k.person_id = s2.person_id) AS last
+                              WHERE k.person_id = s2.person_id) AS last
                FROM records_checksubject s2 WHERE s2.person_id IS NOT NULL) m
              WHERE s.id = m.id AND s.last_checked_on IS DISTINCT FROM m.last""", []),
     ]

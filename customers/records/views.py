@@ -43,10 +43,17 @@ def check_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if previous is not None:
         initial.update(licence_status=previous.licence_status,
                        annual_report_year=previous.annual_report_year,
-                       abnormal_listed=previous.abnormal_listed)
+                       abnormal_listed=previous.abnormal_listed,
+                       tax_abnormal=previous.tax_abnormal,
+                       legal_representative=previous.legal_representative,
+                       registered_capital=previous.registered_capital,
+                       registered_address=previous.registered_address,
+                       business_scope=previous.business_scope,
+                       shareholders="\n".join(previous.shareholders))
         # Open records carry over: the officer marks what closed and adds what is new.
         entries_initial = [{"kind": e.kind, "case_number": e.case_number, "court": e.court,
-                            "amount": e.amount, "filed_on": e.filed_on}
+                            "amount": e.amount, "filed_on": e.filed_on, "cause": e.cause,
+                            "stage": e.stage}
                            for e in previous.entries.all() if not e.closed]
     data = request.POST if request.method == "POST" else None
     form = forms.CheckForm(data, initial=initial, is_company=subject.is_company)
@@ -133,7 +140,7 @@ def feed_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 def policy_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy = RecordPolicy.current()
     form = forms.PolicyForm(request.POST or None, initial={
-        "interval_days": policy.interval_days, "task_due_days": policy.task_due_days})
+        name: getattr(policy, name) for name in forms.PolicyForm.base_fields})
     if request.method == "POST" and form.is_valid():
         services.policy_save(acting_user=request.user, data=form.cleaned_data)
         messages.success(request, _("Record-check policy saved."))

@@ -58,6 +58,17 @@ def notification_create(*, recipient: User, kind: str, params: dict[str, Any] | 
     return notification
 
 
+def notifications_create(*, notifications: list[Notification]) -> list[Notification]:
+    """Tell many users something in one INSERT (unsaved Notification rows: recipient, kind,
+    params, url); each mail is enqueued once the transaction commits, as notification_create's."""
+    from .tasks import notification_send_email  # noqa: PLC0415  (tasks import this module)
+
+    created = Notification.objects.bulk_create(notifications)
+    for notification in created:
+        enqueue_on_commit(notification_send_email, notification.pk)
+    return created
+
+
 def notification_mark_read(*, recipient: User, pk: int | None = None) -> int:
     """Mark one of the recipient's notifications read, or all of them; returns how many."""
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)

@@ -284,8 +284,9 @@ def test_export_keeps_formula_like_names_as_text(officer_client, officer):
 # related persons with their other companies, the guarantees (both ways), the guarantee circle
 # and its members, the history, and the sections other apps register (record checks with their
 # findings, visits with the signals, tasks, the standing warning, risk reports, the risk-state
-# history with the group names, the corrections waiting).
-SHEET_QUERIES = 16
+# history with the group names, the corrections waiting, the related parties' findings that
+# reached the customer).
+SHEET_QUERIES = 17
 
 
 def _fill_sheet(customer: Customer, officer, n: int) -> None:
@@ -308,6 +309,11 @@ def _fill_sheet(customer: Customer, officer, n: int) -> None:
                                      data=reading(date(2026, 1, 1) + timedelta(days=k),
                                                   f"Q-{k}"),
                                      source="manual", acting_user=officer)
+        # Read through the other company, the same person's new case reaches this customer.
+        record_services.check_record(subject=subject(other, relation.person),
+                                     data=reading(date(2026, 1, 1) + timedelta(days=k),
+                                                  f"Q-{k}", f"R-{k}"),
+                                     source="manual", acting_user=officer)
         draft_report(officer=officer, customer=customer)  # with a submitted visit
         task_raise(customer=customer, reason="risk_event", due_on=date(2026, 8, 1 + i))
         CustomerAssignment.objects.create(customer=customer, from_officer=officer,
@@ -325,3 +331,4 @@ def test_the_sheet_keeps_its_query_count_whatever_the_customer_holds(
     with django_assert_num_queries(SHEET_QUERIES):
         page = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "mutual guarantee" in page and 'id="record-checks"' in page
+    assert page.count("New enforcement case R-") == 6  # the related parties' findings

@@ -128,6 +128,8 @@ GUARANTEES = [
     ("sh2", "SHPD-2023-0201", "5000000"),
 ]
 OUTSIDE_GUARANTEES = [("北京中关村科技融资担保有限公司", "BJHD-2024-0106", "1000000")]
+# Outside guarantors as related parties, with their identifiers, so that they are checked.
+GUARANTOR_PARTIES = {"北京中关村科技融资担保有限公司": _uscc("110108", "MA01DB010")}
 
 # (customer key, kind, description, location, area, certificate, appraised, on, loans, later)
 COLLATERAL = [
@@ -160,6 +162,14 @@ RELATIONS = [
     ("sh1", "黄志明", _rid("310115", "19650605", "217"), "legal_representative", None),
     ("sh1", "黄志明", _rid("310115", "19650605", "217"), "shareholder", "80"),
     ("sh2", "徐立新", _rid("310115", "19770303", "328"), "legal_representative", None),
+    # 陈国华 also holds a stake in a Shanghai customer: trouble about him reaches another team.
+    ("sh5", "陈国华", _rid("110108", "19680402", "513"), "shareholder", "20"),
+]
+# Companies as related parties: the repair shop the individual borrower 孙志强 runs and owns.
+COMPANY_RELATIONS = [
+    ("bj4", "北京志强汽车维修服务有限公司", _uscc("110108", "MA01QX011"), "legal_representative",
+     None),
+    ("bj4", "北京志强汽车维修服务有限公司", _uscc("110108", "MA01QX011"), "shareholder", "100"),
 ]
 
 
@@ -215,8 +225,20 @@ def load(users: dict[str, User]) -> None:
                 collateral=item, valued_on=valued_on,
                 defaults={"value": Decimal(amount), "source": source,
                           "recorded_by": customer.officer})
-    for key, name, id_number, role, stake in RELATIONS:
-        person, _ = Person.objects.get_or_create(id_number=id_number, defaults={"name": name})
-        CustomerRelation.objects.get_or_create(
-            customer=customers[key], person=person, role=role,
-            defaults={"stake_pct": Decimal(stake) if stake else None})
+    for rows, kind in ((RELATIONS, Person.Kind.PERSON), (COMPANY_RELATIONS, Person.Kind.COMPANY)):
+        for key, name, id_number, role, stake in rows:
+            person, _ = Person.objects.get_or_create(id_number=id_number,
+                                                     defaults={"name": name, "kind": kind})
+            CustomerRelation.objects.get_or_create(
+                customer=customers[key], person=person, role=role,
+                defaults={"stake_pct": Decimal(stake) if stake else None})
+    for guarantee in Guarantee.objects.filter(loan__in=loans.values(),
+                                              guarantor_name__in=GUARANTOR_PARTIES):
+        party = guarantee.guarantor_party
+        if party is None:
+            party, _ = Person.objects.get_or_create(
+                id_number=GUARANTOR_PARTIES[guarantee.guarantor_name],
+                defaults={"name": guarantee.guarantor_name, "kind": Person.Kind.COMPANY})
+            Guarantee.objects.filter(pk=guarantee.pk).update(guarantor_party=party)
+        CustomerRelation.objects.get_or_create(customer_id=guarantee.loan.customer_id,
+                                               person=party, role=CustomerRelation.Role.GUARANTOR)

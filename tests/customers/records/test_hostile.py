@@ -66,3 +66,49 @@ def test_the_json_feed_never_fails(owned, officer, values, entry):
     except ImportRejected as rejected:
         assert rejected.problems
         assert RecordCheck.objects.count() == before
+
+
+@HYPOTHESIS
+@given(rep=HOSTILE_TEXT, capital=HOSTILE_NUMBER, address=HOSTILE_TEXT, scope=HOSTILE_TEXT,
+       holders=HOSTILE_TEXT, cause=HOSTILE_TEXT, stage=HOSTILE_TEXT, kind=st.sampled_from(
+           ["lawsuit", "equity_freeze", "asset_freeze", "penalty", "tax_arrears", "bogus"]))
+def test_the_registration_and_the_newer_records_on_the_form_never_fail(
+        owned, rep, capital, address, scope, holders, cause, stage, kind):
+    client, customer = owned
+    before = RecordCheck.objects.count()
+    response = client.post(reverse("records:check_create", args=[customer.pk]), {
+        "subject": f"c{customer.pk}", "checked_on": "2026-01-02", "tax_abnormal": "on",
+        "legal_representative": rep, "registered_capital": capital,
+        "registered_address": address, "business_scope": scope, "shareholders": holders,
+        "entries-TOTAL_FORMS": "1", "entries-INITIAL_FORMS": "0", "entries-0-kind": kind,
+        "entries-0-case_number": "N-1", "entries-0-cause": cause, "entries-0-stage": stage})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert RecordCheck.objects.count() == before
+    else:
+        check = RecordCheck.objects.latest("pk")
+        assert check.tax_abnormal and check.legal_representative == rep.strip()
+        # A row equal to the previous check's carried-over record is left as it was.
+        assert all(e.cause == cause.strip() for e in check.entries.all())
+
+
+@HYPOTHESIS
+@given(values=st.fixed_dictionaries({
+    "checked_on": HOSTILE_DATE, "tax_abnormal": HOSTILE_TEXT,
+    "legal_representative": HOSTILE_TEXT, "registered_capital": HOSTILE_NUMBER,
+    "registered_address": HOSTILE_TEXT, "business_scope": HOSTILE_TEXT,
+    "shareholders": st.one_of(HOSTILE_TEXT, st.lists(HOSTILE_TEXT, max_size=3))}),
+    entry=st.fixed_dictionaries({"kind": st.sampled_from(
+        ["被告诉讼", "股权冻结", "资产冻结", "行政处罚", "欠税", "lawsuit"]),
+        "case_number": HOSTILE_TEXT, "cause": HOSTILE_TEXT, "stage": HOSTILE_TEXT,
+        "amount": HOSTILE_NUMBER}))
+def test_the_json_feed_with_the_newer_kinds_never_fails(owned, officer, values, entry):
+    _client, customer = owned
+    before = RecordCheck.objects.count()
+    feed = {"checks": [{"customer": customer.identifier, **values, "entries": [entry]}]}
+    upload = SimpleUploadedFile("feed.json", json.dumps(feed).encode())
+    try:
+        imports.import_feed(rows=imports.read_feed(upload), acting_user=officer)
+    except ImportRejected as rejected:
+        assert rejected.problems
+        assert RecordCheck.objects.count() == before

@@ -14,6 +14,8 @@ from customers.imports import ImportRejected
 from customers.models import RiskSignal
 from customers.records import imports
 from customers.records.models import RecordCheck
+from customers.services import relation_add
+from tests.customers.factories import CustomerFactory
 from visits.schedule.models import RevisitTask
 
 from .helpers import company_with_controller
@@ -178,3 +180,40 @@ def test_the_feed_as_xlsx_or_json_lines(officer):
     assert [{k: v for k, v in r.items() if k != "_row"} for r in imports.read_feed(jsonl)] == [
         {k: v for k, v in r.items() if k != "_row"} for r in from_xlsx]
     assert _import(xlsx, officer) == {"checks": 2, "unchanged": 0, "findings": 1}
+
+
+def test_the_template_imports_every_newer_kind_and_the_registration(officer):
+    """The downloadable template, as is, against its customer and the controller it names."""
+    customer = CustomerFactory(officer=officer, identifier="91110108MA01ABCD1X")
+    relation_add(customer=customer, acting_user=officer, name="王建国",
+                 role="actual_controller", id_number="110101198503120017")
+    upload = SimpleUploadedFile("template.csv", imports.template_response().content)
+    result = _import(upload, officer)
+    assert result["checks"] == 2
+    company = RecordCheck.objects.get(customer=customer, person=None)
+    assert (company.legal_representative, company.registered_capital, company.shareholders) == (
+        "王建国", 5000000, ["王建国", "李红"])
+    kinds = {e.kind: e for e in company.entries.all()}
+    assert set(kinds) == {"enforcement", "lawsuit", "penalty"}
+    assert (kinds["lawsuit"].stage, kinds["lawsuit"].cause) == ("hearing", "买卖合同纠纷")
+    person_check = RecordCheck.objects.get(customer=customer, person__isnull=False)
+    assert person_check.entries.get().kind == "equity_freeze"
+    assert "freeze_new" in person_check.findings.values_list("kind", flat=True)
+
+
+def test_a_json_feed_carries_shareholders_as_a_list_and_reports_a_bad_stage(officer):
+    customer, _person = company_with_controller(officer)
+    feed = {"checks": [{"customer": customer.identifier, "checked_on": "2026-10-01",
+                        "tax_abnormal": "是", "shareholders": ["甲", "乙"],
+                        "entries": [{"kind": "被告诉讼", "case_number": "L1",
+                                     "stage": "上诉中"}]}]}
+    upload = SimpleUploadedFile("feed.json", json.dumps(feed).encode())
+    with pytest.raises(ImportRejected) as rejected:
+        _import(upload, officer)
+    assert [p.column for p in rejected.value.problems] == ["审理阶段 stage"]
+    feed["checks"][0]["entries"][0]["stage"] = "已判决"
+    _import(SimpleUploadedFile("feed.json", json.dumps(feed).encode()), officer)
+    check = RecordCheck.objects.get(customer=customer)
+    assert check.tax_abnormal and check.shareholders == ["甲", "乙"]
+    assert {("lawsuit_new", True), ("tax_abnormal", True)} <= set(
+        check.findings.values_list("kind", "serious"))

@@ -149,8 +149,10 @@ def test_only_an_admin_sets_the_policy_and_it_moves_the_due_date(officer, superv
                                           "task_due_days": "3"}).status_code == 403
     due = _client(officer).get(reverse("records:due_list")).content.decode()
     assert due.count(f"?subject=c{customer.pk}") == 0  # checked 20 days ago, monthly
-    assert _client(admin_user).post(url, {"interval_days": "14",
-                                          "task_due_days": "3"}).status_code == 302
+    assert _client(admin_user).post(url, {"interval_days": "14", "task_due_days": "3",
+                                          "lawsuit_serious_amount": "1000000",
+                                          "penalty_serious_amount": "100000",
+                                          "tax_serious_amount": "100000"}).status_code == 302
     assert RecordPolicy.current().interval_days == 14
     due = _client(officer).get(reverse("records:due_list")).content.decode()
     assert due.count(f"?subject=c{customer.pk}") == 1
