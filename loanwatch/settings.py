@@ -345,6 +345,16 @@ CELERY_BEAT_SCHEDULE["revisit-overdue-digest"] = {
 RECORDS_PROVIDER = env.str("RECORDS_PROVIDER",
                            default="customers.records.providers.FileFeedProvider")
 
+# File runs (loan feed, customer import, loanwatch/core/runs.py): a run "running" without
+# progress for this many seconds has lost its worker and is failed, by beat every few minutes
+# and when a worker starts. A run's applying transaction keeps it alive however long it takes.
+RUN_STALE_AFTER = env.int("RUN_STALE_AFTER", default=15 * 60)
+CELERY_BEAT_SCHEDULE["runs-fail-stale"] = {
+    "task": "loanwatch.core.tasks.runs_fail_stale",
+    "schedule": timedelta(minutes=5),
+    "options": {"expires": 4 * 60},
+}
+
 # --- Audit trail (django-pghistory) -----------------------------------------------------------
 # Triggers record inserts, updates (only when a value changed) and deletes of every tracked model,
 # including changes made by bulk statements and by the background jobs.

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from loanwatch.core.runs import queued_ids
+
 from . import services
 from .models import FeedRun
 
@@ -15,5 +17,5 @@ def feed_run(run_id: int) -> str:
 def send_queued() -> None:
     """At a worker's or beat's start: the runs whose job the broker lost (it was down when the
     upload committed). A run sent twice is applied once: the job starts only a queued run."""
-    for pk in FeedRun.objects.filter(status=FeedRun.Status.QUEUED).values_list("pk", flat=True):
+    for pk in queued_ids(FeedRun):
         feed_run.apply_async(args=[pk])

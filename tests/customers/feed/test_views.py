@@ -29,7 +29,7 @@ def test_the_upload_stores_the_file_and_answers_at_once(admin_client_):
     # Not applied in the request: the job does it.
     assert (run.status, run.rows_read, bytes(run.content)) == ("queued", 0, content)
     page = admin_client_.get(response["Location"])
-    assert b"feed/progress.js" in page.content and b"nightly.csv" in page.content
+    assert b"loanwatch/run_progress.js" in page.content and b"nightly.csv" in page.content
     assert admin_client_.get(reverse("feed:run_progress", kwargs={"pk": run.pk})).json() == {
         "status": "queued", "status_label": "等待中", "rows_read": 0, "rows_checked": 0,
         "rows_applied": 0, "percent": 0, "done": False}

@@ -38,7 +38,14 @@ from django.utils import timezone
 
 from customers.models import Customer, ExportJob
 from loanwatch.accounts.models import User
-from loanwatch.devtools import bench_exports, bench_feed, bench_planner, bench_visits, demo
+from loanwatch.devtools import (
+    bench_exports,
+    bench_feed,
+    bench_import,
+    bench_planner,
+    bench_visits,
+    demo,
+)
 from visits.models import Visit
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
@@ -81,7 +88,7 @@ def _bench_users() -> dict[str, str]:
     return users
 
 
-PARTS = ("pages", "writes", "planner", "exports", "feed")
+PARTS = ("pages", "writes", "planner", "exports", "feed", "import")
 
 
 @dataclass
@@ -161,12 +168,17 @@ class Command(BaseCommand):
                             help="loans in the loan-feed file (added for the run if fewer)")
         parser.add_argument("--feed-rounds", type=int, default=2,
                             help="loan-feed job runs (and floor runs) to time")
+        parser.add_argument("--import-customers", type=int, default=100_000,
+                            help="customers in the import file (2.5 loans each)")
+        parser.add_argument("--import-rounds", type=int, default=1,
+                            help="customer-import job runs (and floor runs) to time")
         parser.add_argument("--only", action="append", choices=PARTS,
                             help="run only this part (repeatable); default: all")
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
                writers: int, write_seconds: float, planner_rounds: int,
                only: list[str] | None, feed_loans: int = 250_000, feed_rounds: int = 2,
+               import_customers: int = 100_000, import_rounds: int = 1,
                **options) -> None:
         parts = set(only or PARTS)
         demo.load()
@@ -190,6 +202,10 @@ class Command(BaseCommand):
         if "feed" in parts and feed_rounds > 0:
             feed = self._feed(feed_loans, feed_rounds)
             results += feed[1]
+        imported = None
+        if "import" in parts and import_rounds > 0:
+            imported = self._import(import_customers, import_rounds)
+            results += imported[1]
         by_item = {result.item: result for result in results}
         for result in results:
             floor = by_item.get(result.floor)
@@ -200,6 +216,8 @@ class Command(BaseCommand):
             self._print_planner(planner[0])
         if feed:
             self._print_feed(feed[0])
+        if imported:
+            self._print_import(imported[0])
         if writes:
             self._print_writes(writes, by_item[ITEMS[0][0]].p50_ms or 1e-9)
         for export in exported:
@@ -216,6 +234,7 @@ class Command(BaseCommand):
             "planner": asdict(planner[0]) if planner else None,
             "exports": exported,
             "feed": asdict(feed[0]) if feed else None,
+            "import": asdict(imported[0]) if imported else None,
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
 
@@ -310,6 +329,29 @@ class Command(BaseCommand):
                    queries=0, requests=len(bench.job_ms), errors=0,
                    p50_ms=bench_planner.p50(bench.job_ms),
                    p95_ms=bench_planner.p95(bench.job_ms), floor=floor_label)]
+
+    def _import(self, customers: int, rounds: int
+                ) -> tuple[bench_import.ImportBench, list[Result]]:
+        """A bank's ledger through the import job (read, check, apply) against its floor: the
+        staging and set-based statements run directly on rows checked beforehand."""
+        self.stdout.write(f"customer import: {rounds} rounds of {customers:,} customers…")
+        bench = bench_import.run(customers=customers, rounds=rounds)
+        floor_label = "customer import floor: its statements"
+        return bench, [
+            Result(item=floor_label, path="COPY + set-based statements", queries=0,
+                   requests=len(bench.floor_ms), errors=0,
+                   p50_ms=bench_planner.p50(bench.floor_ms),
+                   p95_ms=bench_planner.p95(bench.floor_ms), floor=floor_label),
+            Result(item=f"customer import: {customers:,} customers through the job",
+                   path="customer import job", queries=0, requests=len(bench.job_ms), errors=0,
+                   p50_ms=bench_planner.p50(bench.job_ms),
+                   p95_ms=bench_planner.p95(bench.job_ms), floor=floor_label)]
+
+    def _print_import(self, bench: bench_import.ImportBench) -> None:
+        self.stdout.write(
+            f"\ncustomer import: {bench.customers:,} customers with {bench.loans:,} loans, "
+            f"{bench.file_bytes / 1e6:.1f} MB; created {bench.created_customers:,} customers "
+            f"and {bench.created_loans:,} loans")
 
     def _print_feed(self, bench: bench_feed.FeedBench) -> None:
         self.stdout.write(
