@@ -47,6 +47,10 @@ hooks.register("home_cards", HomeCard(key="stale-signals",
                                       template="customers/_home_stale_signals.html",
                                       roles=[Role.OFFICER, Role.SUPERVISOR],
                                       context=signal_selectors.stale_signals_card), order=35)
+hooks.register("home_cards", HomeCard(key="new-signals",
+                                      template="customers/_home_new_signals.html",
+                                      roles=[Role.OFFICER],
+                                      context=signal_selectors.new_signals_card), order=34)
 hooks.register("home_cards", HomeCard(key="signal-dismissals",
                                       template="customers/_home_dismissals.html",
                                       roles=[Role.SUPERVISOR],
