@@ -41,7 +41,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -50,7 +50,14 @@ from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core import hooks, importing
 from loanwatch.core.importing import ImportRejected, Problem, Row
-from loanwatch.core.runs import LIGHT, checksum, run_claim, run_lock, run_requeue, run_save
+from loanwatch.core.runs import (
+    LIGHT,
+    checksum,
+    run_execute,
+    run_lock,
+    run_requeue,
+    run_save,
+)
 from loanwatch.core.services import enqueue_on_commit
 from loanwatch.core.spreadsheets import safe_row
 
@@ -597,34 +604,9 @@ def import_run_create(*, name: str, content: bytes, acting_user: User,
     return run
 
 
-def _as_json(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"row": p.row, "column": p.column, "reason": p.reason} for p in problems]
-
-
 def import_run_execute(*, run_id: int) -> ImportRun:
-    """The job: a queued run read, checked and applied. A run already started or done is left
-    alone, so a retried or doubled task does nothing."""
-    run = run_claim(ImportRun, run_id)
-    if run is None:
-        return ImportRun.objects.defer(*LIGHT).get(pk=run_id)
-    with translation.override(run.language):
-        try:
-            _execute(run)
-        except ImportRejected as rejected:
-            run.status, run.errors = ImportRun.Status.REJECTED, _as_json(rejected.problems)
-            run.rows_applied = 0
-            run_save(run, "status", "errors", "rows_applied")
-        except Exception:
-            run.status = ImportRun.Status.FAILED
-            run.errors = [{"row": 0, "column": "",
-                           "reason": _("The run stopped on an unexpected error; nothing was "
-                                       "written.")}]
-            run.finished_at = timezone.now()
-            run_save(run, "status", "errors", "finished_at")
-            raise
-    run.finished_at = timezone.now()
-    run_save(run, "finished_at")
-    return run
+    """The job: a queued run read, checked and applied (loanwatch/core/runs.py)."""
+    return run_execute(ImportRun, run_id, _execute)
 
 
 def _execute(run: ImportRun) -> None:

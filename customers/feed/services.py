@@ -29,7 +29,7 @@ import pghistory
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from customers.models import Classification, Loan, RiskSignal, RiskStateChange
@@ -37,7 +37,14 @@ from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core import hooks, importing
 from loanwatch.core.importing import ImportRejected, Problem, Row
-from loanwatch.core.runs import checksum, run_claim, run_lock, run_requeue, run_save
+from loanwatch.core.runs import (
+    checksum,
+    problems_json,
+    run_execute,
+    run_lock,
+    run_requeue,
+    run_save,
+)
 from loanwatch.core.services import enqueue_on_commit
 
 from .models import FeedRun, FeedSettings
@@ -424,33 +431,10 @@ def _apply_in_context(run: FeedRun, rows: list[list[Any]], problems: list[Proble
     return _Outcome(applied, customers, signal_ids, refused, below)
 
 
-def _as_json(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"row": p.row, "column": p.column, "reason": p.reason} for p in problems]
-
-
 def feed_run_execute(*, run_id: int, progress: Progress | None = None) -> FeedRun:
-    """The job: run a queued run to its end. A run already started or done is left alone, so a
-    retried or doubled task does nothing."""
-    run = run_claim(FeedRun, run_id)
-    if run is None:
-        return FeedRun.objects.get(pk=run_id)
-    with translation.override(run.language):
-        try:
-            _execute(run, progress or (lambda _run: None))
-        except ImportRejected as rejected:
-            run.status, run.errors = FeedRun.Status.REJECTED, _as_json(rejected.problems)
-            run.rows_applied = 0
-            run_save(run, "status", "errors", "rows_applied")
-        except Exception:
-            run.status = FeedRun.Status.FAILED
-            run.errors = [{"row": 0, "column": "",
-                           "reason": _("The run stopped on an unexpected error; nothing was "
-                                       "applied.")}]
-            run.finished_at = timezone.now()
-            run_save(run, "status", "errors", "finished_at")
-            raise
-    run.finished_at = timezone.now()
-    run_save(run, "finished_at")
+    """The job: run a queued run to its end (loanwatch/core/runs.py); `progress` hears of each
+    step, the command's progress on the terminal."""
+    run = run_execute(FeedRun, run_id, lambda run: _execute(run, progress or (lambda _r: None)))
     if progress is not None:
         progress(run)
     return run
@@ -481,7 +465,7 @@ def _execute(run: FeedRun, progress: Progress) -> None:
         run.rows_applied = outcome.applied
         run.customers_changed = outcome.customers
         run.signals_raised = len(outcome.signal_ids)
-        run.refused = _as_json(outcome.refused)
+        run.refused = problems_json(outcome.refused)
         run.below_floor = outcome.below_floor
         run.errors = []
         # Saved in the transaction that applied them: a run is applied exactly when it says so.

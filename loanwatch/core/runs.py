@@ -21,6 +21,7 @@ applies in one transaction, so a run that died applied nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -28,11 +29,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
+
+from .importing import ImportRejected, Problem
 
 
 class RunStatus(models.TextChoices):
@@ -118,6 +122,39 @@ def run_claim(model: type[RunT], pk: int) -> RunT | None:
     started = model._default_manager.filter(pk=pk, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=now, progress_at=now)
     return model._default_manager.get(pk=pk) if started else None
+
+
+def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Problems as a run keeps them: [{"row", "column", "reason"}]."""
+    return [{"row": p.row, "column": p.column, "reason": p.reason} for p in problems]
+
+
+def run_execute(model: type[RunT], run_id: int, work: Callable[[RunT], None]) -> RunT:
+    """The job around a run's own `work`: claim the queued run (one that is started or over is
+    returned as it is, so a retried or doubled task does nothing), do the work in the
+    uploader's language, and record how it ended: `work` sets the counters and `applied`; an
+    ImportRejected makes the run `rejected` with every bad row; any other error `failed`."""
+    run = run_claim(model, run_id)
+    if run is None:
+        return model._default_manager.defer(*LIGHT).get(pk=run_id)
+    with translation.override(run.language):
+        try:
+            work(run)
+        except ImportRejected as rejected:
+            run.status, run.errors = RunStatus.REJECTED, problems_json(rejected.problems)
+            run.rows_applied = 0
+            run_save(run, "status", "errors", "rows_applied")
+        except Exception:
+            run.status = RunStatus.FAILED
+            run.errors = [{"row": 0, "column": "",
+                           "reason": gettext("The run stopped on an unexpected error; nothing "
+                                             "was applied.")}]
+            run.finished_at = timezone.now()
+            run_save(run, "status", "errors", "finished_at")
+            raise
+    run.finished_at = timezone.now()
+    run_save(run, "finished_at")
+    return run
 
 
 def run_lock(run: FileRun) -> None:
