@@ -188,7 +188,7 @@ class ReassignForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("file (.xlsx, .csv or .jsonl)"))
-    submit_label = _("Check the file")
+    submit_label = _("Upload and import")
 
 
 class IndustryForm(forms.Form):

@@ -13,6 +13,7 @@ from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
 from . import charts, selectors, signal_selectors
 from .sheet import Section
+from .tasks import send_queued_imports
 
 hooks.register("menu_entries", MenuEntry(label=_("Customers"), url_name="customers:customer_list",
                                          roles=Role.values), order=10)
@@ -46,6 +47,10 @@ hooks.register("home_cards", HomeCard(key="stale-signals",
                                       template="customers/_home_stale_signals.html",
                                       roles=[Role.OFFICER, Role.SUPERVISOR],
                                       context=signal_selectors.stale_signals_card), order=35)
+hooks.register("home_cards", HomeCard(key="new-signals",
+                                      template="customers/_home_new_signals.html",
+                                      roles=[Role.OFFICER],
+                                      context=signal_selectors.new_signals_card), order=34)
 hooks.register("home_cards", HomeCard(key="signal-dismissals",
                                       template="customers/_home_dismissals.html",
                                       roles=[Role.SUPERVISOR],
@@ -91,3 +96,6 @@ hooks.register("customer_sheet_sections", Section(
 
 hooks.register("notification_kinds", ("customers.export_done",
                                        _("Your export is ready: %(export)s, %(rows)s rows.")))
+
+# Imports whose job the broker lost are sent again when a worker or beat starts.
+hooks.register("periodic_catch_up", send_queued_imports)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
+from loanwatch.core.runs import FileRun
 from loanwatch.core.validation import MORE_THAN_ZERO, NOT_NEGATIVE
 
 from .risk_signals import describe
@@ -682,6 +683,22 @@ class SignalSettings(models.Model):
     def load(cls) -> SignalSettings:
         settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class ImportRun(FileRun):
+    """One import of customers with their loans (customers/imports.py): the file, who sent it,
+    the job's progress, every bad row, and what it created and updated. The customers and loans
+    it writes carry the run in their history rows' context (import_run, file, checksum)."""
+
+    customers_created = models.PositiveIntegerField(_("customers created"), default=0)
+    customers_updated = models.PositiveIntegerField(_("customers updated"), default=0)
+    loans_created = models.PositiveIntegerField(_("loans created"), default=0)
+    loans_updated = models.PositiveIntegerField(_("loans updated"), default=0)
+
+    class Meta(FileRun.Meta):
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="import_run_user")]
 
 
 class ExportJob(models.Model):

@@ -753,3 +753,14 @@ def export_job_get_for_user(*, user: User, pk: int) -> ExportJob:
     if job is None:
         raise Http404
     return job
+
+
+def officers_assignable_by(*, user: User) -> list[User]:
+    """Whom a user may make a customer's officer: an officer themself; a supervisor the officers of
+    their team; an admin any officer."""
+    qs = User.objects.filter(role=Role.OFFICER, is_active=True).select_related("team")
+    if user.role == Role.OFFICER:
+        return [user]
+    if user.role == Role.SUPERVISOR:
+        return list(qs.filter(team_id=user.team_id)) if user.team_id else []
+    return list(qs.exclude(team=None))

@@ -38,6 +38,7 @@ from .models import (
     Person,
 )
 from .risk_state import OWNED_LOAN_FIELDS
+from .selectors import officers_assignable_by
 from .tasks import export_run
 from .validators import normalise_identifier, validate_resident_id, validate_uscc
 
@@ -55,17 +56,6 @@ LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_
 # when the record is opened, then only through risk_state.py (approval, feed, correction).
 CUSTOMER_UPDATE_FIELDS = [k for k in CUSTOMER_FIELDS if k != "risk_group"]
 LOAN_UPDATE_FIELDS = [k for k in LOAN_FIELDS if k not in OWNED_LOAN_FIELDS]
-
-
-def officers_assignable_by(*, user: User) -> list[User]:
-    """Whom a user may make a customer's officer: an officer themself; a supervisor the officers of
-    their team; an admin any officer."""
-    qs = User.objects.filter(role=Role.OFFICER, is_active=True).select_related("team")
-    if user.role == Role.OFFICER:
-        return [user]
-    if user.role == Role.SUPERVISOR:
-        return list(qs.filter(team_id=user.team_id)) if user.team_id else []
-    return list(qs.exclude(team=None))
 
 
 # --- Customers --------------------------------------------------------------------------------

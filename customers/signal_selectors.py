@@ -20,6 +20,8 @@ from .selectors import customer_scope_filter
 
 # Supervisors see the dismissals of this many days on their home page.
 DISMISSALS_DAYS = 14
+# Officers see the open signals raised in this many days on theirs.
+NEW_SIGNAL_DAYS = 7
 STALE_DAYS_DEFAULT = SignalSettings._meta.get_field("stale_days").get_default()
 
 
@@ -83,6 +85,17 @@ def stale_signals_card(*, user: User) -> dict[str, Any]:
                                        .select_related("customer")
                                        .annotate(stale_days=_stale_days()))
     return {"stale_signals": rows, "stale_signal_count": count}
+
+
+def new_signals_card(*, user: User) -> dict[str, Any]:
+    """The open signals raised in the last days on the user's customers, newest first: what
+    the night's loan feed or a record check just found. One query."""
+    rows, count = first_rows_and_count(
+        signals_in_scope(user=user)
+        .filter(status=RiskSignal.Status.OPEN,
+                raised_at__gte=timezone.now() - timedelta(days=NEW_SIGNAL_DAYS))
+        .select_related("customer").order_by("-raised_at", "-pk"))
+    return {"new_signals": rows, "new_signal_count": count, "new_signal_days": NEW_SIGNAL_DAYS}
 
 
 def recent_dismissals(*, user: User, days: int = DISMISSALS_DAYS) -> QuerySet[RiskSignal]:

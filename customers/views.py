@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -16,6 +16,7 @@ from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
 from loanwatch.core.offline import keep_offline
 from loanwatch.core.redirects import safe_next
+from loanwatch.core.runs import run_progress
 
 from . import diagram, export_jobs, exports, forms, imports, ledger, selectors, services, sheet
 from .models import (
@@ -348,8 +349,6 @@ def guarantee_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 # --- Import -----------------------------------------------------------------------------------
 
-SESSION_IMPORT = "customers_import_rows"
-
 
 @role_required(*ALL_ROLES)
 def import_template(request: HttpRequest) -> HttpResponse:
@@ -358,33 +357,39 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def customer_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Upload → check every row → preview; confirm writes all rows or none."""
+    """The file is stored and the job sent; the answer comes at once, on the run's page."""
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form, "columns": imports.COLUMNS}
-    if request.method == "POST" and request.POST.get("confirm"):
-        rows = request.session.get(SESSION_IMPORT)
-        if not rows:
-            messages.error(request, _("Nothing to import: upload the file again."))
-            return redirect("customers:customer_import")
-        try:
-            created = imports.import_rows(rows=rows, acting_user=request.user)
-        except imports.ImportRejected as rejected:
-            context["problems"] = rejected.problems
-        else:
-            request.session.pop(SESSION_IMPORT, None)
-            messages.success(request, _("%(customers)d customers and %(loans)d loans imported.")
-                             % created)
-            return redirect("customers:customer_list")
-    elif request.method == "POST" and form.is_valid():
-        try:
-            rows = imports.read_file(form.cleaned_data["file"])
-            plan = imports.check_rows(rows=rows, acting_user=request.user)
-        except imports.ImportRejected as rejected:
-            context["problems"] = rejected.problems
-        else:
-            request.session[SESSION_IMPORT] = rows
-            context["plan"] = plan
-    return render(request, "customers/customer_import.html", context)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = imports.import_run_create(name=upload.name, content=upload.read(),
+                                        acting_user=request.user,
+                                        language=translation.get_language())
+        return redirect("customers:import_run", pk=run.pk)
+    return render(request, "customers/customer_import.html", {
+        "form": form, "columns": imports.COLUMNS,
+        "runs": imports.import_runs_of(user=request.user)})
+
+
+@role_required(*ALL_ROLES)
+def import_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = imports.import_run_get_for_user(user=request.user, pk=pk)
+    return render(request, "customers/import_run.html", {"run": run,
+                                                         "progress": run_progress(run)})
+
+
+@role_required(*ALL_ROLES)
+def import_run_progress(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(run_progress(imports.import_run_get_for_user(user=request.user, pk=pk)))
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_run_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A run whose worker stopped sent to a worker again."""
+    run = imports.import_run_get_for_user(user=request.user, pk=pk)
+    if imports.import_run_resend(run=run, acting_user=request.user):
+        messages.success(request, _("The run was sent again."))
+    return redirect("customers:import_run", pk=run.pk)
 
 
 # --- Reference data (administrators) ---------------------------------------------------------

@@ -352,6 +352,27 @@ CELERY_BEAT_SCHEDULE["revisit-overdue-digest"] = {
 RECORDS_PROVIDER = env.str("RECORDS_PROVIDER",
                            default="customers.records.providers.FileFeedProvider")
 
+# File runs (loan feed, customer import, loanwatch/core/runs.py): a run "running" without
+# progress for this many seconds has lost its worker and is failed, by beat every few minutes
+# and when a worker starts. A run's applying transaction keeps it alive however long it takes.
+RUN_STALE_AFTER = env.int("RUN_STALE_AFTER", default=15 * 60)
+CELERY_BEAT_SCHEDULE["runs-fail-stale"] = {
+    "task": "loanwatch.core.tasks.runs_fail_stale",
+    "schedule": timedelta(minutes=5),
+    "options": {"expires": 4 * 60},
+}
+# The loan feed's watched folder: where the core banking system's export drops the night's file.
+# Unset, nothing is watched. Beat looks every few minutes; a file is taken once it has not
+# changed for FEED_DIR_SETTLE seconds (or at once if the exporter writes `name.part` and renames
+# it when complete), moved to processing/, then to done/ or failed/ with its run's number.
+FEED_DIR = env.str("FEED_DIR", default="")
+FEED_DIR_SETTLE = env.int("FEED_DIR_SETTLE", default=60)
+CELERY_BEAT_SCHEDULE["feed-folder-scan"] = {
+    "task": "customers.feed.tasks.feed_folder_scan",
+    "schedule": timedelta(minutes=3),
+    "options": {"expires": 2 * 60},
+}
+
 # --- Audit trail (django-pghistory) -----------------------------------------------------------
 # Triggers record inserts, updates (only when a value changed) and deletes of every tracked model,
 # including changes made by bulk statements and by the background jobs.

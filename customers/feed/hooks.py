@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from customers.risk_signals import Rule
 from loanwatch.accounts.roles import Role
 from loanwatch.core import hooks
+from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
+from . import selectors
 from .services import SIGNAL_RULE
 from .tasks import send_queued
 
@@ -18,6 +20,11 @@ hooks.register("menu_entries", MenuEntry(label=_("Loan feed"), url_name="feed:up
 hooks.register("menu_entries", MenuEntry(label=_("Classification review"),
                                          url_name="feed:classification_review",
                                          roles=[Role.SUPERVISOR, Role.ADMIN]), order=60)
+
+hooks.register("home_cards", HomeCard(key="classification-review",
+                                      template="feed/_home_classification_review.html",
+                                      roles=[Role.SUPERVISOR, Role.ADMIN],
+                                      context=selectors.classification_review_card), order=27)
 
 hooks.register("risk_signal_rules", Rule(
     SIGNAL_RULE, label=_("Days past due over a threshold"),

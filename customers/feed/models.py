@@ -3,69 +3,41 @@
 from __future__ import annotations
 
 import pghistory
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from loanwatch.core.runs import FileRun
 
 
 def default_thresholds() -> list[int]:
     return [30, 60, 90]
 
 
-class FeedRun(models.Model):
-    """Not tracked by pghistory: a run is itself the record of what happened, written by the job
-    alone (its progress counters move thousands of times); the loans it changes are tracked,
-    under a context naming the run, the file and its checksum."""
+class FeedRun(FileRun):
+    """One run of the feed; the columns every file run shares are FileRun's (core/runs.py)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting")
-        RUNNING = "running", _("running")
-        APPLIED = "applied", _("applied")
-        REJECTED = "rejected", _("rejected")
-        FAILED = "failed", _("failed")
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("upload page")
+        COMMAND = "command", _("command")
+        FOLDER = "folder", _("watched folder")
 
-    file_name = models.CharField(_("file"), max_length=255)
-    checksum = models.CharField(_("SHA-256"), max_length=64)
-    # The file itself, kept so that the worker reads what was uploaded and the run can be audited
-    # against it; the web request only stores it.
-    content = models.BinaryField(_("content"), editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
-                                    on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    # The language the reasons of bad rows are written in: the uploader's.
-    language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
-    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
-    rows_applied = models.PositiveIntegerField(_("rows applied"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
+                              default=Source.UPLOAD)
+    # A file taken from FEED_DIR: its name under processing/ until the run is over.
+    folder_file = models.CharField(_("file in the folder"), max_length=300, blank=True)
     customers_changed = models.PositiveIntegerField(_("customers changed"), default=0)
     signals_raised = models.PositiveIntegerField(_("signals raised"), default=0)
-    # Bad rows, [{"row", "column", "reason"}]: any of them and nothing was applied.
-    errors = models.JSONField(_("bad rows"), default=list, blank=True)
     # Rows left out while the rest applied, same shape: unknown contracts, older dates.
     refused = models.JSONField(_("rows left out"), default=list, blank=True)
     # Loans whose kept classification is better than their days past due allow.
     below_floor = models.JSONField(_("below the classification floor"), default=list,
                                    blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(FileRun.Meta):
         verbose_name = _("loan feed run")
         verbose_name_plural = _("loan feed runs")
-
-    def __str__(self) -> str:
-        return f"{self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in {self.Status.APPLIED, self.Status.REJECTED, self.Status.FAILED}
 
 
 @pghistory.track()

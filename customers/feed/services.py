@@ -20,7 +20,6 @@ loans this system does not follow.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import pghistory
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from customers.models import Classification, Loan, RiskSignal, RiskStateChange
@@ -38,6 +37,14 @@ from loanwatch.accounts.models import User
 from loanwatch.accounts.roles import Role
 from loanwatch.core import hooks, importing
 from loanwatch.core.importing import ImportRejected, Problem, Row
+from loanwatch.core.runs import (
+    checksum,
+    problems_json,
+    run_execute,
+    run_lock,
+    run_requeue,
+    run_save,
+)
 from loanwatch.core.services import enqueue_on_commit
 
 from .models import FeedRun, FeedSettings
@@ -80,14 +87,17 @@ def feed_settings_save(*, acting_user: User, dpd_thresholds: list[int],
 
 @transaction.atomic
 def feed_run_create(*, name: str, content: bytes, acting_user: User | None,
-                    language: str | None = None, enqueue: bool = True) -> FeedRun:
+                    language: str | None = None, enqueue: bool = True,
+                    source: str = FeedRun.Source.UPLOAD, folder_file: str = "") -> FeedRun:
     """Store the file as a queued run and send the job once it commits; the job
-    (`feed_run_execute`) does the rest. Administrators only; the command runs as nobody."""
+    (`feed_run_execute`) does the rest. Administrators only; the command and the watched folder
+    run as nobody."""
     if acting_user is not None and acting_user.role != Role.ADMIN:
         raise PermissionDenied
     run = FeedRun.objects.create(
-        file_name=name[:255], checksum=hashlib.sha256(content).hexdigest(), content=content,
-        uploaded_by=acting_user, language=language or translation.get_language() or "zh-hans")
+        file_name=name[:255], checksum=checksum(content), content=content,
+        uploaded_by=acting_user, language=language or translation.get_language() or "zh-hans",
+        source=source, folder_file=folder_file)
     if enqueue:
         from .tasks import feed_run  # noqa: PLC0415  (tasks import this module)
 
@@ -126,10 +136,6 @@ class _Checker(importing.Importer[list[list[Any]]]):
 
     def write(self, plan: list[list[Any]]) -> dict[str, int]:  # pragma: no cover - not used
         raise NotImplementedError
-
-
-def _save(run: FeedRun, *fields: str) -> None:
-    FeedRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields})
 
 
 # --- The staging table and its checks ---------------------------------------------------------
@@ -425,35 +431,10 @@ def _apply_in_context(run: FeedRun, rows: list[list[Any]], problems: list[Proble
     return _Outcome(applied, customers, signal_ids, refused, below)
 
 
-def _as_json(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"row": p.row, "column": p.column, "reason": p.reason} for p in problems]
-
-
 def feed_run_execute(*, run_id: int, progress: Progress | None = None) -> FeedRun:
-    """The job: run a queued run to its end. A run already started or done is left alone, so a
-    retried or doubled task does nothing."""
-    started = FeedRun.objects.filter(pk=run_id, status=FeedRun.Status.QUEUED).update(
-        status=FeedRun.Status.RUNNING, started_at=timezone.now())
-    run = FeedRun.objects.get(pk=run_id)
-    if not started:
-        return run
-    with translation.override(run.language):
-        try:
-            _execute(run, progress or (lambda _run: None))
-        except ImportRejected as rejected:
-            run.status, run.errors = FeedRun.Status.REJECTED, _as_json(rejected.problems)
-            run.rows_applied = 0
-            _save(run, "status", "errors", "rows_applied")
-        except Exception:
-            run.status = FeedRun.Status.FAILED
-            run.errors = [{"row": 0, "column": "",
-                           "reason": _("The run stopped on an unexpected error; nothing was "
-                                       "applied.")}]
-            run.finished_at = timezone.now()
-            _save(run, "status", "errors", "finished_at")
-            raise
-    run.finished_at = timezone.now()
-    _save(run, "finished_at")
+    """The job: run a queued run to its end (loanwatch/core/runs.py); `progress` hears of each
+    step, the command's progress on the terminal."""
+    run = run_execute(FeedRun, run_id, lambda run: _execute(run, progress or (lambda _r: None)))
     if progress is not None:
         progress(run)
     return run
@@ -463,31 +444,32 @@ def _execute(run: FeedRun, progress: Progress) -> None:
     upload = SimpleUploadedFile(run.file_name, bytes(run.content))
     rows = importing.read_rows(upload, spec=FEED_SPEC)
     run.rows_read = len(rows)
-    _save(run, "rows_read")
+    run_save(run, "rows_read")
     progress(run)
     checker = _Checker(acting_user=run.uploaded_by)
 
     def counted(number: int) -> None:
         if number % PROGRESS_EVERY == 0:
             run.rows_checked = number
-            _save(run, "rows_checked")
+            run_save(run, "rows_checked")
             progress(run)
 
     parsed = list(checker.parsed(rows, counted))
     run.rows_checked = len(rows)
-    _save(run, "rows_checked")
+    run_save(run, "rows_checked")
     progress(run)
     with transaction.atomic():
+        run_lock(run)
         outcome = _apply(run, parsed, checker.problems)
         run.status = FeedRun.Status.APPLIED
         run.rows_applied = outcome.applied
         run.customers_changed = outcome.customers
         run.signals_raised = len(outcome.signal_ids)
-        run.refused = _as_json(outcome.refused)
+        run.refused = problems_json(outcome.refused)
         run.below_floor = outcome.below_floor
         run.errors = []
         # Saved in the transaction that applied them: a run is applied exactly when it says so.
-        _save(run, "status", "rows_applied", "customers_changed", "signals_raised", "refused",
+        run_save(run, "status", "rows_applied", "customers_changed", "signals_raised", "refused",
               "below_floor", "errors")
 
 
@@ -507,3 +489,13 @@ def parse_for_bench(*, content: bytes, name: str) -> list[list[Any]]:
         raise ImportRejected(checker.problems)
     return parsed
 
+
+
+def feed_run_resend(*, run: FeedRun, acting_user: User) -> bool:
+    """An administrator sends a failed run (its worker stopped) to a worker again."""
+    if not run_requeue(run=run, acting_user=acting_user):
+        return False
+    from .tasks import feed_run  # noqa: PLC0415  (tasks import this module)
+
+    enqueue_on_commit(feed_run, run.pk)
+    return True

@@ -6,10 +6,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.forms import form_apply_error
+from loanwatch.core.runs import run_progress as run_progress_of
 
 from . import forms, selectors, services
 from .models import FeedSettings
@@ -33,13 +35,23 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(pk=pk)
     return render(request, "feed/run_detail.html", {
-        "run": run, "progress": selectors.run_progress(run=run),
+        "run": run, "progress": run_progress_of(run),
         "below_floor": selectors.below_floor_readable(run=run)})
 
 
 @role_required(Role.ADMIN)
 def run_progress(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(selectors.run_progress(run=selectors.run_get(pk=pk)))
+    return JsonResponse(run_progress_of(selectors.run_get(pk=pk)))
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def run_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A run whose worker stopped (or that failed) sent to a worker again."""
+    run = selectors.run_get(pk=pk)
+    if services.feed_run_resend(run=run, acting_user=request.user):
+        messages.success(request, _("The run was sent again."))
+    return redirect("feed:run_detail", pk=run.pk)
 
 
 @role_required(Role.ADMIN)

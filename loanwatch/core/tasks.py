@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.management import call_command
 
-from . import held, once, services
+from . import held, once, runs, services
 
 
 @shared_task(name="loanwatch.core.tasks.beat_tick")
@@ -33,3 +33,10 @@ def notifications_sweep() -> int:
     for pk in services.notification_pending_ids():
         sent += services.notification_email(notification_id=pk)
     return sent
+
+
+@shared_task(name="loanwatch.core.tasks.runs_fail_stale")
+def runs_fail_stale() -> int:
+    """Beat, every few minutes, and a worker's start: file runs whose worker stopped are failed
+    (loanwatch/core/runs.py)."""
+    return runs.runs_fail_stale()

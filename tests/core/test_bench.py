@@ -10,8 +10,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from customers.models import RiskGroup
-from loanwatch.devtools import bench_planner
+from customers.models import Customer, ImportRun, Loan, RiskGroup
+from loanwatch.devtools import bench_import, bench_planner
 from tests.customers.factories import CustomerFactory, LoanFactory
 from tests.visits.factories import VisitFactory
 from visits.models import Visit
@@ -64,3 +64,12 @@ def test_the_command_reports_the_planner_against_its_floor(planned_book, tmp_pat
     assert planner["p50_ms"] > 0 and floor["p50_ms"] > 0 and planner["ratio_to_floor"] > 0
     assert results["planner: second run"]["floor"] == "planner floor: 2nd run's SQL"
     assert "planner: whole portfolio" in out.getvalue()
+
+
+def test_the_import_bench_imports_its_file_and_leaves_nothing(officer, admin_user):
+    bench = bench_import.run(customers=40, rounds=1)
+    assert (bench.created_customers, bench.created_loans) == (40, 100) == (40, bench.loans)
+    assert len(bench.job_ms) == len(bench.floor_ms) == 1
+    assert all(ms > 0 for ms in bench.job_ms + bench.floor_ms)
+    assert not Customer.objects.exists() and not Loan.objects.exists()
+    assert not ImportRun.objects.exists()

@@ -8,6 +8,7 @@ tests/access_matrix.py adds them with
 from __future__ import annotations
 
 from customers import export_jobs
+from customers.imports import import_run_create
 from customers.models import RiskGroup, RiskSignal
 from customers.risk_state import correction_request
 from customers.services import export_start, relation_add
@@ -59,6 +60,16 @@ def _export(p: dict) -> dict:
     return {"pk": job.pk}
 
 
+def _import_run(p: dict) -> dict:
+    """A file team A's officer uploaded: theirs and the administrators'."""
+    run = import_run_create(name="ledger.csv", content=b"name\n", acting_user=p["officer"],
+                            enqueue=False)
+    return {"pk": run.pk}
+
+
+UPLOADER_AND_ADMIN = {"anon": "login", "officer": 200, "officer_b": 404, "supervisor": 404,
+                      "supervisor_b": 404, "admin": 200}
+
 OWNER_ONLY = {"anon": "login", "officer": 404, "officer_b": 404, "supervisor": 200,
               "supervisor_b": 404, "admin": 404}
 
@@ -100,6 +111,11 @@ CUSTOMER_ROWS: list[Row] = [
     Row("customers:customer_create", every(200)),
     Row("customers:customer_import", every(200)),
     Row("customers:import_template", every(200)),
+    Row("customers:import_run", UPLOADER_AND_ADMIN, build=_import_run),
+    Row("customers:import_run_progress", UPLOADER_AND_ADMIN, build=_import_run),
+    # Only a failed run is sent again; any other answers with its page.
+    Row("customers:import_run_resend", only({"admin"}, status=302), method="post",
+        build=_import_run),
     # Without a selection the supervisor is sent back to the list with a message.
     Row("customers:customer_reassign", only({"supervisor", "supervisor_b", "admin"}, status=302),
         method="post"),

@@ -17,6 +17,7 @@ FEED_ROWS: list[Row] = [
     Row("feed:upload", only({"admin"})),
     Row("feed:run_detail", only({"admin"}), build=_run),
     Row("feed:run_progress", only({"admin"}), build=_run),
+    Row("feed:run_resend", only({"admin"}, status=302), method="post", build=_run),
     Row("feed:settings", only({"admin"})),
     Row("feed:classification_review", only({"supervisor", "supervisor_b", "admin"})),
 ]

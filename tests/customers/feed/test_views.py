@@ -29,7 +29,7 @@ def test_the_upload_stores_the_file_and_answers_at_once(admin_client_):
     # Not applied in the request: the job does it.
     assert (run.status, run.rows_read, bytes(run.content)) == ("queued", 0, content)
     page = admin_client_.get(response["Location"])
-    assert b"feed/progress.js" in page.content and b"nightly.csv" in page.content
+    assert b"loanwatch/run_progress.js" in page.content and b"nightly.csv" in page.content
     assert admin_client_.get(reverse("feed:run_progress", kwargs={"pk": run.pk})).json() == {
         "status": "queued", "status_label": "等待中", "rows_read": 0, "rows_checked": 0,
         "rows_applied": 0, "percent": 0, "done": False}
@@ -95,6 +95,25 @@ def test_the_classification_review_lists_what_a_person_must_classify(
     Loan.objects.filter(pk__in=[behind.pk, sibling.pk]).update(classification="substandard")
     again = supervisor_client.get(reverse("feed:classification_review")).content.decode()
     assert "HT-1" not in again and "HT-2" not in again
+
+
+def test_the_home_card_counts_the_review_for_supervisors_and_administrators(
+        supervisor_client, admin_client_, officer, officer_b):
+    LoanFactory(customer=CustomerFactory(officer=officer, name="甲公司"),
+                contract_number="HT-1")
+    LoanFactory(customer=CustomerFactory(officer=officer_b, name="乙公司"),
+                contract_number="HT-9")
+    home = reverse("core:home")
+    assert 'id="classification-review-card"' not in supervisor_client.get(home).content.decode()
+    run_file(csv_bytes([line("HT-1", days_past_due=120), line("HT-9", days_past_due=95)]))
+    mine = supervisor_client.get(home, HTTP_ACCEPT_LANGUAGE="en")
+    assert mine.context["review_count"] == 1
+    text = mine.content.decode()
+    assert 'id="classification-review-card"' in text and "HT-1" in text and "HT-9" not in text
+    assert "120 days past due" in text
+    bank = admin_client_.get(home, HTTP_ACCEPT_LANGUAGE="en")
+    assert (bank.context["review_count"], bank.context["review_loans"]) == (2, [])
+    assert reverse("feed:classification_review") in bank.content.decode()
 
 
 def test_the_run_page_lists_loans_kept_below_their_floor_in_words(admin_client_, admin_user):

@@ -42,6 +42,7 @@ from loanwatch.accounts.models import User
 from loanwatch.devtools import (
     bench_exports,
     bench_feed,
+    bench_import,
     bench_planner,
     bench_visits,
     bench_weight,
@@ -89,7 +90,7 @@ def _bench_users() -> dict[str, str]:
     return users
 
 
-PARTS = ("pages", "writes", "planner", "exports", "feed", "weight")
+PARTS = ("pages", "writes", "planner", "exports", "feed", "import", "weight")
 # Pages whose first load on a phone is weighed (bench_weight): the page and every file it loads,
 # compressed. The visit form is meant to stay under 300 KB (tests/core/test_page_weight.py).
 WEIGHED = [("officer: visit form (draft)", "officer", "/visits/{draft}/edit/"),
@@ -173,12 +174,17 @@ class Command(BaseCommand):
                             help="loans in the loan-feed file (added for the run if fewer)")
         parser.add_argument("--feed-rounds", type=int, default=2,
                             help="loan-feed job runs (and floor runs) to time")
+        parser.add_argument("--import-customers", type=int, default=100_000,
+                            help="customers in the import file (2.5 loans each)")
+        parser.add_argument("--import-rounds", type=int, default=1,
+                            help="customer-import job runs (and floor runs) to time")
         parser.add_argument("--only", action="append", choices=PARTS,
                             help="run only this part (repeatable); default: all")
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
                writers: int, write_seconds: float, planner_rounds: int,
                only: list[str] | None, feed_loans: int = 250_000, feed_rounds: int = 2,
+               import_customers: int = 100_000, import_rounds: int = 1,
                **options) -> None:
         parts = set(only or PARTS)
         demo.load()
@@ -203,6 +209,10 @@ class Command(BaseCommand):
             feed = self._feed(feed_loans, feed_rounds)
             results += feed[1]
         weights = self._weights() if "weight" in parts else []
+        imported = None
+        if "import" in parts and import_rounds > 0:
+            imported = self._import(import_customers, import_rounds)
+            results += imported[1]
         by_item = {result.item: result for result in results}
         for result in results:
             floor = by_item.get(result.floor)
@@ -213,6 +223,8 @@ class Command(BaseCommand):
             self._print_planner(planner[0])
         if feed:
             self._print_feed(feed[0])
+        if imported:
+            self._print_import(imported[0])
         if writes:
             self._print_writes(writes, by_item[ITEMS[0][0]].p50_ms or 1e-9)
         for export in exported:
@@ -238,6 +250,7 @@ class Command(BaseCommand):
                             "files": [{"url": url, "raw": raw, "gzip": gz}
                                       for url, raw, gz in weight.files]}
                            for label, weight in weights],
+            "import": asdict(imported[0]) if imported else None,
         }, indent=2, ensure_ascii=False))
         self.stdout.write(f"\nresults written to {target}")
 
@@ -353,6 +366,29 @@ class Command(BaseCommand):
                    queries=0, requests=len(bench.job_ms), errors=0,
                    p50_ms=bench_planner.p50(bench.job_ms),
                    p95_ms=bench_planner.p95(bench.job_ms), floor=floor_label)]
+
+    def _import(self, customers: int, rounds: int
+                ) -> tuple[bench_import.ImportBench, list[Result]]:
+        """A bank's ledger through the import job (read, check, apply) against its floor: the
+        staging and set-based statements run directly on rows checked beforehand."""
+        self.stdout.write(f"customer import: {rounds} rounds of {customers:,} customers…")
+        bench = bench_import.run(customers=customers, rounds=rounds)
+        floor_label = "customer import floor: its statements"
+        return bench, [
+            Result(item=floor_label, path="COPY + set-based statements", queries=0,
+                   requests=len(bench.floor_ms), errors=0,
+                   p50_ms=bench_planner.p50(bench.floor_ms),
+                   p95_ms=bench_planner.p95(bench.floor_ms), floor=floor_label),
+            Result(item=f"customer import: {customers:,} customers through the job",
+                   path="customer import job", queries=0, requests=len(bench.job_ms), errors=0,
+                   p50_ms=bench_planner.p50(bench.job_ms),
+                   p95_ms=bench_planner.p95(bench.job_ms), floor=floor_label)]
+
+    def _print_import(self, bench: bench_import.ImportBench) -> None:
+        self.stdout.write(
+            f"\ncustomer import: {bench.customers:,} customers with {bench.loans:,} loans, "
+            f"{bench.file_bytes / 1e6:.1f} MB; created {bench.created_customers:,} customers "
+            f"and {bench.created_loans:,} loans")
 
     def _print_feed(self, bench: bench_feed.FeedBench) -> None:
         self.stdout.write(

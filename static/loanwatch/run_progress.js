@@ -1,7 +1,7 @@
-// The loan feed run's page: poll the run's counters until it is over, then reload the page to
-// show the result (no inline script: the CSP forbids it).
+// A file run's page (the loan feed, the customer import): poll the run's counters until it is
+// over, then reload the page to show the result (no inline script: the CSP forbids it).
 document.addEventListener("DOMContentLoaded", () => {
-  const box = document.getElementById("feed-progress");
+  const box = document.querySelector("[data-run-progress]");
   if (!box) return;
   const bar = box.querySelector("[data-bar]");
   const holder = box.querySelector("[role=progressbar]");
