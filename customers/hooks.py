@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.roles import Role
+from loanwatch.api.routes import ApiRoute, ChangeKind
 from loanwatch.core import hooks
 from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import charts, selectors, signal_selectors
+from . import api, charts, selectors, signal_selectors
+from .models import Customer, Loan, RiskSignal
 from .sheet import Section
 
 hooks.register("menu_entries", MenuEntry(label=_("Customers"), url_name="customers:customer_list",
@@ -91,3 +93,14 @@ hooks.register("customer_sheet_sections", Section(
 
 hooks.register("notification_kinds", ("customers.export_done",
                                        _("Your export is ready: %(export)s, %(rows)s rows.")))
+
+# The REST API (loanwatch/api): the lists, and their records in the changes feed.
+hooks.register("api_routes", ApiRoute("customers", api.CustomerViewSet, "customer"))
+hooks.register("api_routes", ApiRoute("loans", api.LoanViewSet, "loan"))
+hooks.register("api_routes", ApiRoute("signals", api.SignalViewSet, "signal"))
+hooks.register("api_changes", ChangeKind("customer", Customer.pgh_event_model,
+                                         api.customers_for_api, api.CustomerSerializer))
+hooks.register("api_changes", ChangeKind("loan", Loan.pgh_event_model, api.loans_for_api,
+                                         api.LoanSerializer))
+hooks.register("api_changes", ChangeKind("signal", RiskSignal.pgh_event_model,
+                                         api.signals_for_api, api.SignalSerializer))
