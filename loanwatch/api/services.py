@@ -28,7 +28,7 @@ LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    return hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
 
 
 @transaction.atomic
