@@ -81,7 +81,7 @@ def _other_connection():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_that_commits_late_is_not_skipped():
+def test_a_transaction_that_commits_late_is_not_skipped(django_db_serialized_rollback):
     """A transaction opened before others commit, and committed after the feed was read: its
     change comes after the cursor the feed gave meanwhile, not before it."""
     admin = UserFactory(role="admin")
