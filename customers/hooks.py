@@ -98,9 +98,9 @@ hooks.register("notification_kinds", ("customers.export_done",
 hooks.register("api_routes", ApiRoute("customers", api.CustomerViewSet, "customer"))
 hooks.register("api_routes", ApiRoute("loans", api.LoanViewSet, "loan"))
 hooks.register("api_routes", ApiRoute("signals", api.SignalViewSet, "signal"))
-hooks.register("api_changes", ChangeKind("customer", Customer.pgh_event_model,
+hooks.register("api_changes", ChangeKind("customer", Customer,
                                          api.customers_for_api, api.CustomerSerializer))
-hooks.register("api_changes", ChangeKind("loan", Loan.pgh_event_model, api.loans_for_api,
+hooks.register("api_changes", ChangeKind("loan", Loan, api.loans_for_api,
                                          api.LoanSerializer))
-hooks.register("api_changes", ChangeKind("signal", RiskSignal.pgh_event_model,
+hooks.register("api_changes", ChangeKind("signal", RiskSignal,
                                          api.signals_for_api, api.SignalSerializer))

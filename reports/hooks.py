@@ -112,6 +112,6 @@ hooks.register("task_note_kinds", (services.RED_WARNING_NOTE, services.red_warni
 # The REST API (loanwatch/api): reports and warnings, and the reports' events in the changes feed.
 hooks.register("api_routes", ApiRoute("reports", api.ReportViewSet, "report"))
 hooks.register("api_routes", ApiRoute("warnings", api.WarningViewSet, "warning"))
-hooks.register("api_changes", ChangeKind("report", RiskReport.pgh_event_model,
+hooks.register("api_changes", ChangeKind("report", RiskReport,
                                          api.reports_for_api, api.ReportSerializer,
                                          api.SENT_EVENTS))

@@ -56,5 +56,5 @@ hooks.register("customer_reassigned", services.drafts_told_of_reassignment)
 
 # The REST API (loanwatch/api): submitted visits, and their events in the changes feed.
 hooks.register("api_routes", ApiRoute("visits", api.VisitViewSet, "visit"))
-hooks.register("api_changes", ChangeKind("visit", Visit.pgh_event_model, api.visits_for_api,
+hooks.register("api_changes", ChangeKind("visit", Visit, api.visits_for_api,
                                          api.VisitSerializer, api.SUBMITTED_EVENTS))

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from .routes import ChangeKind, change_kinds
+from .routes import ChangeKind, change_kinds, event_model
 
 
 class BadCursor(ValueError):
@@ -91,7 +91,8 @@ def changes_since(*, position: Position | None, limit: int) -> tuple[list[dict[s
     until = horizon()
     found: list[Change] = []
     for kind in change_kinds():
-        events = kind.events.objects.filter(_after(kind, position), pgh_created_at__lt=until)
+        events = event_model(kind.model).objects.filter(_after(kind, position),
+                                                        pgh_created_at__lt=until)
         if kind.events_filter is not None:
             events = events.filter(kind.events_filter)
         ordered = events.order_by("pgh_created_at", "pgh_id").values_list(

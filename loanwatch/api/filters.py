@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.forms import IdField
 
+from .routes import event_model
+
 
 class IdFilter(django_filters.NumberFilter):
     """A row's id: a number outside the column's range is a 400, never a database error."""
@@ -26,5 +28,5 @@ class ChangedSinceFilterSet(django_filters.FilterSet):
 
     def filter_changed_since(self, queryset: QuerySet[Any], name: str,
                              value: datetime) -> QuerySet[Any]:
-        events = queryset.model.pgh_event_model.objects.filter(pgh_created_at__gte=value)
+        events = event_model(queryset.model).objects.filter(pgh_created_at__gte=value)
         return queryset.filter(pk__in=events.values("pgh_obj_id"))

@@ -61,7 +61,7 @@ class ApiCall(models.Model):
     token = models.ForeignKey(ApiToken, verbose_name=_("token"), on_delete=models.CASCADE,
                               null=True, blank=True, related_name="calls")
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    method = models.CharField(_("method"), max_length=10)
+    method = models.CharField(_("HTTP method"), max_length=10)
     path = models.CharField(_("path"), max_length=300)
     status = models.PositiveSmallIntegerField(_("status"))
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)

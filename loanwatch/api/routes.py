@@ -29,11 +29,16 @@ class ApiRoute:
 @dataclass(frozen=True)
 class ChangeKind:
     kind: str  # "customer", "loan" …: the feed's name for the record
-    events: type[Model]  # the model's pghistory event model
+    model: type[Model]  # a model tracked by pghistory, whose events the feed reads
     rows: Callable[[], QuerySet[Any]]  # the records as the API shows them (preloaded)
     serializer: type[serializers.BaseSerializer[Any]]
     # Events that are not the API's business (a visit's drafts), as a condition on the events.
     events_filter: Q | None = None
+
+
+def event_model(model: type[Model]) -> Any:
+    """The pghistory event model of a tracked model (pghistory.track sets it on the model)."""
+    return model.pgh_event_model  # type: ignore[attr-defined]
 
 
 def routes() -> list[ApiRoute]:

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('method', models.CharField(max_length=10, verbose_name='method')),
+                ('method', models.CharField(max_length=10, verbose_name='HTTP method')),
                 ('path', models.CharField(max_length=300, verbose_name='path')),
                 ('status', models.PositiveSmallIntegerField(verbose_name='status')),
                 ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
