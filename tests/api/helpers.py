@@ -19,5 +19,5 @@ def make_token(admin, *, scopes=(Scope.READ,), name: str = "data warehouse") -> 
     return token, secret
 
 
-def bearer(secret: str) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+def bearer(secret: str, language: str = "en") -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE=language)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import psycopg2
-import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
@@ -80,8 +79,8 @@ def _other_connection():
                             password=db["PASSWORD"], host=db["HOST"], port=db["PORT"])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_transaction_that_commits_late_is_not_skipped(django_db_serialized_rollback):
+def test_a_transaction_that_commits_late_is_not_skipped(transactional_db,
+                                                        django_db_serialized_rollback):
     """A transaction opened before others commit, and committed after the feed was read: its
     change comes after the cursor the feed gave meanwhile, not before it."""
     admin = UserFactory(role="admin")

@@ -119,7 +119,6 @@ def test_feed_write_alone_reads_nothing_else(feeder):
     assert feeder.get("/api/v1/loans/").status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_batch_is_applied_by_the_worker(celery_worker):
     admin = UserFactory(role="admin")
     client = bearer(make_token(admin, scopes=[Scope.FEED_WRITE])[1])
