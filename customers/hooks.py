@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.accounts.roles import Role
+from loanwatch.api.routes import ApiRoute, ChangeKind
 from loanwatch.core import hooks
 from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import charts, selectors, signal_selectors
+from . import api, charts, selectors, signal_selectors
+from .models import Customer, Loan, RiskSignal
 from .sheet import Section
 from .tasks import send_queued_imports
 
@@ -99,3 +101,13 @@ hooks.register("notification_kinds", ("customers.export_done",
 
 # Imports whose job the broker lost are sent again when a worker or beat starts.
 hooks.register("periodic_catch_up", send_queued_imports)
+# The REST API (loanwatch/api): the lists, and their records in the changes feed.
+hooks.register("api_routes", ApiRoute("customers", api.CustomerViewSet, "customer"))
+hooks.register("api_routes", ApiRoute("loans", api.LoanViewSet, "loan"))
+hooks.register("api_routes", ApiRoute("signals", api.SignalViewSet, "signal"))
+hooks.register("api_changes", ChangeKind("customer", Customer,
+                                         api.customers_for_api, api.CustomerSerializer))
+hooks.register("api_changes", ChangeKind("loan", Loan, api.loans_for_api,
+                                         api.LoanSerializer))
+hooks.register("api_changes", ChangeKind("signal", RiskSignal,
+                                         api.signals_for_api, api.SignalSerializer))

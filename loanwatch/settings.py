@@ -55,8 +55,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as static files (no CDN)
     "loanwatch.accounts",
     "loanwatch.core",
+    "loanwatch.api",
     "customers",
     "customers.records",
     "customers.feed",
@@ -153,7 +158,13 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The API's rate limits: one count per token shared by every web process.
+    "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                 "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle",
+                 "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}},
+}
 
 # --- Users ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -371,6 +382,47 @@ CELERY_BEAT_SCHEDULE["feed-folder-scan"] = {
     "task": "customers.feed.tasks.feed_folder_scan",
     "schedule": timedelta(minutes=3),
     "options": {"expires": 2 * 60},
+}
+
+# --- The REST API for the bank's other systems (loanwatch/api, README "API") ----------------
+# Token authentication only: no session, so no CSRF, and the browsable API (inline scripts) off.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["loanwatch.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["loanwatch.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["loanwatch.api.throttles.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env.str("API_READ_RATE", default="120/min"),
+        "api_feed": env.str("API_FEED_RATE", default="30/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "loanwatch.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LoanWatch API",
+    "DESCRIPTION": "Read the bank's post-loan records and send loan-status batches. "
+                   "Authenticate with `Authorization: Bearer <token>`; see the README, \"API\".",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "customers.models.Customer.Kind",
+        "ReportKindEnum": "reports.models.RiskReport.Kind",
+    },
+}
+# Calls of the API are recorded (loanwatch/api ApiCall) and kept this many days.
+API_CALLS_KEEP_DAYS = env.int("API_CALLS_KEEP_DAYS", default=90)
+# Rows per loan-status batch; a night's export goes as several batches or as a file.
+API_FEED_BATCH_MAX_ROWS = env.int("API_FEED_BATCH_MAX_ROWS", default=5000)
+CELERY_BEAT_SCHEDULE["api-calls-forget"] = {
+    "task": "loanwatch.api.tasks.api_calls_forget",
+    "schedule": crontab(hour=3, minute=35),
 }
 
 # --- Audit trail (django-pghistory) -----------------------------------------------------------

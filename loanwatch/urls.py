@@ -20,6 +20,9 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
     path("schedule/", include("visits.schedule.urls")),
+    # The REST API for the bank's other systems, and its tokens' pages.
+    path("api/", include("loanwatch.api.urls")),
+    path("api-tokens/", include("loanwatch.api.token_urls")),
     # The language switcher works before sign-in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from customers.ledger import LedgerColumn
 from customers.sheet import Section
 from loanwatch.accounts.roles import Role
+from loanwatch.api.routes import ApiRoute, ChangeKind
 from loanwatch.core import hooks
 from loanwatch.core.charts import Chart
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 from visits.schedule.digest import DigestSection
 
-from . import charts, ledger, selectors, services
+from . import api, charts, ledger, selectors, services
 from .models import RiskReport, WarningLevel
 from .sections import reports_section, warning_section
 
@@ -108,3 +109,10 @@ hooks.register("customer_reassigned", services.drafts_told_of_reassignment)
 
 hooks.register("task_note_kinds", (services.RED_WARNING_NOTE, services.red_warning_note))
 hooks.register("visit_briefing_items", selectors.briefing_items, order=20)
+
+# The REST API (loanwatch/api): reports and warnings, and the reports' events in the changes feed.
+hooks.register("api_routes", ApiRoute("reports", api.ReportViewSet, "report"))
+hooks.register("api_routes", ApiRoute("warnings", api.WarningViewSet, "warning"))
+hooks.register("api_changes", ChangeKind("report", RiskReport,
+                                         api.reports_for_api, api.ReportSerializer,
+                                         api.SENT_EVENTS))

@@ -115,3 +115,6 @@ ROWS += SCHEDULE_ROWS
 from .customers.feed.access_rows import FEED_ROWS  # noqa: E402
 
 ROWS += FEED_ROWS
+from .api.access_rows import API_ROWS  # noqa: E402
+
+ROWS += API_ROWS

@@ -21,6 +21,7 @@ REDIS_URL = _redis_db(_REDIS_URL, int(os.environ.get("TEST_REDIS_DB", "15")))
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = False
+CACHES = {**CACHES, "throttle": {**CACHES["throttle"], "LOCATION": REDIS_URL}}  # noqa: F405
 
 # Hashing passwords at full strength costs seconds per test for nothing we assert.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,11 +10,12 @@ from customers.ledger import LedgerColumn
 from customers.risk_signals import Rule
 from customers.sheet import Section
 from loanwatch.accounts.roles import Role
+from loanwatch.api.routes import ApiRoute, ChangeKind
 from loanwatch.core import hooks
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import ledger, rules, sections, selectors, services
+from . import api, ledger, rules, sections, selectors, services
 from .models import Visit
 
 hooks.register("menu_entries", MenuEntry(label=_("My draft visits"), url_name="visits:draft_list",
@@ -69,3 +70,8 @@ for category, (label, text) in CONTACT_SIGNAL_RULES.items():
 hooks.register("notification_kinds", ("visits.draft_customer_reassigned", _(
     "%(customer)s, the customer of your draft visit of %(date)s, is now %(officer)s's.")))
 hooks.register("customer_reassigned", services.drafts_told_of_reassignment)
+
+# The REST API (loanwatch/api): submitted visits, and their events in the changes feed.
+hooks.register("api_routes", ApiRoute("visits", api.VisitViewSet, "visit"))
+hooks.register("api_changes", ChangeKind("visit", Visit, api.visits_for_api,
+                                         api.VisitSerializer, api.SUBMITTED_EVENTS))

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.risk_signals import Rule
 from loanwatch.accounts.roles import Role
+from loanwatch.api.routes import ApiRoute
 from loanwatch.core import hooks
 from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 
-from . import selectors
+from . import api, selectors
 from .services import SIGNAL_RULE
 from .tasks import send_queued
 
@@ -46,3 +47,6 @@ hooks.register("risk_signal_rules", Rule(
     "feed_balance_rising", label=_("Balance of an amortising loan rising"),
     text=_("The balance of amortising loan %(contract)s rose from %(before)s to %(after)s CNY "
            "as of %(as_of)s.")))
+
+# The REST API (loanwatch/api): loan-status batches, and their runs.
+hooks.register("api_routes", ApiRoute("loan-status", api.LoanStatusViewSet, "loan-status"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +104,38 @@ def feed_run_create(*, name: str, content: bytes, acting_user: User | None,
 
         enqueue_on_commit(feed_run, run.pk)
     return run
+
+
+def feed_batch_problems(*, items: list[Any]) -> list[Problem]:
+    """Every bad row of a batch sent through the API, found as the job would find it before the
+    database: a cell that does not parse, a required cell empty, a value past a Loan field's
+    limits, a contract twice. Rows are numbered from 1 in the batch's order."""
+    problems: list[Problem] = []
+    rows: list[Row] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(number, "", _("Not a JSON object.")))
+            continue
+        row: Row = {"_row": number}
+        for name, value in item.items():
+            key = FEED_SPEC.match(str(name))
+            if key:
+                row[key] = importing.cell_text(value)
+        rows.append(row)
+    checker = _Checker(acting_user=None)
+    for _parsed in checker.parsed(rows):
+        pass
+    return sorted(problems + checker.problems, key=lambda p: (p.row, p.column))
+
+
+def feed_batch_create(*, items: list[dict[str, Any]], source: str,
+                      language: str | None = None) -> FeedRun:
+    """A batch of rows sent through the API, queued as a run of JSON lines: from here on it is a
+    file like any other, checked again and applied by the same job. Sent by a system, so by
+    nobody (as the command's runs)."""
+    content = "\n".join(json.dumps(item, ensure_ascii=False) for item in items).encode("utf-8")
+    return feed_run_create(name=f"{source}.jsonl", content=content, acting_user=None,
+                           language=language)
 
 
 # --- Reading and checking ---------------------------------------------------------------------
