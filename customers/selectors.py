@@ -310,6 +310,44 @@ def _list_count(*, user: User, customers: QuerySet[Customer],
 LIST_COUNT_SECONDS = 300
 
 
+def _ranked_search_fetch(customers: QuerySet[Customer], term: str):
+    """A search's page in the order the list shows it (the name itself, names starting with it,
+    then every other match by name), cut at the page before anything is sorted.
+
+    Sorting all matches by rank read and joined every one of them (12,000 of 20,000 customers
+    for 公司) to keep fifty. Here the names starting with the term (few, through the prefix
+    index) and the other matches (walked along the name index, each row tested, stopping at the
+    page's end) are fetched apart, each cut at the page, then put together.
+    """
+    rank = Case(When(Q(name__iexact=term), then=Value(0)), default=Value(1),
+                output_field=IntegerField())
+    prefixed = customers.filter(name__istartswith=term).annotate(search_rank=rank)
+    others = (customers.filter(pk__in=_search_matches(term)).exclude(name__istartswith=term)
+              .annotate(search_rank=Value(2, output_field=IntegerField())))
+
+    def fetch(columns, key, limit):
+        rank_key = key[0] if key is not None else None
+        parts = []
+        for branch, ranks in ((prefixed, (0, 1)), (others, (2,))):
+            # A branch wholly before the key (in the direction read) has nothing to give.
+            if rank_key is not None and (max(ranks) < rank_key if not columns[0].descending
+                                         else min(ranks) > rank_key):
+                continue
+            # The page's ids and sort keys first, without the joins the rows come with: the
+            # sort then handles two columns of each match instead of four joined tables.
+            parts.append(queryset_fetch(branch.select_related(None).only("pk", "name"))(
+                columns, key, limit))
+        if columns[0].descending:
+            parts.reverse()
+        light = [row for part in parts for row in part][:limit]
+        found = customers.in_bulk([row.pk for row in light])
+        for row in light:
+            found[row.pk].search_rank = row.search_rank
+        return [found[row.pk] for row in light]
+
+    return fetch
+
+
 def customer_list_page(*, user: User, query: QueryDict, size: int, sort: str = "name",
                        **filters: Any) -> KeysetPage:
     """One page of the list, filtered and sorted, without the figures (`customer_list_figures`
@@ -318,9 +356,15 @@ def customer_list_page(*, user: User, query: QueryDict, size: int, sort: str = "
     customers = customer_list_for_user(user=user, sort=sort, figures=False, **filters)
     columns = _list_columns(sort=sort, search=filters.get("search", ""))
     figure = SORTS.get(sort, "name").lstrip("-")
+    search = filters.get("search", "")
     if figure in _FIGURE_SQL:
         fetch = _figure_fetch(customers, figure)
         paths = [figure, "pk"]
+    elif search and figure == "name":
+        unsearched = customer_list_for_user(user=user, sort=sort, figures=False,
+                                            **{**filters, "search": ""})
+        fetch = _ranked_search_fetch(unsearched, search)
+        paths = [c.name for c in columns]
     else:
         fetch = queryset_fetch(customers)
         paths = [c.name for c in columns]

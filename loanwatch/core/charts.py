@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.core.cache import cache
 from django.http import Http404, QueryDict
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
