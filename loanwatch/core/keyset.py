@@ -36,7 +36,7 @@ class Column:
     name: str
     descending: bool = False
     nulls_last: bool = True
-    kind: str = "text"  # how a token's value is read back: text, int, decimal or date
+    kind: str = "text"  # how a token's value is read back: text, int, decimal, date, datetime
     nullable: bool = False
 
     def reversed(self) -> Column:
@@ -64,6 +64,11 @@ def _read(kind: str, value: Any) -> Any:
             raise ValueError(value) from error
     if kind == "date":
         return datetime.date.fromisoformat(str(value))
+    if kind == "datetime":
+        read = datetime.datetime.fromisoformat(str(value))
+        if read.tzinfo is None:
+            raise ValueError(value)
+        return read
     if not isinstance(value, str):
         raise ValueError(value)
     return value

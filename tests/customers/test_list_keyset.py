@@ -4,13 +4,17 @@ puts the closest names first, and the bank's total is an estimate."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from customers import selectors, views
+from customers import selectors, signal_views, views
+from customers.models import RiskSignal
 from loanwatch.core import keyset
 
 from .factories import CustomerFactory
@@ -106,3 +110,25 @@ def test_a_later_page_costs_the_first_page_s_queries_whatever_the_book(admin_cli
         CustomerFactory(officer=officer, name=f"页{n}多")
     third, _page = counted(LIST + page.next_link)
     assert first == second == third
+
+
+def test_the_signal_list_walks_newest_first_by_keyset(officer_client, admin_client_, officer,
+                                                      monkeypatch):
+    monkeypatch.setattr(signal_views, "PAGE_SIZE", 2)
+    customer = CustomerFactory(officer=officer)
+    now = timezone.now()
+    made = [RiskSignal.objects.create(customer=customer, source="manual", source_id=n,
+                                      rule="other", raised_at=now - timedelta(hours=n % 3))
+            for n in range(5)]  # raised at the same moment in pairs: the id breaks the tie
+    expected = [s.pk for s in sorted(made, key=lambda s: (s.raised_at, s.pk), reverse=True)]
+    url = reverse("customers:signal_list")
+    page = officer_client.get(url).context["page"]
+    seen = [s.pk for s in page]
+    while page.has_next:
+        page = officer_client.get(url + page.next_link).context["page"]
+        seen += [s.pk for s in page]
+    assert seen == expected and not page.count_is_estimate and page.count == 5
+    back = officer_client.get(url + page.previous_link).context["page"]
+    assert [s.pk for s in back] == expected[2:4]
+    assert officer_client.get(url, {"after": "forged"}).status_code == 200
+    assert admin_client_.get(url).context["page"].count_is_estimate
