@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
@@ -44,6 +45,7 @@ from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
 from loanwatch.core.keyset import (
     Column,
+    Fetch,
     KeysetPage,
     after_sql,
     keyset_page,
@@ -249,7 +251,7 @@ def _list_columns(*, sort: str, search: str) -> list[Column]:
     return [*columns, Column(name, descending, nullable=name != "name"), Column("pk", kind="int")]
 
 
-def _figure_fetch(customers: QuerySet[Customer], figure: str):
+def _figure_fetch(customers: QuerySet[Customer], figure: str) -> Fetch:
     """The page's customers in the order of a figure over their loans (keyset `fetch`).
 
     Sorted as an annotation, the figure was a subquery run once per customer before the sort
@@ -261,7 +263,7 @@ def _figure_fetch(customers: QuerySet[Customer], figure: str):
     ids_sql, ids_params = customers.order_by().values("pk").query.sql_with_params()
     figure_sql, figure_params = _FIGURE_SQL[figure]
 
-    def fetch(columns, key, limit):
+    def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
         where, where_params = after_sql(columns, key) if key is not None else ("TRUE", [])
         order = ", ".join(f"{c.name} {'DESC' if c.descending else 'ASC'} "
                           f"NULLS {'LAST' if c.nulls_last else 'FIRST'}" for c in columns)
@@ -304,20 +306,21 @@ def _list_count(*, user: User, customers: QuerySet[Customer],
     sql, params = customers.order_by().values("pk").query.sql_with_params()
     key = "customer-list-count:" + hashlib.sha256(
         repr((sql, params)).encode()).hexdigest()
-    return cache.get_or_set(key, customers.count, LIST_COUNT_SECONDS), True
+    return cast(int, cache.get_or_set(key, customers.count, LIST_COUNT_SECONDS)), True
 
 
 LIST_COUNT_SECONDS = 300
 
 
-def _ranked_search_fetch(customers: QuerySet[Customer], term: str):
+def _ranked_search_fetch(customers: QuerySet[Customer], term: str) -> Fetch:
     """A search's page in the order the list shows it (the name itself, names starting with it,
-    then every other match by name), cut at the page before anything is sorted.
+    then every other match by name), cut at the page before the rows are read.
 
     Sorting all matches by rank read and joined every one of them (12,000 of 20,000 customers
-    for 公司) to keep fifty. Here the names starting with the term (few, through the prefix
-    index) and the other matches (walked along the name index, each row tested, stopping at the
-    page's end) are fetched apart, each cut at the page, then put together.
+    for 公司) to four tables to keep fifty. Here the names starting with the term and the other
+    matches (the ids the search indexes give) are fetched apart, ids and names only, each cut at
+    the page; then the page's rows are read by id. (A walk along the name index testing each row
+    for the term instead cost a quarter of a millisecond a row: the two-character pieces.)
     """
     rank = Case(When(Q(name__iexact=term), then=Value(0)), default=Value(1),
                 output_field=IntegerField())
@@ -325,7 +328,7 @@ def _ranked_search_fetch(customers: QuerySet[Customer], term: str):
     others = (customers.filter(pk__in=_search_matches(term)).exclude(name__istartswith=term)
               .annotate(search_rank=Value(2, output_field=IntegerField())))
 
-    def fetch(columns, key, limit):
+    def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
         rank_key = key[0] if key is not None else None
         parts = []
         for branch, ranks in ((prefixed, (0, 1)), (others, (2,))):
@@ -342,7 +345,7 @@ def _ranked_search_fetch(customers: QuerySet[Customer], term: str):
         light = [row for part in parts for row in part][:limit]
         found = customers.in_bulk([row.pk for row in light])
         for row in light:
-            found[row.pk].search_rank = row.search_rank
+            found[row.pk].search_rank = row.search_rank  # type: ignore[attr-defined]
         return [found[row.pk] for row in light]
 
     return fetch

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
@@ -76,7 +76,7 @@ def signal_list_page(*, user: User, query: QueryDict, size: int, **filters: Any)
             return signals.count(), False
         sql, params = signals.order_by().values("pk").query.sql_with_params()
         key = "signal-list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-        return cache.get_or_set(key, signals.count, SIGNAL_COUNT_SECONDS), True
+        return cast(int, cache.get_or_set(key, signals.count, SIGNAL_COUNT_SECONDS)), True
 
     return keyset_page(fetch=queryset_fetch(signals),
                        key_of=lambda signal: [signal.raised_at, signal.pk],

@@ -234,7 +234,12 @@ class KeysetPage:
         return self._link(before=self.previous_token)
 
 
-def keyset_page(*, fetch: Callable[[Sequence[Column], list[Any] | None, int], list],
+# fetch(columns, key, limit): up to `limit` rows in the columns' order after `key` (None: from
+# the start).
+Fetch = Callable[[Sequence["Column"], list[Any] | None, int], list]
+
+
+def keyset_page(*, fetch: Fetch,
                 key_of: Callable[[Any], list[Any]], columns: Sequence[Column], order: str,
                 query: QueryDict, size: int, count: Callable[[], tuple[int, bool]]
                 ) -> KeysetPage:
@@ -266,8 +271,7 @@ def keyset_page(*, fetch: Callable[[Sequence[Column], list[Any] | None, int], li
         previous_token=encode(order, key_of(rows[0])) if rows and has_previous else "")
 
 
-def queryset_fetch(queryset: QuerySet) -> Callable[[Sequence[Column], list[Any] | None, int],
-                                                    list]:
+def queryset_fetch(queryset: QuerySet) -> Fetch:
     """`fetch` for a queryset whose rows have the columns as fields or annotations."""
     def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list:
         rows = queryset
