@@ -2,7 +2,8 @@
 private folder, with progress on the job's page and a notification when it is ready.
 
 The rows come from a server-side cursor (`.iterator`) into a constant-memory workbook, so the
-worker's memory stays flat whatever the size of the book, and no web worker waits on it.
+worker's memory stays flat whatever the size of the book, and no web worker waits on it. The
+rows are read from the replica when one is configured (loanwatch/core/replica.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from loanwatch.core.replica import reading_from_replica
 from loanwatch.core.services import notification_create
 
 from . import exports, ledger, selectors
@@ -52,8 +54,10 @@ def export_run(*, job_id: int) -> int:
     write = ledger.portfolio_xlsx_write if job.kind == ExportJob.Kind.LEDGER \
         else exports.customers_xlsx_write
     try:
-        # Headers and labels in the language of the page the export was asked from.
-        with translation.override(job.language or settings.LANGUAGE_CODE):
+        # Headers and labels in the language of the page the export was asked from; the rows
+        # from the replica when there is one (the progress, a write, goes to the primary).
+        with (translation.override(job.language or settings.LANGUAGE_CODE),
+              reading_from_replica()):
             rows = write(customers=customers, path=str(path), progress=progress)
     except Exception:
         logger.exception("export %s failed", job.pk)

@@ -3,17 +3,20 @@ signals and recent dismissals. Every read is scoped to the customers the user ma
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Now
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from loanwatch.accounts.models import Team, User
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
+from loanwatch.core.keyset import Column, KeysetPage, keyset_page, queryset_fetch
 
 from .models import RiskSignal, SignalSettings
 from .selectors import customer_scope_filter
@@ -57,6 +60,30 @@ def signal_list(*, user: User, team_id: int | None = None, officer_id: int | Non
         signals = signals.filter(raised_at__lt=timezone.now() - timedelta(days=older_than_days))
     return (signals.select_related("customer", "customer__officer", "status_by")
             .order_by("-raised_at", "-pk"))
+
+
+SIGNAL_ORDER = [Column("raised_at", descending=True, kind="datetime"),
+                Column("pk", descending=True, kind="int")]
+SIGNAL_COUNT_SECONDS = 300
+
+
+def signal_list_page(*, user: User, query: QueryDict, size: int, **filters: Any) -> KeysetPage:
+    """One page of the signals, newest first, starting after the previous page's last signal
+    (keyset: no OFFSET). An administrator's total over the bank is counted at most once in
+    five minutes per filter and shown as "about"."""
+    signals = signal_list(user=user, **filters)
+
+    def count() -> tuple[int, bool]:
+        if user.role != Role.ADMIN:
+            return signals.count(), False
+        sql, params = signals.order_by().values("pk").query.sql_with_params()
+        key = "signal-list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return cast(int, cache.get_or_set(key, signals.count, SIGNAL_COUNT_SECONDS)), True
+
+    return keyset_page(fetch=queryset_fetch(signals),
+                       key_of=lambda signal: [signal.raised_at, signal.pk],
+                       columns=SIGNAL_ORDER, order="signals", query=query, size=size,
+                       count=count)
 
 
 def team_choices_for_user(*, user: User) -> list[tuple[int, str]]:

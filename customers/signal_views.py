@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,8 +25,8 @@ PAGE_SIZE = 50
 def _list_context(request: AuthenticatedHttpRequest) -> dict:
     filter_form = signal_forms.SignalFilterForm(request.GET)
     filters = filter_form.filters()
-    signal_rows = signal_selectors.signal_list(user=request.user, **filters)
-    page = Paginator(signal_rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = signal_selectors.signal_list_page(user=request.user, query=request.GET,
+                                             size=PAGE_SIZE, **filters)
     return {"page": page, "filters": filters, "filter_form": filter_form,
             "query": request.GET.urlencode(),
             "teams": signal_selectors.team_choices_for_user(user=request.user),

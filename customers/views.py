@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -45,9 +44,9 @@ def _list_filters(request: HttpRequest) -> dict:
 def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form = _filter_form(request)
     filters = filter_form.filters()
-    customers = selectors.customer_list_page_source(user=request.user, **filters)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.customer_list_figures(customers=list(page.object_list))
+    page = selectors.customer_list_page(user=request.user, query=request.GET, size=PAGE_SIZE,
+                                        **filters)
+    page.object_list = selectors.customer_list_figures(customers=page.object_list)
     officers = selectors.officer_choices_for_user(user=request.user)
     return render(request, "customers/customer_list.html", {
         "page": page, "filters": filters, "filter_form": filter_form,

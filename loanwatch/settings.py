@@ -144,6 +144,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # connection, so the server's own setting does not matter.
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+# A PostgreSQL replica for the bank-wide reads (charts, export jobs, the bank's lists): they
+# run inside loanwatch.core.replica.reading_from_replica(), and the router sends them there;
+# writes and every other read stay on the primary. In the tests the replica is the primary.
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **env.db("REPLICA_DATABASE_URL"), "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True, "OPTIONS": dict(_db_options),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["loanwatch.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default=local_servers.redis_url())

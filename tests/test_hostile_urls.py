@@ -42,7 +42,7 @@ ROLES = ("anon", "officer", "supervisor", "admin")
 SOURCES = ("loanwatch", "customers", "visits", "reports")
 FORM_MODULES = ["customers.forms", "customers.records.forms", "customers.feed.forms",
                 "visits.forms", "visits.schedule.forms", "reports.forms",
-                "loanwatch.accounts.forms"]
+                "loanwatch.accounts.forms", "loanwatch.core.keyset"]
 
 
 @dataclass(frozen=True)

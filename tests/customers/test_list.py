@@ -43,17 +43,33 @@ def test_the_page_shows_the_figures_and_order_the_full_annotation_gives(officer,
     assert (0, None, None, None) in [row[1:] for row in expected]  # a customer without loans
 
 
-@pytest.mark.parametrize("sort", ["name", "-balance", "classification", "-overdue"])
-def test_a_later_page_gets_its_own_figures(officer, officer_client, monkeypatch, sort):
+def _walk(client, query, *, link):
+    """Every page of the list, following the page's `link` ("next_link" or "previous_link")
+    from the page the query string `query` opens."""
+    pages = []
+    page = client.get(reverse("customers:customer_list") + query).context["page"]
+    while True:
+        pages.append([(c.pk, *(getattr(c, f) for f in FIGURES)) for c in page])
+        if not getattr(page, "has_" + link.split("_")[0]):
+            return pages, page
+        page = client.get(reverse("customers:customer_list") + getattr(page, link)
+                          ).context["page"]
+
+
+@pytest.mark.parametrize("sort", [*selectors.SORTS, "unknown"])
+def test_next_and_previous_walk_the_whole_order_with_each_page_s_figures(
+        officer, officer_client, monkeypatch, sort):
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
     _book(officer)
+    CustomerFactory(officer=officer, name="列表客户3")  # a name twice: the id breaks the tie
     expected = [(c.pk, *(getattr(c, f) for f in FIGURES))
                 for c in selectors.customer_list_for_user(user=officer, sort=sort)]
-    for number in (2, 3):
-        page = officer_client.get(reverse("customers:customer_list"),
-                                  {"page": number, "sort": sort}).context["page"]
-        assert [(c.pk, *(getattr(c, f) for f in FIGURES)) for c in page] == \
-            expected[3 * (number - 1):3 * number]
+    forward, last = _walk(officer_client, f"?sort={sort}", link="next_link")
+    assert [row for page in forward for row in page] == expected
+    assert [len(page) for page in forward] == [3, 3, 2]
+    backward, first = _walk(officer_client, last.previous_link, link="previous_link")
+    assert [row for page in backward[::-1] for row in page] == expected[:6]
+    assert first.has_next and not first.has_previous
 
 
 def test_the_officer_menus_name_every_officer_escaped_with_the_team(admin_client_, officer,
@@ -80,11 +96,13 @@ def test_the_menus_offer_whom_the_user_may_assign(officer, officer_b, supervisor
 # for those who may choose among them.
 @pytest.mark.parametrize(("persona", "query", "queries"), [
     ("officer_client", {}, 7), ("supervisor_client", {}, 8), ("admin_client_", {}, 8),
-    ("admin_client_", {"q": "列表"}, 8),
+    # searched: the names starting with the term, the other matches (ids only), then the rows
+    ("admin_client_", {"q": "列表"}, 10),
     ("admin_client_", {"kind": "corporate", "overdue": "1"}, 8),
     ("supervisor_client", {"warning": "any"}, 8),  # on the customer's own column: no join
     # sorted by a figure: the page's ids in order, then its rows
-    ("admin_client_", {"sort": "-balance", "page": "2"}, 9),
+    ("admin_client_", {"sort": "-balance"}, 9),
+    ("admin_client_", {"sort": "officer"}, 8),
 ])
 def test_the_list_costs_a_pinned_number_of_queries(request, officer, persona, query, queries):
     client = request.getfixturevalue(persona)

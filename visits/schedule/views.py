@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import RiskGroup
-from customers.selectors import customer_scope
+from customers.selectors import OfficerChoice, customer_scope
 from loanwatch.accounts.access import AuthenticatedHttpRequest, role_required
 from loanwatch.accounts.roles import Role
 from loanwatch.core.audit import history_for
@@ -35,7 +35,10 @@ def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form = forms.PlanFilterForm(request.GET)
     filters = filter_form.values()
     weeks = filters["weeks"]
-    officers = list(selectors.officers_for_user(user=request.user))
+    # Plain rows: the administrator's menu names every officer of the bank.
+    officers = [OfficerChoice(pk=pk, name=full_name or username, team_code="")
+                for pk, full_name, username in selectors.officers_for_user(user=request.user)
+                .values_list("pk", "full_name", "username")]
     officer_id = filters["officer"]
     if officer_id and officer_id not in {o.pk for o in officers}:
         officer_id = None

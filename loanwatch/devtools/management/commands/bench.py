@@ -29,16 +29,19 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer, ExportJob
 from loanwatch.accounts.models import User
+from loanwatch.core import keyset
 from loanwatch.devtools import (
     bench_exports,
     bench_feed,
@@ -54,6 +57,7 @@ from visits.models import Visit
 # Features add their key pages here.
 ITEMS: list[tuple[str, str | None, str]] = [
     ("floor: bare view", None, "/ping"),
+    ("floor: signed in (notifications)", "officer", "/notifications/"),
     ("health check", None, "/healthz"),
     ("officer home", "officer", "/"),
     ("supervisor home", "supervisor", "/"),
@@ -62,7 +66,10 @@ ITEMS: list[tuple[str, str | None, str]] = [
     ("supervisor: customer list", "supervisor", "/customers/"),
     ("admin: customer list", "admin", "/customers/"),
     ("admin: list searched", "admin", "/customers/?q=%E8%B4%B8%E6%98%93"),
+    ("admin: list searched (公司, most match)", "admin", "/customers/?q=%E5%85%AC%E5%8F%B8"),
     ("admin: list filtered", "admin", "/customers/?kind=corporate&overdue=1"),
+    ("admin: list, a page 90% deep", "admin", "/customers/?after={deep}"),
+    ("admin: list by balance, 90% deep", "admin", "/customers/?sort=-balance&after={deep_balance}"),
     ("officer: customer page", "officer", "/customers/{customer}/"),
     ("officer: customer's visits", "officer", "/visits/customer/{customer}/"),
     ("officer: visit page", "officer", "/visits/{visit}/"),
@@ -70,12 +77,21 @@ ITEMS: list[tuple[str, str | None, str]] = [
     ("officer: ledger export", "officer", "/customers/ledger.xlsx"),
     ("supervisor: ledger export (starts its job)", "supervisor", "/customers/ledger.xlsx"),
     ("supervisor: charts data", "supervisor", "/dashboard/risk-groups.json"),
+    ("admin: chart, risk groups", "admin", "/dashboard/risk-groups.json"),
+    ("admin: chart, classifications", "admin", "/dashboard/classifications.json"),
+    ("admin: chart, classification migration", "admin",
+     "/dashboard/classification-migration.json"),
+    ("admin: chart, overdue by week", "admin", "/dashboard/overdue-by-week.json"),
+    ("supervisor: chart, overdue by week", "supervisor", "/dashboard/overdue-by-week.json"),
+    ("officer: plan", "officer", "/schedule/"),
+    ("supervisor: plan (team)", "supervisor", "/schedule/"),
+    ("admin: plan (bank-wide)", "admin", "/schedule/"),
     ("admin: user list", "admin", "/accounts/users/"),
     ("supervisor: record checks due", "supervisor", "/records/due/"),
     ("admin: record checks due (one team)", "admin", "/records/due/"),
     ("admin: record checks due (all teams)", "admin", "/records/due/?team=all"),
-    ("officer: notifications", "officer", "/notifications/"),
 ]
+SIGNED_IN_FLOOR = ITEMS[1][0]
 
 
 def _bench_users() -> dict[str, str]:
@@ -109,6 +125,8 @@ class Result:
     ratio_to_floor: float = 0.0
     # The item this one is compared with; the pages' floor unless named.
     floor: str = ITEMS[0][0]
+    # A page's p50 to the cheapest signed-in page's (0 for what is not a page).
+    ratio_to_signed_in: float = 0.0
 
 
 def _free_port() -> int:
@@ -180,12 +198,15 @@ class Command(BaseCommand):
                             help="customer-import job runs (and floor runs) to time")
         parser.add_argument("--only", action="append", choices=PARTS,
                             help="run only this part (repeatable); default: all")
+        parser.add_argument("--compare", default="",
+                            help="a results file of a run at another size of the book: print "
+                                 "each item's growth from that run to this one")
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, output: str,
                writers: int, write_seconds: float, planner_rounds: int,
                only: list[str] | None, feed_loans: int = 250_000, feed_rounds: int = 2,
                import_customers: int = 100_000, import_rounds: int = 1,
-               **options) -> None:
+               compare: str = "", **options) -> None:
         parts = set(only or PARTS)
         demo.load()
         results: list[Result] = []
@@ -214,10 +235,13 @@ class Command(BaseCommand):
             imported = self._import(import_customers, import_rounds)
             results += imported[1]
         by_item = {result.item: result for result in results}
+        signed_in = by_item.get(SIGNED_IN_FLOOR)
         for result in results:
             floor = by_item.get(result.floor)
             if floor:
                 result.ratio_to_floor = round(result.p50_ms / (floor.p50_ms or 1e-9), 2)
+            if signed_in and result.floor == ITEMS[0][0]:
+                result.ratio_to_signed_in = round(result.p50_ms / (signed_in.p50_ms or 1e-9), 2)
         self._print(results)
         if planner:
             self._print_planner(planner[0])
@@ -235,10 +259,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"first load on a phone, {label}: {weight.compressed / 1024:.1f} KB compressed "
                 f"({weight.raw / 1024:.1f} KB as stored) in {len(weight.files)} files")
+        book = {"customers": Customer.objects.count(),
+                "loans": Customer.objects.aggregate(n=Count("loans"))["n"]}
+        self.stdout.write(f"\nbook: {book['customers']:,} customers, {book['loans']:,} loans")
+        if compare:
+            self._print_growth(Path(compare), results, exported, book)
         target = Path(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "book": book,
             "requests": requests, "concurrency": concurrency, "workers": workers,
             "results": [asdict(r) for r in results],
             "visit_submissions": writes,
@@ -262,8 +292,7 @@ class Command(BaseCommand):
         places = self._places(User.objects.get(username=users["officer"]))
         items = [(label, users.get(role), path.format(**places))
                  for label, role, path in (ITEMS if pages else ITEMS[:1])
-                 if all(places.get(name) for name in ("customer", "visit", "draft")
-                        if "{" + name + "}" in path)]
+                 if all(places.get(name) for name in places if "{" + name + "}" in path)]
         self.stdout.write(f"as: {', '.join(f'{r} {u}' for r, u in users.items())}")
         cookies = self._sessions({user for _, user, _ in items if user})
         queries = {path_user: self._count_queries(*path_user)
@@ -448,7 +477,24 @@ class Command(BaseCommand):
         customer = visit.customer_id if visit else officer.customers.values_list(
             "pk", flat=True).first()
         return {"customer": customer, "visit": visit.pk if visit else None,
-                "draft": draft.pk if draft else None}
+                "draft": draft.pk if draft else None, **self._deep_tokens()}
+
+    def _deep_tokens(self) -> dict:
+        """The bank-wide list's "next" tokens of the row 90% down the list, by name and by
+        balance: where the old list's deep pages skipped that many rows."""
+        row = int(Customer.objects.count() * 0.9)
+        by_name = (Customer.objects.order_by("name", "pk").values_list("name", "pk")
+                   [row:row + 1].first())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.figure, c.id FROM customers_customer c LEFT JOIN (SELECT customer_id, "
+                "SUM(balance) AS figure FROM customers_loan GROUP BY 1) s "
+                "ON s.customer_id = c.id ORDER BY s.figure DESC NULLS LAST, c.id "
+                "OFFSET %s LIMIT 1", [row])
+            by_balance = cursor.fetchone()
+        return {"deep": quote(keyset.encode("name:False", list(by_name))) if by_name else None,
+                "deep_balance": quote(keyset.encode("-balance:False", list(by_balance)))
+                if by_balance else None}
 
     def _sessions(self, usernames: set[str]) -> dict[str, str]:
         cookies = {}
@@ -477,10 +523,45 @@ class Command(BaseCommand):
         raise RuntimeError("the benchmark server did not start")
 
     def _print(self, results: list[Result]) -> None:
-        header = (f"{'item':32} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8} "
-                  f"{'errors':>6}")
+        header = (f"{'item':44} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8} "
+                  f"{'× signed in':>11} {'errors':>6}")
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for r in results:
-            self.stdout.write(f"{r.item:32} {r.queries:>7} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
-                              f"{r.ratio_to_floor:>8.2f} {r.errors:>6}")
+            signed_in = f"{r.ratio_to_signed_in:>11.2f}" if r.ratio_to_signed_in else " " * 11
+            self.stdout.write(f"{r.item:44} {r.queries:>7} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
+                              f"{r.ratio_to_floor:>8.2f} {signed_in} {r.errors:>6}")
+
+    def _print_growth(self, earlier_file: Path, results: list[Result], exported: list[dict],
+                      book: dict) -> None:
+        """Each item's p50 (an export's time and peak memory) here against the earlier run's:
+        growth from that book to this one. Also each run's ratio to its own signed-in floor,
+        which takes out what the machine's load did to both runs alike."""
+        earlier = json.loads(earlier_file.read_text())
+        before = {r["item"]: r for r in earlier["results"]}
+        sizes = earlier.get("book") or {}
+        self.stdout.write(
+            f"\ngrowth from {earlier_file} ({sizes.get('customers', '?'):,} customers) to this "
+            f"run ({book['customers']:,}):")
+        header = (f"{'item':44} {'then ms':>8} {'now ms':>8} {'growth':>7} "
+                  f"{'then × si':>9} {'now × si':>9} {'growth × si':>11}")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in results:
+            then = before.get(r.item)
+            if not then or not then["p50_ms"]:
+                continue
+            relative = ""
+            if r.ratio_to_signed_in and then.get("ratio_to_signed_in"):
+                relative = (f"{then['ratio_to_signed_in']:>9.2f} {r.ratio_to_signed_in:>9.2f} "
+                            f"{r.ratio_to_signed_in / then['ratio_to_signed_in']:>11.2f}")
+            self.stdout.write(f"{r.item:44} {then['p50_ms']:>8.2f} {r.p50_ms:>8.2f} "
+                              f"{r.p50_ms / then['p50_ms']:>7.2f} {relative}")
+        exports_then = {e["export"]: e for e in earlier.get("exports") or []}
+        for export in exported:
+            then = exports_then.get(export["export"])
+            if then:
+                self.stdout.write(
+                    f"bank-wide {export['export']} export: {then['rows']:,} → {export['rows']:,} "
+                    f"rows, {then['seconds']} → {export['seconds']} s, peak memory "
+                    f"{then['peak_mb']} → {export['peak_mb']} MB")
