@@ -19,10 +19,10 @@ from .conftest import LANGUAGES, VIEWPORTS, sign_in
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[A-Za-z]{3,}")
-# Words a Chinese page may show: the product's name, file formats and encodings, the language
-# switcher.
+# Words a Chinese page may show: the product's name, file formats and encodings, "API", the
+# language switcher.
 ZH_WORDS = {"LoanWatch", "English", "Excel", "PDF", "CSV", "csv", "xlsx", "JSON", "JSONL", "jsonl",
-            "UTF", "CNY", "ICS", "OTP"}
+            "API", "UTF", "CNY", "ICS", "OTP"}
 # The language switcher names each language in its own words.
 EN_CJK = {"中文", "简体中文"}
 

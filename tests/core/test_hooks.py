@@ -98,7 +98,7 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
         "schedule:risk_group_list", "schedule:policy", "customers:classification_floors",
         "feed:upload", "customers:correction_list", "customers:signal_settings",
         "reports:measure_list", "reports:warning_approvals", "visits:threshold_list",
-        "visits:guidance_list", "records:policy_edit")]
+        "api_tokens:list", "visits:guidance_list", "records:policy_edit")]
     assert menu.entries_for(None) == []
 
 

@@ -47,7 +47,8 @@ def test_chart_csv_neutralises_names_and_keeps_numbers(officer_client, officer):
     assert "'" + HOSTILE[0] in rows[0]
     _assert_no_formula([cell for row in rows for cell in row])
     column = rows[0].index("'" + HOSTILE[0])
-    assert [row[column] for row in rows[1:]] == ["1", "25.0"]  # the figures, as numbers
+    # The figures, as numbers: the balance in yuan, the officer's unit.
+    assert [row[column] for row in rows[1:]] == ["1", "250000.0"]
 
 
 @pytest.mark.parametrize(("name", "shown"), [
