@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -169,8 +170,15 @@ SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Charts and bank-wide counts are kept where every web process finds them: a Redis database of
+# their own (flushing the cache never touches the broker's queues), the process's memory while
+# Redis is away (loanwatch/core/shared_cache.py).
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=urlunsplit(
+    urlsplit(REDIS_URL)._replace(path=f"/{env.int('CACHE_REDIS_DB', default=1)}")))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "loanwatch.core.shared_cache.SharedCache",
+                "LOCATION": CACHE_REDIS_URL, "KEY_PREFIX": "lw",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
     # The API's rate limits: one count per token shared by every web process.
     "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                  "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle",

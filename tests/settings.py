@@ -21,7 +21,13 @@ REDIS_URL = _redis_db(_REDIS_URL, int(os.environ.get("TEST_REDIS_DB", "15")))
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = False
-CACHES = {**CACHES, "throttle": {**CACHES["throttle"], "LOCATION": REDIS_URL}}  # noqa: F405
+_CACHE_URL = _redis_db(_REDIS_URL, int(os.environ.get("TEST_CACHE_REDIS_DB", "14")))
+# The shared cache in a database of its own next to the tests' broker (each test clears it).
+CACHES = {  # noqa: F405
+    **CACHES,  # noqa: F405
+    "default": {**CACHES["default"], "LOCATION": _CACHE_URL},  # noqa: F405
+    "throttle": {**CACHES["throttle"], "LOCATION": REDIS_URL},  # noqa: F405
+}
 
 # Hashing passwords at full strength costs seconds per test for nothing we assert.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
