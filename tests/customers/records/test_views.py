@@ -4,7 +4,9 @@ policy, scope and query counts."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -18,8 +20,10 @@ from openpyxl import load_workbook
 
 from customers.records import services
 from customers.records.models import RecordCheck, RecordPolicy
+from customers.records.providers import EntryData
 from tests.customers.downloads import download
 from tests.customers.factories import IndividualFactory, LoanFactory
+from tests.forms_posted import posted
 from tests.visits.test_views import LATIN_ALLOWED, _visible_text
 from visits.schedule.models import RevisitTask
 
@@ -237,3 +241,38 @@ def test_an_individual_customer_is_checked_without_licence_or_annual_report(offi
     check = RecordCheck.objects.get(customer=person)
     assert (check.licence_status, check.annual_report_year) == ("", None)
     assert [f.kind for f in check.findings.all()] == ["new_restriction"]
+
+
+def test_open_cases_carried_into_the_form_and_left_as_they_are_stay_open(officer):
+    """The officer opens the form, changes nothing in the carried rows and saves: every open
+    case, lawsuit and freeze is still open in the new check, and nothing is reported ended."""
+    customer, _person = company_with_controller(officer)
+    earlier = timezone.localdate() - timedelta(days=60)
+    services.check_record(subject=subject(customer), source="manual", acting_user=officer,
+                          data=replace(reading(earlier), entries=(
+                                  EntryData(kind="enforcement", case_number="（2026）京0108执77号",
+                                            court="海淀法院", amount=Decimal("88000")),
+                                  EntryData(kind="lawsuit", case_number="（2026）京0105民初12号",
+                                            court="朝阳法院", amount=Decimal("150000.50"),
+                                            cause="买卖合同纠纷", stage="hearing",
+                                            filed_on=date(2026, 8, 3)),
+                                  EntryData(kind="asset_freeze", case_number="冻字第9号",
+                                            cause="银行账户", amount=Decimal("30000")),
+                                  EntryData(kind="enforcement", case_number="旧案1号",
+                                            closed=True))))
+    client = _client(officer)
+    url = reverse("records:check_create", args=[customer.pk])
+    page = client.get(url).content.decode()
+    data = posted(page[page.index('<form method="post"'):])
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    check = RecordCheck.objects.filter(customer=customer).order_by("-pk").first()
+    assert check.checked_on == timezone.localdate()
+    kept = {(e.kind, e.case_number): e for e in check.entries.all()}
+    assert set(kept) == {("enforcement", "（2026）京0108执77号"),
+                         ("lawsuit", "（2026）京0105民初12号"), ("asset_freeze", "冻字第9号")}
+    assert not any(e.closed for e in kept.values())
+    lawsuit = kept[("lawsuit", "（2026）京0105民初12号")]
+    assert (lawsuit.amount, lawsuit.stage, lawsuit.cause, lawsuit.filed_on) == (
+        Decimal("150000.50"), "hearing", "买卖合同纠纷", date(2026, 8, 3))
+    assert list(check.findings.all()) == []  # nothing new, nothing ended
