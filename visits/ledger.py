@@ -15,9 +15,10 @@ from .models import Visit
 if TYPE_CHECKING:
     from loanwatch.accounts.models import User
 
-# A visit corrected by a submitted amendment is read through the amendment, as everywhere.
+# A visit corrected by a submitted amendment is read through the amendment, as everywhere. A
+# quick contact (a call, a message) is not the revisit the ledger's "last visit" reports.
 last_submitted = (Visit.objects.filter(customer=OuterRef("customer_id"),
-                                       status=Visit.Status.SUBMITTED)
+                                       status=Visit.Status.SUBMITTED, kind=Visit.Kind.VISIT)
                   .exclude(Exists(Visit.objects.filter(amends=OuterRef("pk"),
                                                        status=Visit.Status.SUBMITTED)))
                   .order_by("-visited_on", "-pk"))

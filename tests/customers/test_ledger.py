@@ -44,6 +44,9 @@ def test_ledger_lists_the_users_loans_with_visit_and_due_date(officer_client, of
                          status=Visit.Status.SUBMITTED, submitted_at=timezone.now(),
                          submitted_by=officer)
     Visit.objects.create(customer=mine, officer=officer, visited_on=datetime.date(2026, 11, 1))
+    Visit.objects.create(customer=mine, officer=officer, visited_on=datetime.date(2026, 10, 20),
+                         kind=Visit.Kind.CONTACT, status=Visit.Status.SUBMITTED,
+                         submitted_at=timezone.now(), submitted_by=officer)
     RiskReport.objects.create(customer=mine, author=officer, status="submitted",
                               warning_level="yellow", submitted_at=timezone.now())
     RiskReport.objects.create(customer=mine, author=officer, warning_level="red")  # a draft
@@ -58,7 +61,8 @@ def test_ledger_lists_the_users_loans_with_visit_and_due_date(officer_client, of
     (row,) = body
     assert row[header.index("customer")] == "台账甲公司"
     assert row[header.index("outstanding balance (CNY)")] == float(loan.balance)
-    # The draft of 1 November is not a visit made; the submitted one of 1 September is.
+    # The draft of 1 November is not a visit made, the call of 20 October not a revisit; the
+    # submitted visit of 1 September is.
     assert row[header.index("last visit")].date() == datetime.date(2026, 9, 1)
     assert row[header.index("next visit due")].date() == due
     assert row[header.index("days overdue")] == 4
