@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.audit import changes_feed_meta
 from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
 from loanwatch.core.runs import FileRun
@@ -108,7 +109,7 @@ class ClassificationFloor(models.Model):
         return f"> {self.days_past_due_over}: {self.get_minimum_display()}"
 
 
-@pghistory.track()
+@pghistory.track(meta=changes_feed_meta("customer_event_changes"))
 class Customer(Versioned):
     class Kind(models.TextChoices):
         CORPORATE = "corporate", _("corporate")
@@ -304,7 +305,7 @@ class GuaranteeType(models.TextChoices):
     PLEDGE = "pledge", _("pledge")
 
 
-@pghistory.track()
+@pghistory.track(meta=changes_feed_meta("loan_event_changes"))
 class Loan(Versioned):
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="loans")
@@ -477,7 +478,7 @@ class Guarantee(models.Model):
         return self.guarantor_customer.name if self.guarantor_customer else self.guarantor_name
 
 
-@pghistory.track()
+@pghistory.track(meta=changes_feed_meta("risksignal_event_changes"))
 class RiskSignal(models.Model):
     """风险信号: something a visit, a record check or a risk event found worth a look.
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import WARNING_BADGES, Classification, RiskSignal, WarningLevel
+from loanwatch.core.audit import changes_feed_meta
 from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
 from visits.models import evidence_storage
@@ -39,7 +40,7 @@ class Measure(BilingualName):
         verbose_name_plural = _("measures")
 
 
-@pghistory.track()
+@pghistory.track(meta=changes_feed_meta("riskreport_event_changes"))
 class RiskReport(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")

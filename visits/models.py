@@ -14,12 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from loanwatch.core.audit import changes_feed_meta
 from loanwatch.core.bilingual import in_active_language
 from loanwatch.core.concurrency import Versioned
 from loanwatch.core.validation import NOT_NEGATIVE
 
 
-@pghistory.track()
+@pghistory.track(meta=changes_feed_meta("visit_event_changes"))
 class Visit(Versioned):
     """One visit to a customer: a draft until submitted, then locked.
 

@@ -12,6 +12,8 @@ from django.db.models import F
 
 from customers.models import Customer, Loan
 from loanwatch.api.models import Scope
+from loanwatch.api.routes import event_model
+from loanwatch.core import hooks
 from tests.customers.factories import CustomerFactory, LoanFactory
 from tests.factories import UserFactory
 from tests.reports.factories import submitted_visit
@@ -102,3 +104,16 @@ def test_a_transaction_that_commits_late_is_not_skipped(transactional_db,
     changes = _walk(client, cursor=cursor)["changes"]
     assert [(c["id"], c["row"]["name"]) for c in changes] == [(early.pk, "slow"),
                                                               (later.pk, "quick")]
+
+
+def test_every_kind_of_the_feed_reads_its_trail_through_an_index_in_the_feeds_order(db):
+    """A page of changes is an index range whatever the length of the audit trail: each kind's
+    event table has an index on (pgh_created_at, pgh_id), the feed's order."""
+    kinds = list(hooks.get_hooks("api_changes"))
+    assert {k.kind for k in kinds} >= {"customer", "loan", "signal", "visit", "report"}
+    with connection.cursor() as cursor:
+        for kind in kinds:
+            table = event_model(kind.model)._meta.db_table
+            indexes = connection.introspection.get_constraints(cursor, table).values()
+            assert any(i["index"] and i["columns"] == ["pgh_created_at", "pgh_id"]
+                       for i in indexes), table
