@@ -287,8 +287,12 @@ def relation_add(*, customer: Customer, acting_user: User, name: str, role: str,
     person = _party_get_or_create(name=name, id_number=id_number, kind=kind, phone=phone)
     if CustomerRelation.objects.filter(customer=customer, person=person, role=role).exists():
         raise ValidationError({"role": [_("This person already has this role here.")]})
-    return CustomerRelation.objects.create(customer=customer, person=person, role=role,
-                                           stake_pct=stake_pct)
+    relation = CustomerRelation.objects.create(customer=customer, person=person, role=role,
+                                               stake_pct=stake_pct)
+    # Record checks let what is already known about the party reach this customer too.
+    hooks.call("party_linked", customer=customer, person=person, role=role,
+               acting_user=acting_user)
+    return relation
 
 
 @transaction.atomic
@@ -444,9 +448,13 @@ def guarantee_create(*, loan: Loan, acting_user: User, amount: Decimal,
                                      kind=guarantor_kind)
         CustomerRelation.objects.get_or_create(customer_id=loan.customer_id, person=party,
                                                role=CustomerRelation.Role.GUARANTOR)
-    return Guarantee.objects.create(loan=loan, guarantor_customer=guarantor_customer,
-                                    guarantor_name="" if guarantor_customer else guarantor_name,
-                                    guarantor_party=party, amount=amount)
+    guarantee = Guarantee.objects.create(
+        loan=loan, guarantor_customer=guarantor_customer,
+        guarantor_name="" if guarantor_customer else guarantor_name, guarantor_party=party,
+        amount=amount)
+    hooks.call("party_linked", customer=loan.customer, person=party, company=guarantor_customer,
+               role=CustomerRelation.Role.GUARANTOR, acting_user=acting_user)
+    return guarantee
 
 
 @transaction.atomic

@@ -17,7 +17,10 @@ from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 from . import ledger, selectors, spread, subjects  # noqa: F401  (subjects follows customers)
 from .models import FindingKind
 from .sections import record_checks_section, related_findings_section
-from .services import FINDING_NOTE, RULE_PREFIX, finding_note
+from .services import FINDING_NOTE, RULE_PREFIX, finding_note, spread_standing
+
+# A party linked after its trouble was found brings what still stands to the new customer.
+hooks.register("party_linked", spread_standing)
 
 hooks.register("menu_entries", MenuEntry(label=_("Record checks due"),
                                          url_name="records:due_list", roles=Role.values),

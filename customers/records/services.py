@@ -104,6 +104,41 @@ def check_record(*, subject: Subject, data: CheckData, source: str, acting_user:
     return check
 
 
+@transaction.atomic
+def spread_standing(*, customer: Customer, acting_user: User, person: Person | None = None,
+                    company: Customer | None = None, **_more: Any) -> int:
+    """A party linked to `customer` after its trouble was found (a new guarantor, controller,
+    shareholder or legal representative): what the party's latest check still shows that is
+    serious reaches this customer as it reached the others, once per fact. Returns 1 when the
+    customer was reached, else 0. Called through the `party_linked` hook."""
+    if person is not None:
+        checks = RecordCheck.objects.filter(person=person)
+    elif company is not None:
+        checks = RecordCheck.objects.filter(customer=company, person__isnull=True)
+    else:
+        return 0
+    latest = (checks.select_related("customer", "person").prefetch_related("entries")
+              .order_by("-checked_on", "-pk").first())
+    if latest is None:
+        return 0
+    subject = Subject(customer=latest.customer, person=latest.person)
+    standing = [f for f in diff.compare(previous=None, current=reading_of(latest),
+                                        is_company=subject.is_company,
+                                        thresholds=thresholds_of(RecordPolicy.current()))
+                if f.serious]
+    if not standing:
+        return 0
+    # Each standing fact is the one a finding reported when it was first read: the reached
+    # customer's "related parties' findings" link to that finding and its date.
+    first: dict[tuple[str, str], Finding] = {}
+    for row in Finding.objects.filter(record_check__in=checks, serious=True).order_by("pk"):
+        first.setdefault((row.kind, row.params.get("case", "")), row)
+    pairs = [(first[(f.kind, f.params.get("case", ""))], f) for f in standing
+             if (f.kind, f.params.get("case", "")) in first]
+    return min(1, spread.spread(subject=subject, findings=pairs, acting_user=acting_user,
+                                only_customer=customer.pk))
+
+
 def _signals_raise(*, check: RecordCheck, subject: Subject, findings: list[diff.FindingData],
                    acting_user: User) -> None:
     by_kind: dict[str, list[diff.FindingData]] = defaultdict(list)

@@ -72,7 +72,8 @@ WITH parties AS (
     SELECT customer_id, array_agg(DISTINCT role ORDER BY role) AS roles,
            coalesce(array_agg(DISTINCT loan ORDER BY loan) FILTER (WHERE loan IS NOT NULL),
                     '{}') AS loans
-    FROM links GROUP BY customer_id
+    FROM links WHERE %(only)s::bigint IS NULL OR customer_id = %(only)s::bigint
+    GROUP BY customer_id
 )
 INSERT INTO records_relatedfinding
     (finding_id, customer_id, fact, party_name, roles, loans, direct, raised_at)
@@ -85,9 +86,10 @@ RETURNING id, finding_id, customer_id, loans, direct
 
 
 def spread(*, subject: Subject, findings: list[tuple[Finding, FindingData]],
-           acting_user: User) -> int:
+           acting_user: User, only_customer: int | None = None) -> int:
     """Let the serious findings of a check reach the subject's related customers; returns how
-    many customers were newly reached (inside check_record's transaction)."""
+    many customers were newly reached (inside check_record's transaction). `only_customer`
+    limits the reach to one customer: one the party was linked to after the findings."""
     if not findings:
         return 0
     who = identity(subject)
@@ -98,7 +100,7 @@ def spread(*, subject: Subject, findings: list[tuple[Finding, FindingData]],
             "identifier": (subject.person.id_number if subject.person is not None
                            else subject.customer.identifier) or "",
             "roles": [str(r) for r in SPREAD_ROLES], "name": subject.name,
-            "checked": subject.customer.pk,
+            "checked": subject.customer.pk, "only": only_customer,
             "findings": [row.pk for row, _data in findings],
             "facts": [data.fact_key(who) for _row, data in findings]})
         reached = [row for row in cursor.fetchall() if not row[4]]

@@ -237,3 +237,44 @@ def _queries_to_reach(n: int, officer, officer_b, number: int) -> int:
 def test_reaching_many_customers_costs_the_same_queries_as_reaching_a_few(officer, officer_b):
     assert _queries_to_reach(3, officer, officer_b, 1) == _queries_to_reach(
         30, officer, officer_b, 2)
+
+
+def test_a_party_linked_after_its_trouble_was_found_brings_it_to_the_new_customer_once(
+        shared_controller, officer, officer_b):
+    """C takes on as guarantor the person whose judgment and freeze are already on record; a
+    customer linked in a role trouble does not spread through, or to a party with nothing
+    standing, gets nothing; a closed case no longer stands."""
+    a, b, person = shared_controller
+    _record(a, person, _read(TODAY - timedelta(days=30)), officer)
+    _record(a, person, _read(TODAY - timedelta(days=20), JUDGED, FROZEN), officer)
+    assert RiskSignal.objects.filter(customer=b, source="related_party").count() == 2
+    # The freeze is lifted later: only the judgment still stands.
+    lifted = EntryData(**{**FROZEN.__dict__, "closed": True})
+    _record(a, person, _read(TODAY - timedelta(days=10), JUDGED, lifted), officer)
+
+    c = CustomerFactory(officer=officer_b, name="丙方物流有限公司")
+    loan = LoanFactory(customer=c, contract_number="C-LOAN-1")
+    customer_services.guarantee_create(loan=loan, acting_user=officer_b, amount=Decimal("1e6"),
+                                       guarantor_name="张伟", guarantor_id_number=resident_id(701))
+    (signal,) = RiskSignal.objects.filter(customer=c)
+    assert (signal.rule, signal.severity) == ("record_guarantor_lawsuit_new", "serious")
+    assert signal.params["loans"] == "C-LOAN-1"
+    (reached,) = RelatedFinding.objects.filter(customer=c)
+    assert reached.finding.params["case"] == JUDGED.case_number
+    notice = Notification.objects.get(recipient=officer_b, url__contains=f"/{c.pk}/")
+    with translation.override("en"):
+        text = render(notice.kind, notice.params)
+        assert "丙方物流有限公司" in text and "甲方" not in text
+    # Nobody else is reached again, and a second link of the same party adds nothing.
+    assert RiskSignal.objects.filter(customer=b, source="related_party").count() == 2
+    customer_services.relation_add(customer=c, acting_user=officer_b, name="张伟",
+                                   role="actual_controller", id_number=resident_id(701))
+    assert RiskSignal.objects.filter(customer=c).count() == 1
+
+    # A finance head is not a role trouble spreads through; a party never checked has nothing.
+    d = CustomerFactory(officer=officer, name="丁方制造有限公司")
+    customer_services.relation_add(customer=d, acting_user=officer, name="张伟",
+                                   role="finance_head", id_number=resident_id(701))
+    customer_services.relation_add(customer=d, acting_user=officer, name="李娜",
+                                   role="legal_representative", id_number=resident_id(702))
+    assert not RiskSignal.objects.filter(customer=d).exists()
