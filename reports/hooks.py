@@ -23,6 +23,9 @@ from .sections import reports_section, warning_section
 hooks.register("menu_entries", MenuEntry(label=_("Reports to decide"),
                                          url_name="reports:report_queue",
                                          roles=[Role.SUPERVISOR, Role.ADMIN]), order=60)
+hooks.register("menu_entries", MenuEntry(label=_("Monitoring quality"),
+                                         url_name="reports:quality_list",
+                                         roles=[Role.SUPERVISOR, Role.ADMIN]), order=65)
 hooks.register("menu_entries", MenuEntry(label=_("Risk measures"), url_name="reports:measure_list",
                                          roles=[Role.ADMIN], group=ADMIN_GROUP), order=70)
 
