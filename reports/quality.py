@@ -202,7 +202,7 @@ class OfficerQuality:
         return "; ".join(str(TALK[figure.key]) for figure in weakest)
 
 
-# --- Who is listed ---------------------------------------------------------------------------
+# --- Who is listed -------------------------------------------------------------------------------
 
 def team_choices(*, user: User) -> list[tuple[int, str]]:
     """The teams an administrator may narrow the list to; none for a supervisor."""
@@ -233,7 +233,7 @@ def officer_get_for_user(*, user: User, pk: int) -> User:
     return officer
 
 
-# --- The rows behind each figure ---------------------------------------------------------------
+# --- The rows behind each figure -----------------------------------------------------------------
 
 def _closed_on() -> Coalesce:
     """The day a task was closed: the closing visit's date, else the day it was marked done."""
@@ -375,7 +375,7 @@ def quality_list(*, user: User, team_id: int | None, period: Period) -> list[Off
     return result
 
 
-# --- The drill-down --------------------------------------------------------------------------------
+# --- The drill-down ------------------------------------------------------------------------------
 
 def figure_rows(*, user: User, officer: User, key: str, period: Period) -> QuerySet[Any]:
     """The rows behind one figure of one officer, scoped as the list is.
