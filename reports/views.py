@@ -401,7 +401,7 @@ def quality_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": quality.quality_list(user=request.user, team_id=team_id, period=period),
         "period": period, "periods": quality.PERIODS, "teams": teams, "team_id": team_id,
         "team_param": ("all" if team_id is None else team_id) if teams else "",
-        "norms": [(quality.LABELS[key], quality.NORMS[key], quality.HELP[key])
+        "norms": [(key, quality.LABELS[key], quality.NORMS[key], quality.HELP[key])
                   for key in quality.FIGURE_KEYS]})
 
 

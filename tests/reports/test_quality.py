@@ -213,7 +213,7 @@ def test_the_figures_match_the_rows_counted_by_hand(team, supervisor_client):
 
 
 def test_the_list_is_a_coaching_list(team, supervisor_client):
-    response = supervisor_client.get(reverse("reports:quality_list"))
+    response = supervisor_client.get(reverse("reports:quality_list"), HTTP_ACCEPT_LANGUAGE="en")
     rows = response.context["rows"]
     assert [row.officer.username for row in rows][0] == "officer_a"
     weak_counts = [row.weak_count for row in rows]
@@ -229,6 +229,12 @@ def test_the_list_is_a_coaching_list(team, supervisor_client):
     sound = next(row for row in rows if row.officer.username == "officer_a2")
     assert sound.weak_count == 0
     assert sound.talk == str(quality.ALL_WELL)
+    # In Chinese, the same words.
+    page = supervisor_client.get(reverse("reports:quality_list"),
+                                 HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "贷后管理质量" in page
+    assert page.count("未达标") >= 6
+    assert "逐项重新询问要点" in page
 
 
 @pytest.mark.parametrize("key", quality.FIGURE_KEYS)
