@@ -202,6 +202,11 @@ class OfficerQuality:
         return "; ".join(str(TALK[figure.key]) for figure in weakest)
 
 
+def home_card(*, user: User) -> dict[str, Any]:
+    """The supervisor's home card links to the list; it counts nothing (no query)."""
+    return {"days": DEFAULT_PERIOD}
+
+
 # --- Who is listed -------------------------------------------------------------------------------
 
 def team_choices(*, user: User) -> list[tuple[int, str]]:

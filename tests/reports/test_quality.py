@@ -303,3 +303,9 @@ def test_the_query_count_does_not_grow_with_the_team(team_a, officer, supervisor
 # The session and its user, then the page's own: the officers, and one grouped query each for
 # tasks, visits, signals and measures.
 QUALITY_PAGE_QUERIES = 7
+
+
+def test_the_supervisors_home_links_to_the_list(supervisor_client, officer_client):
+    url = reverse("reports:quality_list")
+    assert url in supervisor_client.get(reverse("core:home")).content.decode()
+    assert url not in officer_client.get(reverse("core:home")).content.decode()
