@@ -309,3 +309,28 @@ def test_the_supervisors_home_links_to_the_list(supervisor_client, officer_clien
     url = reverse("reports:quality_list")
     assert url in supervisor_client.get(reverse("core:home")).content.decode()
     assert url not in officer_client.get(reverse("core:home")).content.decode()
+
+
+# The session and its user, the officer (scoped), the rows.
+QUALITY_DETAIL_QUERIES = 4
+
+
+@pytest.mark.parametrize("key", quality.FIGURE_KEYS)
+def test_the_drill_down_query_count_does_not_grow_with_its_rows(officer, supervisor_client, key,
+                                                                django_assert_num_queries):
+    book = Book(officer)
+    url = reverse("reports:quality_detail", args=[officer.pk, key])
+
+    def add_rows(n: int) -> None:
+        for day in range(n):
+            visit = book.visit(on=ago(day + 2), confirming=[[1]], copied=True)
+            book.task(due=ago(day + 1), closed_by=visit)
+            book.signal(raised=ago(day + 3))
+            book.follow_up(due=ago(day + 2), done=ago(day + 1))
+
+    add_rows(1)
+    with django_assert_num_queries(QUALITY_DETAIL_QUERIES):
+        assert len(supervisor_client.get(url).context["rows"]) >= 1
+    add_rows(6)
+    with django_assert_num_queries(QUALITY_DETAIL_QUERIES):
+        assert len(supervisor_client.get(url).context["rows"]) >= 7
