@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import RiskSignal
@@ -199,7 +200,8 @@ class OfficerQuality:
         weakest = sorted(self.weak_figures, key=lambda figure: -figure.gap)[:TALK_POINTS]
         if not weakest:
             return str(ALL_WELL)
-        return "; ".join(str(TALK[figure.key]) for figure in weakest)
+        # The separator is translated too: Chinese joins clauses with a full-width semicolon.
+        return gettext("; ").join(str(TALK[figure.key]) for figure in weakest)
 
 
 def home_card(*, user: User) -> dict[str, Any]:
