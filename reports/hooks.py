@@ -16,13 +16,16 @@ from loanwatch.core.home import HomeCard
 from loanwatch.core.menu import ADMIN_GROUP, MenuEntry
 from visits.schedule.digest import DigestSection
 
-from . import api, charts, ledger, selectors, services
+from . import api, charts, ledger, quality, selectors, services
 from .models import RiskReport, WarningLevel
 from .sections import reports_section, warning_section
 
 hooks.register("menu_entries", MenuEntry(label=_("Reports to decide"),
                                          url_name="reports:report_queue",
                                          roles=[Role.SUPERVISOR, Role.ADMIN]), order=60)
+hooks.register("menu_entries", MenuEntry(label=_("Monitoring quality"),
+                                         url_name="reports:quality_list",
+                                         roles=[Role.SUPERVISOR, Role.ADMIN]), order=65)
 hooks.register("menu_entries", MenuEntry(label=_("Risk measures"), url_name="reports:measure_list",
                                          roles=[Role.ADMIN], group=ADMIN_GROUP), order=70)
 
@@ -46,6 +49,11 @@ hooks.register("home_cards", HomeCard(key="overdue-measures",
 hooks.register("home_cards", HomeCard(key="warnings", template="reports/_home_warnings.html",
                                       roles=[Role.SUPERVISOR], context=selectors.warnings_card),
                order=60)
+
+# A link without figures: the home page's query count stays as it was.
+hooks.register("home_cards", HomeCard(key="quality", template="reports/_home_quality.html",
+                                      roles=[Role.SUPERVISOR], context=quality.home_card),
+               order=75)
 
 hooks.register("home_cards", HomeCard(key="my-warnings", template="reports/_home_my_warnings.html",
                                       roles=[Role.OFFICER], context=selectors.my_warnings_card),

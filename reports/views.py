@@ -19,7 +19,7 @@ from loanwatch.core.forms import form_apply_error
 from loanwatch.core.redirects import safe_next
 from visits.models import Visit
 
-from . import forms, pdf, selectors, services
+from . import forms, pdf, quality, selectors, services
 from .models import FollowUp, Measure, RiskReport
 
 if TYPE_CHECKING:
@@ -372,3 +372,50 @@ def warning_approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("reports:warning_approvals")
     return render(request, "reports/warning_approvals.html", {"form": form})
+
+
+COACHES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def _quality_team(request: AuthenticatedHttpRequest,
+                  teams: list[tuple[int, str]]) -> int | None:
+    """An administrator's chosen team: their own, else the first, unless they ask for all."""
+    chosen = request.GET.get("team", "")
+    known = {pk for pk, _name in teams}
+    if chosen == "all":
+        return None
+    if chosen.isascii() and chosen.isdigit() and int(chosen) in known:
+        return int(chosen)
+    return request.user.team_id if request.user.team_id in known else (
+        teams[0][0] if teams else None)
+
+
+@role_required(*COACHES)
+def quality_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Monitoring quality: the officers a supervisor or an administrator coaches, with the
+    figures below the bank's norm first."""
+    period = quality.period_of(request.GET.get("days"))
+    teams = quality.team_choices(user=request.user)
+    team_id = _quality_team(request, teams) if teams else None
+    return render(request, "reports/quality_list.html", {
+        "rows": quality.quality_list(user=request.user, team_id=team_id, period=period),
+        "period": period, "periods": quality.PERIODS, "teams": teams, "team_id": team_id,
+        "team_param": ("all" if team_id is None else team_id) if teams else "",
+        "norms": [(key, quality.LABELS[key], quality.NORMS[key], quality.HELP[key])
+                  for key in quality.FIGURE_KEYS]})
+
+
+@role_required(*COACHES)
+def quality_detail(request: AuthenticatedHttpRequest, officer_pk: int,
+                   figure: str) -> HttpResponse:
+    """The rows behind one figure of one officer; 404 for an officer outside the user's team."""
+    officer = quality.officer_get_for_user(user=request.user, pk=officer_pk)
+    if figure not in quality.FIGURE_KEYS:
+        raise Http404
+    period = quality.period_of(request.GET.get("days"))
+    return render(request, "reports/quality_detail.html", {
+        "officer": officer, "figure": figure, "label": quality.LABELS[figure],
+        "help": quality.HELP[figure], "norm": quality.NORMS[figure], "period": period,
+        "rows": quality.figure_rows(user=request.user, officer=officer, key=figure,
+                                    period=period),
+        "team_param": request.GET.get("team", "")})

@@ -25,6 +25,7 @@ PAGES = [
     ("supervisor1", "/reports/", "supervisor-approval-queue"),
     ("supervisor1", "/reports/{report}/", "supervisor-report"),
     ("supervisor1", "/dashboard/", "supervisor-charts"),
+    ("supervisor1", "/reports/quality/", "supervisor-monitoring-quality"),
     ("admin", "/customers/corrections/", "admin-corrections"),
     ("admin", "/reports/measures/", "admin-measures"),
     ("admin", "/feed/", "admin-loan-feed"),

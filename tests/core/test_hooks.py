@@ -89,7 +89,8 @@ def test_each_role_is_offered_the_menu_entries_the_apps_contribute_for_it():
                 reverse("schedule:plan"), reverse("records:due_list")]
     assert urls(Role.OFFICER) == [*everyone, reverse("visits:draft_list")]
     deciders = [*everyone, reverse("feed:classification_review"),
-                reverse("reports:report_queue"), reverse("schedule:event_list")]
+                reverse("reports:report_queue"), reverse("reports:quality_list"),
+                reverse("schedule:event_list")]
     assert urls(Role.SUPERVISOR) == urls(Role.ADMIN) == deciders
     assert urls(Role.OFFICER, group=menu.ADMIN_GROUP) == []
     assert urls(Role.SUPERVISOR, group=menu.ADMIN_GROUP) == []

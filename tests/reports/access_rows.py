@@ -73,6 +73,15 @@ DECIDERS = {"anon": LOGIN, "officer": 403, "officer_b": 404, "supervisor": 302,
             "supervisor_b": 404, "admin": 302}
 
 
+def _officer(p: dict) -> dict:
+    return {"officer_pk": p["officer"].pk, "figure": "revisits"}
+
+
+# Supervisors and admins coach officers; another team's officer is not shown to exist.
+COACHES = {"anon": LOGIN, "officer": 403, "officer_b": 403, "supervisor": 200,
+           "supervisor_b": 404, "admin": 200}
+
+
 def _measure(p: dict) -> dict:
     return {"pk": measure().pk}
 
@@ -85,6 +94,8 @@ REPORT_ROWS = [
     Row("reports:report_start_from_visit", scoped(), build=_visit),
     Row("reports:release_start", scoped(), build=_warned),
     Row("reports:warning_approvals", only({"admin"})),
+    Row("reports:quality_list", only({"supervisor", "supervisor_b", "admin"})),
+    Row("reports:quality_detail", COACHES, build=_officer),
     Row("reports:report_detail", scoped(), build=_draft),
     Row("reports:report_edit", AUTHOR_ONLY, build=_draft),
     Row("reports:report_decide", DECIDERS, method="post", build=_submitted,
