@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -473,7 +474,9 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 continue
             field = Visit._meta.get_field(name)
             value = getattr(visit, name)
-            if field.choices and value:
+            if name == "peak_months":
+                value = ", ".join(str(MONTHS[m]) for m in value if m in MONTHS)
+            elif field.choices and value:
                 value = getattr(visit, f"get_{name}_display")()
             elif value is True:
                 value = _("yes")
