@@ -12,6 +12,7 @@ rule's wording can improve without touching stored rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -27,7 +28,7 @@ class Rule:
     text: Promise | str | None = None  # the label when the rule has no sentence of its own
     # Other sentences of the rule, chosen by the signal's "variant" param (e.g. which baseline
     # a figure was compared with), so that the choice too reads in the reader's language.
-    variants: dict[str, Promise | str] = field(default_factory=dict)
+    variants: Mapping[str, Promise | str] = field(default_factory=dict)
 
 
 def _rules() -> dict[str, Rule]:

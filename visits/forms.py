@@ -154,7 +154,7 @@ class VisitForm(forms.ModelForm):
     photo_position_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     peak_months = forms.TypedMultipleChoiceField(
         label=_("peak months"), choices=sorted(MONTHS.items()), coerce=int, required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "month-choices"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("A seasonal business's revenue is compared with the same season last "
                     "year, not scaled to a full year."))
 

@@ -82,6 +82,8 @@ RULES: list[RuleSpec] = [
              _("Receivables are %(share)s %% of annualised revenue."), "over", "%", variants={
                  "last_year": _("Receivables are %(share)s %% of last year's revenue (a "
                                 "seasonal business: its year-to-date revenue is not scaled)."),
+                 "seasonal": _("Receivables are %(share)s %% of this year's revenue estimated "
+                               "from last year's and the same period (a seasonal business)."),
              }),
     RuleSpec("funds_diverted", Decimal("0"), "serious", _("Loan funds diverted"),
              _("The loan was not used as declared (diverted)."), "flag"),
@@ -189,12 +191,18 @@ def is_seasonal(visit: Visit) -> bool:
     return bool(visit.peak_months)
 
 
-def yearly_revenue(visit: Visit) -> tuple[Decimal | None, str]:
-    """A year's revenue to set receivables against, and which figure it is: last year's
-    revenue for a seasonal business (its year-to-date revenue scaled linearly overstates the
-    year in the peak months and understates it off season, which would make receivables look
-    large off season), the linear annualisation otherwise."""
+def yearly_revenue(visit: Visit, year_ago: Visit | None = None
+                   ) -> tuple[Decimal | None, str]:
+    """A year's revenue to set receivables against, and how it was reached. A linear scaling
+    of a seasonal business's year to date understates the year off season (receivables look
+    large) and overstates it in the peak months, so for such a business last year's revenue
+    is scaled by how this year compares with the same period ("seasonal"), or taken as it is
+    when no same-period figure exists ("last_year"). Otherwise the linear annualisation."""
     if is_seasonal(visit) and visit.revenue_last_year:
+        baseline = revenue_baseline(visit, year_ago)
+        if baseline is not None and baseline.before and baseline.now is not None:
+            return (_dp(visit.revenue_last_year * baseline.now / baseline.before,
+                        Decimal("0.01")), "seasonal")
         return visit.revenue_last_year, "last_year"
     return annualised_revenue(visit), LINEAR
 
@@ -378,12 +386,12 @@ def score(*, visit: Visit, previous: Visit | None, collateral_checks: list, loan
     drop = baseline.drop if baseline is not None else None
     if baseline is not None and drop is not None:
         params = {"change": _fmt(drop)}
-        if baseline.basis != LINEAR:
+        if baseline.basis != LINEAR and baseline.before is not None:
             params |= {"variant": baseline.basis, "baseline": _fmt(baseline.before)}
         if baseline.year_ago is not None:
             params["date"] = baseline.year_ago.visited_on.isoformat()
         check("revenue_down", drop, **params)
-    revenue, basis = yearly_revenue(visit)
+    revenue, basis = yearly_revenue(visit, year_ago)
     if visit.receivables is not None and revenue:
         share = _dp(visit.receivables / revenue * HUNDRED)
         params = {"share": _fmt(share)} | ({"variant": basis} if basis != LINEAR else {})

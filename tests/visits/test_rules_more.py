@@ -209,6 +209,26 @@ def test_a_seasonal_off_season_visit_raises_no_false_alarm(customer):
     assert "large_receivables" not in found  # set against last year's revenue
 
 
+@pytest.mark.parametrize(("receivables", "fires"), [("3000000", False), ("6000000", True)],
+                         ids=["a quarter", "over half"])
+def test_a_seasonal_business_s_receivables_against_its_estimated_year(customer, receivables,
+                                                                      fires):
+    # Last year's 12,000,000 scaled as this quarter compares with last year's: 11,520,000.
+    year = Decimal("12000000") * Decimal("1200000") / Decimal("1250000")
+    linear = Decimal("1200000") * 365 / 90
+    assert Decimal(receivables) / linear > Decimal("0.5")  # the linear figure would fire
+    found = submit(ready_visit(customer=customer, visited_on=OFF_SEASON,
+                               revenue_same_period_last_year=Decimal("1250000"),
+                               receivables=Decimal(receivables), receivables_makeup="经销商欠款",
+                               collection_cost=Decimal("10000"), **OFF_SEASON_ANSWERS))
+    assert ("large_receivables" in found) is fires
+    if fires:
+        share = (Decimal(receivables) / year * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        assert english(found["large_receivables"]) == (
+            f"Receivables are {share} % of this year's revenue estimated from last year's and "
+            "the same period (a seasonal business).")
+
+
 def test_a_real_fall_against_the_same_period_raises_one(customer):
     found = submit(ready_visit(customer=customer, visited_on=OFF_SEASON,
                                revenue_same_period_last_year=Decimal("2000000"),
@@ -271,7 +291,7 @@ def test_a_business_without_peak_months_still_uses_the_linear_rule(customer):
 def test_the_revenue_rule_disabled(customer):
     set_threshold("revenue_down", enabled=False)
     found = submit(ready_visit(customer=customer, visited_on=OFF_SEASON,
-                               revenue_same_period_last_year=Decimal("9000000"),
+                               revenue_same_period_last_year=Decimal("3000000"),
                                **OFF_SEASON_ANSWERS))
     assert "revenue_down" not in found
 
