@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from customers.models import LoanStatus, RiskSignal
+from loanwatch.core.audit import history_for
 from tests.customers.factories import CustomerFactory, IndividualFactory, LoanFactory
 from visits import services
 from visits.models import SignalThreshold, Visit
@@ -421,3 +422,17 @@ def test_the_admin_changes_a_new_rule_on_the_thresholds_page(admin_user, officer
     found = submit(ready_visit(customer=CustomerFactory(officer=officer), wages_on_time=False))
     assert "few_on_site" in found  # 42 of 50 on site is 84 %: at or below 85
     assert "wages_late" not in found
+
+
+def test_the_visits_history_names_the_new_answers(customer):
+    visit = ready_visit(customer=customer)
+    services.visit_save(visit=visit, acting_user=customer.officer,
+                        data={"peak_months": [11, 12], "repayment_source_kind": "unclear",
+                              "revenue_same_period_last_year": Decimal("2500000")})
+    with translation.override("en"):
+        changes = {c.label: c.new for entry in history_for(obj=visit) for c in entry.changes
+                   if entry.action == "changed"}
+    assert changes["peak months"] == "November, December"
+    assert changes["main repayment source"] == "unclear"
+    assert changes["revenue in the same period last year (CNY)"] in (
+        Decimal("2500000"), "2500000.00", 2500000.0)
