@@ -12,7 +12,8 @@ rule's wording can improve without touching stored rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,9 @@ class Rule:
     code: str
     label: Promise | str
     text: Promise | str | None = None  # the label when the rule has no sentence of its own
+    # Other sentences of the rule, chosen by the signal's "variant" param (e.g. which baseline
+    # a figure was compared with), so that the choice too reads in the reader's language.
+    variants: Mapping[str, Promise | str] = field(default_factory=dict)
 
 
 def _rules() -> dict[str, Rule]:
@@ -46,8 +50,10 @@ def describe(signal) -> str:
     found = _rules().get(signal.rule)
     if found is None:
         return _("Signal %(rule)s") % {"rule": signal.rule}
+    params = signal.params or {}
+    text = found.variants.get(params.get("variant", ""), found.text)
     try:
-        return str(found.text or found.label) % (signal.params or {})
+        return str(text or found.label) % params
     except (KeyError, TypeError, ValueError):
         # Params from an older version of the rule: the label still says what it is.
         return str(found.label)

@@ -31,8 +31,9 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
                   "address_changed", "business_changed", "employees_total",
                   "employees_on_site", "wages_on_time", "monthly_income", "income_stable",
                   "liquid_funds", "receivables", "payables", "inventory", "revenue_last_year",
-                  "revenue_ytd", "gross_margin_pct", "loan_use", "total_assets",
-                  "total_liabilities", "guarantees_given", "high_risk_investment",
+                  "revenue_ytd", "revenue_same_period_last_year", "peak_months",
+                  "gross_margin_pct", "loan_use", "total_assets", "total_liabilities",
+                  "guarantees_given", "high_risk_investment", "repayment_source_kind",
                   "repayment_pressure", "summary"]
 
 

@@ -7,6 +7,7 @@ import math
 from decimal import Decimal
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import RiskSignal
@@ -36,13 +37,14 @@ QUESTION_FIELDS: dict[int, list[str]] = {
         "payable_terms_days", "inventory", "inventory_turnover_days", "receivables_makeup",
         "collection_cost", "household_assets", "household_assets_note"],
     4: ["main_suppliers", "main_customers"],
-    5: ["revenue_last_year", "revenue_ytd", "revenue_change_reason", "peak_season",
-        "off_season", "gross_margin_pct"],
+    5: ["revenue_last_year", "revenue_ytd", "revenue_same_period_last_year",
+        "revenue_change_reason", "peak_months", "peak_season", "off_season",
+        "gross_margin_pct"],
     6: ["loan_use", "loan_use_note"],
     7: ["total_assets", "total_liabilities", "other_debts", "investments", "guarantees_given",
         "high_risk_investment"],
     8: [],
-    9: ["repayment_source", "repayment_pressure"],
+    9: ["repayment_source_kind", "repayment_source", "repayment_pressure"],
     10: ["customer_needs", "summary"],
 }
 assert sorted(sum(QUESTION_FIELDS.values(), [])) == sorted(CHECKLIST_FIELDS)
@@ -150,11 +152,22 @@ class VisitForm(forms.ModelForm):
     photo_longitude = forms.FloatField(widget=forms.HiddenInput, required=False,
                                        min_value=-180, max_value=180)
     photo_position_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    peak_months = forms.TypedMultipleChoiceField(
+        label=_("peak months"), choices=sorted(MONTHS.items()), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A seasonal business's revenue is compared with the same season last "
+                    "year, not scaled to a full year."))
 
     class Meta:
         model = Visit
         fields = HEADER_FIELDS + CHECKLIST_FIELDS
         widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "revenue_same_period_last_year": _(
+                "Last year's revenue from 1 January to the same day as this visit."),
+            "repayment_source_kind": _("Where the money to repay mainly comes from; explain "
+                                       "below."),
+        }
 
     def __init__(self, *args, customer, officer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -184,7 +197,7 @@ class VisitForm(forms.ModelForm):
                 field.widget = YesNoRadio(choices=YES_NO_CHOICES)
             elif model_field is not None:
                 _decorate(field, model_field)
-            if name in ("loan_use", "repayment_pressure"):
+            if name in ("loan_use", "repayment_pressure", "repayment_source_kind"):
                 field.widget = forms.RadioSelect(choices=field.choices)
 
     def _post_clean(self) -> None:

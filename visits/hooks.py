@@ -52,7 +52,8 @@ hooks.register("ledger_columns", LedgerColumn(
 hooks.register("customer_workbook_tables", ledger.sheet_tables)
 
 for spec in rules.RULES:
-    hooks.register("risk_signal_rules", Rule(spec.code, label=spec.label, text=spec.text))
+    hooks.register("risk_signal_rules", Rule(spec.code, label=spec.label, text=spec.text,
+                                             variants=spec.variants))
 
 # Signals an officer raises by hand from a quick contact, one rule per subject.
 CONTACT_SIGNAL_RULES = {

@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.audit import changes_feed_meta
@@ -52,6 +53,13 @@ class Visit(Versioned):
         LOW = "low", _("low")
         MEDIUM = "medium", _("medium")
         HIGH = "high", _("high")
+
+    class RepaymentSourceKind(models.TextChoices):
+        OPERATING = "operating_cash_flow", _("operating cash flow")
+        ASSET_SALE = "asset_sale", _("sale of assets")
+        REFINANCING = "refinancing", _("refinancing or a new loan")
+        THIRD_PARTY = "third_party", _("third-party support")
+        UNCLEAR = "unclear", _("unclear")
 
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"),
                                  on_delete=models.PROTECT, related_name="visits")
@@ -157,6 +165,13 @@ class Visit(Versioned):
                                       max_digits=16, decimal_places=2, null=True, blank=True,
                                       validators=[NOT_NEGATIVE])
     revenue_change_reason = models.TextField(_("why revenue changed"), blank=True)
+    # The same months last year: a seasonal business's year-to-date figure is compared with
+    # these (rules.revenue_baseline), not scaled to a year.
+    revenue_same_period_last_year = models.DecimalField(
+        _("revenue in the same period last year (CNY)"), max_digits=16, decimal_places=2,
+        null=True, blank=True, validators=[NOT_NEGATIVE])
+    peak_months = ArrayField(models.PositiveSmallIntegerField(choices=sorted(MONTHS.items())),
+                             verbose_name=_("peak months"), default=list, blank=True)
     peak_season = models.CharField(_("peak season"), max_length=100, blank=True)
     off_season = models.CharField(_("off season"), max_length=100, blank=True)
     gross_margin_pct = models.DecimalField(
@@ -181,7 +196,10 @@ class Visit(Versioned):
                                                blank=True)
     # 8. Collateral: one VisitCollateral row per item.
     # 9. Repayment.
-    repayment_source = models.TextField(_("repayment source"), blank=True)
+    repayment_source_kind = models.CharField(_("main repayment source"), max_length=20,
+                                             choices=RepaymentSourceKind.choices, blank=True,
+                                             default="", db_default="")
+    repayment_source = models.TextField(_("repayment source: explanation"), blank=True)
     repayment_pressure = models.CharField(_("repayment pressure"), max_length=10,
                                           choices=Pressure.choices, blank=True)
     # 10. Needs and suggestions.

@@ -89,6 +89,27 @@ def previous_visit(*, visit: Visit) -> Visit | None:
     return qs.order_by("-visited_on", "-pk").first()
 
 
+def year_ago_visit(*, visit: Visit) -> Visit | None:
+    """The customer's own submitted visit nearest to one year before this one (within 31 days
+    either side) that recorded the year-to-date revenue: a seasonal business's same-season
+    figure when the visit did not ask for last year's revenue to the date."""
+    if visit.visited_on is None:
+        return None
+    day = visit.visited_on
+    # 29 February has no twin: the 28th stands in for it.
+    year_before = day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2
+                              else day.day)
+    window = datetime.timedelta(days=31)
+    found = list(Visit.objects.filter(customer_id=visit.customer_id,
+                                      status=Visit.Status.SUBMITTED, kind=Visit.Kind.VISIT,
+                                      revenue_ytd__isnull=False,
+                                      visited_on__range=(year_before - window,
+                                                         year_before + window))
+                 .exclude(pk__in=[visit.pk or 0, visit.amends_id or 0])
+                 .exclude(_superseded()).order_by("visited_on", "pk"))
+    return min(found, key=lambda v: abs((v.visited_on - year_before).days), default=None)
+
+
 def customer_visits_for_user(*, user: User, customer: Customer) -> QuerySet[Visit]:
     """A customer's visits (the customer already checked against the user's scope)."""
     return (Visit.objects.filter(customer=customer).select_related("officer", "companion")

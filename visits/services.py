@@ -33,7 +33,7 @@ from .models import (
     VisitCollateral,
     VisitLoanUse,
 )
-from .selectors import previous_visit
+from .selectors import previous_visit, year_ago_visit
 
 if TYPE_CHECKING:
     import datetime
@@ -59,10 +59,12 @@ CHECKLIST_FIELDS = [
     "liquid_funds", "receivables", "receivable_terms_days", "payables", "payable_terms_days",
     "inventory", "inventory_turnover_days", "receivables_makeup", "collection_cost",
     "household_assets", "household_assets_note", "main_suppliers", "main_customers",
-    "revenue_last_year", "revenue_ytd", "revenue_change_reason", "peak_season", "off_season",
+    "revenue_last_year", "revenue_ytd", "revenue_same_period_last_year",
+    "revenue_change_reason", "peak_months", "peak_season", "off_season",
     "gross_margin_pct", "loan_use", "loan_use_note", "total_assets", "total_liabilities",
     "other_debts", "investments", "guarantees_given", "high_risk_investment",
-    "repayment_source", "repayment_pressure", "customer_needs", "summary",
+    "repayment_source_kind", "repayment_source", "repayment_pressure", "customer_needs",
+    "summary",
 ]
 HEADER_FIELDS = ["visited_on", "method", "place", "companion", "task"]
 
@@ -100,6 +102,12 @@ def visit_create(*, customer: Customer, acting_user: User, visited_on: datetime.
         raise PermissionDenied
     visit = Visit(customer=customer, officer=acting_user, visited_on=visited_on, method=method,
                   task=task)
+    # A business's peak months rarely change: they are carried from its last visit, to be
+    # corrected if need be.
+    last = (Visit.objects.filter(customer=customer, status=Visit.Status.SUBMITTED,
+                                 kind=Visit.Kind.VISIT)
+            .order_by("-visited_on", "-pk").values_list("peak_months", flat=True).first())
+    visit.peak_months = list(last or [])
     visit.save()
     return visit
 
@@ -200,7 +208,7 @@ def submit_problems(*, visit: Visit) -> dict[str, list[str]]:
         problems.setdefault("new_address", []).append(_("Give the new address."))
     if visit.business_changed and not visit.new_business:
         problems.setdefault("new_business", []).append(_("Give the new main business."))
-    revenue = rules.annualised_revenue(visit)
+    revenue, _basis = rules.yearly_revenue(visit)
     if (visit.customer.is_corporate and visit.receivables is not None and revenue
             and visit.receivables > revenue / 2 and not visit.receivables_makeup):
         problems.setdefault("receivables_makeup", []).append(
@@ -254,7 +262,8 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
                  .prefetch_related("collaterals"))
     findings = rules.score(visit=locked, previous=previous_visit(visit=locked),
                            collateral_checks=checks, loans=loans, prior_values=prior,
-                           loan_uses=list(locked.loan_uses.all()))
+                           loan_uses=list(locked.loan_uses.all()),
+                           year_ago=year_ago_visit(visit=locked))
     CollateralValuation.objects.bulk_create([
         CollateralValuation(collateral_id=c.collateral_id, valued_on=locked.visited_on,
                             value=c.current_value, source=CollateralValuation.Source.VISIT,

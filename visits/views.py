@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,7 @@ from loanwatch.core.audit import history_for
 from loanwatch.core.forms import form_apply_error
 from loanwatch.core.offline import keep_offline
 from loanwatch.core.redirects import safe_next
+from loanwatch.formats.amounts import YUAN, money
 
 from . import briefing, forms, photos, rules, selectors, services
 from .models import (
@@ -424,8 +427,37 @@ def _autosave_conflict(visit: Visit) -> JsonResponse:
 
 def _derived(visit: Visit) -> list[tuple[str, Decimal | None, str]]:
     return [(_("debt ratio"), rules.debt_ratio(visit), "%"),
-            (_("annualised revenue (CNY)"), rules.annualised_revenue(visit), ""),
+            (_("annualised revenue, linear (CNY)"), rules.annualised_revenue(visit), ""),
             (_("receivable days"), rules.receivable_days(visit), "")]
+
+
+def _revenue_note(visit: Visit) -> tuple[str, str]:
+    """What this year's revenue was compared with, in a sentence, and the basis's code ("" when
+    there was no revenue to compare). The visit about a year earlier is looked up only when
+    the visit did not answer last year's revenue to the same date."""
+    if visit.is_contact or visit.revenue_ytd is None:
+        return "", ""
+    year_ago = (selectors.year_ago_visit(visit=visit)
+                if visit.revenue_same_period_last_year is None else None)
+    baseline = rules.revenue_baseline(visit, year_ago)
+    if baseline is None:
+        return "", ""
+    if baseline.basis == rules.SAME_PERIOD:
+        text = _("Revenue to date was compared with last year's revenue to the same date "
+                 "(%(amount)s CNY).") % {"amount": money(baseline.before, YUAN)}
+    elif baseline.basis == rules.YEAR_AGO_VISIT and baseline.year_ago is not None:
+        text = _("Revenue to date was compared with the visit of %(date)s, a year earlier "
+                 "(%(amount)s CNY, scaled to the same number of days).") % {
+            "date": date_format(baseline.year_ago.visited_on, "SHORT_DATE_FORMAT"),
+            "amount": money(baseline.before, YUAN)}
+    elif baseline.basis == rules.SEASONAL_NO_BASELINE:
+        text = _("A seasonal business: no revenue for the same season last year was "
+                 "available, so revenue was not compared and raises no signal. Ask for last "
+                 "year's revenue to this date at the next visit.")
+    else:
+        text = _("Revenue to date was annualised linearly and compared with last year's "
+                 "revenue.")
+    return text, baseline.basis
 
 
 @role_required(*ALL_ROLES)
@@ -442,7 +474,9 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 continue
             field = Visit._meta.get_field(name)
             value = getattr(visit, name)
-            if field.choices and value:
+            if name == "peak_months":
+                value = ", ".join(str(MONTHS[m]) for m in value if m in MONTHS)
+            elif field.choices and value:
                 value = getattr(visit, f"get_{name}_display")()
             elif value is True:
                 value = _("yes")
@@ -463,6 +497,7 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                                "receivable_days",
                                                                "debt_ratio"}),
         "answers": answers, "derived": _derived(visit),
+        "revenue_note": _revenue_note(visit),
         "briefing_answers": list(visit.briefing_answers.all()),
         "loan_uses": list(visit.loan_uses.select_related("loan")),
         "signals": selectors.visit_signals(visit=visit),

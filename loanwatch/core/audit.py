@@ -99,6 +99,11 @@ class _Values:
             return self.related.get(field.related_model, {}).get(value, value)
         if field.choices:
             return dict(field.flatchoices).get(value, value)
+        # A list of choices (an ArrayField of them: months, checklist points) by their labels.
+        base = getattr(field, "base_field", None)
+        if base is not None and base.choices and isinstance(value, list):
+            labels = dict(base.flatchoices)
+            return ", ".join(str(labels.get(item, item)) for item in value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         # The trail stores dates and times as ISO text (UTC, microseconds): shown as the pages
@@ -132,7 +137,7 @@ def history_for(*, obj: models.Model, limit: int = 200,
         diff = event.pgh_diff or {}
         if event.pgh_label == "insert":
             diff = {k: [None, v] for k, v in (event.pgh_data or {}).items()
-                    if not k.startswith("pgh_") and k != "id" and v not in (None, "")}
+                    if not k.startswith("pgh_") and k != "id" and v not in (None, "", [])}
         diffs.append(diff)
     # The optimistic-locking counter changes with every save and tells a reader nothing.
     diffs = [{k: v for k, v in diff.items() if k not in HIDDEN_FIELDS} for diff in diffs]

@@ -32,6 +32,7 @@ def complete_answers(**overrides) -> dict:
         "gross_margin_pct": Decimal("22.50"), "loan_use": Visit.LoanUse.AS_DECLARED,
         "total_assets": Decimal("20000000.00"), "total_liabilities": Decimal("9000000.00"),
         "repayment_source": "经营收入", "repayment_pressure": Visit.Pressure.LOW,
+        "repayment_source_kind": Visit.RepaymentSourceKind.OPERATING,
     }
     data.update(overrides)
     return data
@@ -44,6 +45,7 @@ INDIVIDUAL_ANSWERS = {
     "revenue_ytd": Decimal("150000.00"), "loan_use": "as_declared",
     "total_assets": Decimal("3500000.00"), "total_liabilities": Decimal("900000.00"),
     "repayment_source": "工资收入", "repayment_pressure": "low",
+    "repayment_source_kind": "operating_cash_flow",
 }
 
 

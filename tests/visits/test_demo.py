@@ -24,3 +24,7 @@ def test_demo_visits_compare_raise_signals_and_load_once(settings, tmp_path):
     assert {"headcount_down", "margin_down", "high_debt_ratio", "large_receivables",
             "collateral_value_down", "repayment_pressure_high"} <= rules
     assert Visit.objects.filter(customer__kind="individual", status="submitted").exists()
+    # A seasonal business compared with the same period, and a loan due with a weak source.
+    assert later.peak_months and later.revenue_same_period_last_year
+    due = RiskSignal.objects.get(source="visit", rule="maturity_weak_source")
+    assert due.severity == "serious" and "SHPD-2023-0201" in due.params["items"]

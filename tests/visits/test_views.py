@@ -435,7 +435,9 @@ def test_a_drafts_task_closed_meanwhile_still_saves(officer):
 
 
 # Per request the session and the user (see loanwatch/accounts); the rest is the page's own.
-VISIT_PAGE_QUERIES = 12  # with the briefing answers and the per-loan uses
+# The page also looks for the visit a year earlier when last year's revenue to the same date
+# was not answered (the revenue baseline it names).
+VISIT_PAGE_QUERIES = 13  # with the briefing answers and the per-loan uses
 # The form adds its briefing: one query per kind of item (findings, tasks, measures, the last
 # visit's signals, loans past due), the answers, the loans awaiting a first check, their uses.
 VISIT_FORM_QUERIES = 19
