@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('customers', '0016_audit_index_for_the_changes_feed'),
         ('pghistory', '0007_auto_20250421_0444'),
         ('reports', '0006_risk_point_worded_when_read'),
-        ('visits', '0009_audit_index_for_the_changes_feed'),
+        ('visits', '0011_audit_index_for_the_changes_feed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('customers', '0016_audit_index_for_the_changes_feed'),
         ('pghistory', '0007_auto_20250421_0444'),
         ('schedule', '0007_task_notes_worded_when_read'),
-        ('visits', '0008_visit_history_keeps_every_new_field'),
+        ('visits', '0010_default_thresholds_of_the_new_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
