@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Upper
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -280,6 +281,23 @@ def _ranked_search_fetch(customers: QuerySet[Customer], term: str) -> Fetch:
     return fetch
 
 
+def _figure_fetch(customers: QuerySet[Customer]) -> Fetch:
+    """The page after a key in the order of a kept figure and the id, both one way.
+
+    The key is compared as a row, `(figure, customer_id) < (v, k)`, on the figures table's own
+    columns: PostgreSQL starts its index walk at the key even inside a tie of thousands (most
+    customers are zero days past due, most pass), where the OR of `after_q` bounded the figure
+    alone and then filtered the tie's rows one by one."""
+    def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
+        rows = customers
+        if key is not None:
+            after = TupleLessThan if columns[0].descending else TupleGreaterThan
+            rows = rows.filter(after(Tuple(F(f"figures__{columns[0].name}"),
+                                           F("figures__customer_id")), tuple(key)))
+        return list(rows.order_by(*(column.order() for column in columns))[:limit])
+    return fetch
+
+
 def customer_list_page(*, user: User, query: QueryDict, size: int, sort: str = "name",
                        **filters: Any) -> KeysetPage:
     """One page of the list, filtered and sorted, with its figures: the page starts after the
@@ -291,6 +309,8 @@ def customer_list_page(*, user: User, query: QueryDict, size: int, sort: str = "
     if search and columns[0].name == "search_rank":
         unsearched = customer_list_for_user(user=user, sort=sort, **{**filters, "search": ""})
         fetch = _ranked_search_fetch(unsearched, search)
+    elif columns[0].name in FIGURES:
+        fetch = _figure_fetch(customers)
     else:
         fetch = queryset_fetch(customers)
     paths = [c.name for c in columns]

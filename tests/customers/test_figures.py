@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from customers import imports, services, views
+from customers import services, views
 from customers.models import (
     Classification,
     Customer,
@@ -95,8 +95,8 @@ def test_the_risk_state_service_moves_the_figures(officer, admin_user):
 
 @COMMITTED
 def test_a_feed_run_moves_the_figures_of_every_customer_it_touches(officer, officer_b):
-    first, second, untouched = (CustomerFactory(officer=officer), CustomerFactory(officer=officer_b),
-                                CustomerFactory(officer=officer))
+    first, untouched = CustomerFactory(officer=officer), CustomerFactory(officer=officer)
+    second = CustomerFactory(officer=officer_b)
     LoanFactory(customer=first, contract_number="FD-1")
     LoanFactory(customer=first, contract_number="FD-2", balance=Decimal("5000"))
     LoanFactory(customer=second, contract_number="FD-3")
