@@ -33,7 +33,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.db.models.functions import Upper
 from django.http import Http404, QueryDict
 from django.utils import timezone

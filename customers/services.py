@@ -72,7 +72,7 @@ def customer_figures_refresh(*, customer_ids: Sequence[int] | None = None) -> in
         params = [list(customer_ids)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 # --- Customers --------------------------------------------------------------------------------
