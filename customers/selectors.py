@@ -285,19 +285,37 @@ def _ranked_search_fetch(customers: QuerySet[Customer], term: str) -> Fetch:
     return fetch
 
 
-def _figure_fetch(customers: QuerySet[Customer]) -> Fetch:
+def _figure_scope(*, user: User, officer_id: int | None = None) -> tuple[str, int] | None:
+    """The one officer or team a list sorted by a figure is confined to, if any, as the
+    figures' column and its value (None for the whole bank)."""
+    if officer_id:
+        return "officer_id", officer_id
+    if user.role == Role.OFFICER:
+        return "officer_id", user.pk
+    if user.role == Role.SUPERVISOR and user.team_id:
+        return "team_id", user.team_id
+    return None
+
+
+def _figure_fetch(customers: QuerySet[Customer], scope: tuple[str, int] | None) -> Fetch:
     """The page after a key in the order of a kept figure and the id, both one way.
 
-    The key is compared as a row, `(figure, customer_id) < (v, k)`, on the figures table's own
-    columns: PostgreSQL starts its index walk at the key even inside a tie of thousands (most
-    customers are zero days past due, most pass), where the OR of `after_q` bounded the figure
-    alone and then filtered the tie's rows one by one."""
+    The key is compared as a row on the figures table's own columns, `(team_id, figure,
+    customer_id) < (t, v, k)` for a team (the officer's for an officer, nothing before the
+    figure for the bank): PostgreSQL then starts its walk of the scope's index at the key, even
+    inside a tie of thousands (most customers are at zero days past due, most pass), where the
+    OR of `after_q` bounded the figure alone and filtered the tie's rows one by one, and a key
+    without the scope let it walk the bank's index and filter the other teams out."""
     def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
         rows = customers
         if key is not None:
             after = TupleLessThan if columns[0].descending else TupleGreaterThan
-            rows = rows.filter(after(Tuple(F(f"figures__{columns[0].name}"),
-                                           F("figures__customer_id")), tuple(key)))
+            fields = [F(f"figures__{columns[0].name}"), F("figures__customer_id")]
+            values = list(key)
+            if scope is not None:
+                fields.insert(0, F(f"figures__{scope[0]}"))
+                values.insert(0, scope[1])
+            rows = rows.filter(after(Tuple(*fields), tuple(values)))
         return list(rows.order_by(*(column.order() for column in columns))[:limit])
     return fetch
 
@@ -314,7 +332,8 @@ def customer_list_page(*, user: User, query: QueryDict, size: int, sort: str = "
         unsearched = customer_list_for_user(user=user, sort=sort, **{**filters, "search": ""})
         fetch = _ranked_search_fetch(unsearched, search)
     elif columns[0].name in FIGURES:
-        fetch = _figure_fetch(customers)
+        fetch = _figure_fetch(customers, _figure_scope(user=user,
+                                                       officer_id=filters.get("officer_id")))
     else:
         fetch = queryset_fetch(customers)
     paths = [c.name for c in columns]

@@ -209,3 +209,19 @@ def test_the_sorted_list_walks_every_customer_of_the_scope_once_in_order(
     # The figures shown are the kept ones, and the kept ones are right.
     assert [(c.loan_count, c.total_balance, c.max_days_past_due, c.worst_rank) for c in page] \
         == [_expected(c)[2:] for c in page]
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "admin_user"])
+def test_the_sorted_list_of_one_officer_chosen_from_the_menu_walks_to_its_end(
+        request, client, monkeypatch, officer, officer_b, persona):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _book(officer, officer_b)
+    client.force_login(request.getfixturevalue(persona))
+    rows = [(*_expected(c), c.pk) for c in Customer.objects.filter(officer=officer)]
+    expected = [r[-1] for r in sorted(rows, key=lambda r: (r[4], r[-1]), reverse=True)]
+    page = client.get(LIST, {"sort": "-overdue", "officer": officer.pk}).context["page"]
+    seen = [c.pk for c in page]
+    while page.has_next:
+        page = client.get(LIST + page.next_link).context["page"]
+        seen += [c.pk for c in page]
+    assert seen == expected
