@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -109,6 +110,79 @@ class ClassificationFloor(models.Model):
         return f"> {self.days_past_due_over}: {self.get_minimum_display()}"
 
 
+# --- Each customer's figures over its loans (CustomerFigures, kept by the database) ------------
+
+# The list's figures of the customers `{touched}` names (a query of customer ids), written into
+# their CustomerFigures rows; a row that would not change is left alone (no dead row, no index
+# entry). Run by the triggers below on every statement that writes loans or customers, whoever
+# issues it (a form, the risk-state service, the feed's and the import's set-based statements),
+# and by services.customer_figures_refresh for a whole book. Rows are locked in id order, so
+# that two writers of overlapping customers queue rather than deadlock on each other.
+CLASSIFICATION_RANK_SQL = ("CASE l.classification "
+                           + " ".join(f"WHEN '{value}' THEN {rank}"
+                                      for rank, value in enumerate(Classification.values))
+                           + " ELSE -1 END")
+FIGURES_UPSERT_SQL = """
+INSERT INTO customers_customerfigures AS f
+       (customer_id, officer_id, team_id, loan_count, total_balance, max_days_past_due,
+        worst_rank)
+SELECT c.id, c.officer_id, c.team_id, count(l.id), coalesce(sum(l.balance), 0),
+       coalesce(max(l.days_past_due), 0), coalesce(max(RANK), -1)
+  FROM customers_customer c
+  LEFT JOIN customers_loan l ON l.customer_id = c.id
+ WHERE c.id IN ({touched})
+ GROUP BY c.id
+ ORDER BY c.id
+    ON CONFLICT (customer_id) DO UPDATE
+   SET officer_id = EXCLUDED.officer_id, team_id = EXCLUDED.team_id,
+       loan_count = EXCLUDED.loan_count, total_balance = EXCLUDED.total_balance,
+       max_days_past_due = EXCLUDED.max_days_past_due, worst_rank = EXCLUDED.worst_rank
+ WHERE (f.officer_id, f.team_id, f.loan_count, f.total_balance, f.max_days_past_due,
+        f.worst_rank)
+       IS DISTINCT FROM (EXCLUDED.officer_id, EXCLUDED.team_id, EXCLUDED.loan_count,
+                         EXCLUDED.total_balance, EXCLUDED.max_days_past_due,
+                         EXCLUDED.worst_rank)""".replace("RANK", CLASSIFICATION_RANK_SQL)
+
+
+def _figures_trigger(name: str, operation: pgtrigger.Operation, touched: str, *,
+                     old: str | None = None, new: str | None = None) -> pgtrigger.Trigger:
+    """A statement-level trigger that refreshes the figures of the customers `touched` names,
+    read from the statement's transition tables: once per statement, however many rows."""
+    return pgtrigger.Trigger(
+        name=name, level=pgtrigger.Statement, when=pgtrigger.After, operation=operation,
+        referencing=pgtrigger.Referencing(old=old, new=new),
+        func=FIGURES_UPSERT_SQL.format(touched=touched) + ";\nRETURN NULL;")
+
+
+# A loan's update matters to the figures when it moves its balance, days past due or
+# classification, or changes customer (then both customers' figures move).
+LOAN_FIGURES_TRIGGERS = [
+    _figures_trigger("figures_loan_insert", pgtrigger.Insert,
+                     "SELECT customer_id FROM new_loans", new="new_loans"),
+    _figures_trigger(
+        "figures_loan_update", pgtrigger.Update,
+        "SELECT n.customer_id FROM new_loans n JOIN old_loans o ON o.id = n.id "
+        "WHERE (n.customer_id, n.balance, n.days_past_due, n.classification) "
+        "IS DISTINCT FROM (o.customer_id, o.balance, o.days_past_due, o.classification) "
+        "UNION ALL SELECT o.customer_id FROM old_loans o JOIN new_loans n ON n.id = o.id "
+        "WHERE n.customer_id <> o.customer_id", old="old_loans", new="new_loans"),
+    _figures_trigger("figures_loan_delete", pgtrigger.Delete,
+                     "SELECT customer_id FROM old_loans", old="old_loans"),
+]
+CUSTOMER_FIGURES_TRIGGERS = [
+    # Every customer has its row from the start: a customer without loans sorts and shows too.
+    _figures_trigger("figures_customer_insert", pgtrigger.Insert,
+                     "SELECT id FROM new_customers", new="new_customers"),
+    # The row carries the customer's officer and team, so that a scoped list sorted by a
+    # figure walks one index; a reassignment moves them along.
+    pgtrigger.Trigger(
+        name="figures_customer_scope", level=pgtrigger.Row, when=pgtrigger.After,
+        operation=pgtrigger.Update, condition=pgtrigger.AnyChange("officer", "team"),
+        func="UPDATE customers_customerfigures SET officer_id = NEW.officer_id, "
+             "team_id = NEW.team_id WHERE customer_id = NEW.id;\nRETURN NULL;"),
+]
+
+
 @pghistory.track(meta=changes_feed_meta("customer_event_changes"))
 class Customer(Versioned):
     class Kind(models.TextChoices):
@@ -170,6 +244,7 @@ class Customer(Versioned):
                          condition=~Q(warning_level="none")),
             # Trigram indexes for search: migration 0004 (raw SQL, see there).
         ]
+        triggers = CUSTOMER_FIGURES_TRIGGERS
 
     def __str__(self) -> str:
         return self.name
@@ -352,6 +427,7 @@ class Loan(Versioned):
             models.CheckConstraint(condition=Q(matures_on__gt=F("disbursed_on")),
                                    name="loan_matures_after_disbursement"),
         ]
+        triggers = LOAN_FIGURES_TRIGGERS
 
     def __str__(self) -> str:
         return self.contract_number
@@ -373,6 +449,51 @@ class Loan(Versioned):
     def overdue_amount(self) -> Decimal:
         """Principal and interest in arrears, as the loan feed last reported them."""
         return (self.principal_overdue or Decimal("0")) + (self.interest_overdue or Decimal("0"))
+
+
+class CustomerFigures(models.Model):
+    """One customer's figures over its loans, as the customer list shows and sorts them: kept
+    by the database's triggers (LOAN_FIGURES_TRIGGERS, CUSTOMER_FIGURES_TRIGGERS) on every write,
+    so that the list sorted by balance, days past due or classification reads an index at any
+    size of the book instead of summing the book's loans for each page.
+
+    A table of its own rather than columns of Customer: the feed moves every loan's balance each
+    night, and on the customer's row that would write an audit-history row per customer and
+    rewrite the customer's search indexes. The officer and team are copied here so that a scoped
+    list walks one index (`figures_officer_balance` …); the id breaks ties in every order.
+    Without loans: no balance, no days past due, rank -1 (no classification).
+    """
+
+    customer = models.OneToOneField(Customer, verbose_name=_("customer"), primary_key=True,
+                                    on_delete=models.CASCADE, related_name="figures")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
+                                on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    team = models.ForeignKey("accounts.Team", verbose_name=_("team"),
+                             on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+")
+    loan_count = models.PositiveIntegerField(_("loans"), default=0)
+    total_balance = models.DecimalField(_("outstanding balance (CNY)"), max_digits=18,
+                                        decimal_places=2, default=Decimal("0"))
+    max_days_past_due = models.PositiveIntegerField(_("days past due"), default=0)
+    # The worst classification's place in Classification (0 pass … 4 loss), -1 for none.
+    worst_rank = models.SmallIntegerField(_("worst classification"), default=-1)
+
+    class Meta:
+        verbose_name = _("customer figures")
+        verbose_name_plural = _("customer figures")
+        indexes = [
+            models.Index(fields=[*scope, figure, "customer"],
+                         name=f"figures_{scope_name}_{figure_name}")
+            for scope_name, scope in (("bank", []), ("officer", ["officer"]),
+                                      ("team", ["team"]))
+            for figure_name, figure in (("balance", "total_balance"),
+                                        ("overdue", "max_days_past_due"),
+                                        ("rank", "worst_rank"))
+        ]
+
+    def __str__(self) -> str:
+        return str(self.customer_id)
 
 
 @pghistory.track()

@@ -23,19 +23,22 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     TextField,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
+from django.db.models.functions import Upper
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +50,6 @@ from loanwatch.core.keyset import (
     Column,
     Fetch,
     KeysetPage,
-    after_sql,
     keyset_page,
     queryset_fetch,
     table_estimate,
@@ -73,7 +75,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from django.db.models import Aggregate, Model
+    from django.db.models import Model
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
@@ -85,30 +87,10 @@ SORTS = {
     "officer": "officer__full_name", "-officer": "-officer__full_name",
 }
 
-def _per_customer(aggregate: Aggregate) -> Subquery:
-    """One figure over a customer's loans, as a correlated subquery.
-
-    A subquery per row rather than a JOIN … GROUP BY over every loan: sorted by name, PostgreSQL
-    walks the name index, stops at the page's fifty rows and computes these for them alone,
-    where the grouped join aggregated the whole portfolio before it could sort and cut.
-    """
-    return Subquery(Loan.objects.filter(customer=OuterRef("pk")).order_by()
-                    .values("customer").annotate(figure=aggregate).values("figure"))
-
-
-WORST_RANK = Max(Case(*[When(classification=value, then=Value(rank))
-                        for rank, value in enumerate(Classification.values)],
-                      default=Value(-1), output_field=IntegerField()))
-
-
-def _list_figures() -> dict[str, Any]:
-    """The list's figures over each customer's loans, as annotations."""
-    return {
-        "loan_count": Coalesce(_per_customer(Count("pk")), 0),
-        "total_balance": _per_customer(Sum("balance")),
-        "max_days_past_due": _per_customer(Max("days_past_due")),
-        "worst_rank": _per_customer(WORST_RANK),
-    }
+# The figures the list shows and sorts by, kept per customer by the database (CustomerFigures),
+# with the type a page token carries them back in.
+FIGURES = {"loan_count": "int", "total_balance": "decimal", "max_days_past_due": "int",
+           "worst_rank": "int"}
 
 
 def _bigrams(column: str) -> Func:
@@ -170,16 +152,20 @@ def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
                            industry_id: int | None = None,
                            risk_group_id: int | None = None, officer_id: int | None = None,
                            classification: str = "", overdue: bool = False,
-                           warning: str = "", sort: str = "name",
-                           figures: bool = True) -> QuerySet[Customer]:
-    """The customers the list shows, filtered and sorted.
+                           warning: str = "", sort: str = "name") -> QuerySet[Customer]:
+    """The customers the list shows, filtered and sorted, each with its figures over its loans
+    (`loan_count`, `total_balance`, `max_days_past_due`, `worst_rank`) read from its
+    CustomerFigures row, which the database keeps on every write of a loan.
 
-    With `figures=False` only the figure the sort needs (if any) is computed in this query; a
-    page of the list then gets the others from `customer_list_figures`. PostgreSQL computes a
-    row's subqueries before LIMIT/OFFSET discard it, so on page 1,000 of the bank's list the
-    four figures were computed for 50,000 rows nobody sees.
+    Sorted by a figure, the user's scope and the officer filter are read on the figures' own
+    copies of the officer and team: PostgreSQL then walks one index of the figures table
+    (`figures_team_balance` …) from the page's key and stops after the page, at any size of
+    the book.
     """
-    qs = customer_scope(user=user)
+    columns = _list_columns(sort=sort, search=search)
+    by_figure = columns[0].name in FIGURES
+    qs = Customer.objects.filter(customer_scope_filter(user=user,
+                                                       through="figures__" if by_figure else ""))
     if search:
         qs = qs.filter(pk__in=_search_matches(search))
     if kind:
@@ -189,99 +175,45 @@ def customer_list_for_user(*, user: User, search: str = "", kind: str = "",
     if risk_group_id:
         qs = qs.filter(risk_group_id=risk_group_id)
     if officer_id:
-        qs = qs.filter(officer_id=officer_id)
+        qs = qs.filter(**{"figures__officer_id" if by_figure else "officer_id": officer_id})
     if classification:
         qs = qs.filter(Exists(Loan.objects.filter(customer=OuterRef("pk"),
                                                   classification=classification)))
     if overdue:
-        qs = qs.filter(Exists(Loan.objects.filter(customer=OuterRef("pk"),
-                                                  days_past_due__gt=0)))
+        qs = qs.filter(figures__max_days_past_due__gt=0)
     # On the customer's copy of its standing warning: no join to the reports app's table.
     if warning == "any":
         qs = qs.exclude(warning_level=WarningLevel.NONE)
     elif warning:
         qs = qs.filter(warning_level=warning)
+    if by_figure:
+        # An inner join, so that the figures' index may give the order of the customers' ids.
+        qs = qs.filter(figures__isnull=False)
     qs = qs.select_related("officer", "team", "risk_group", "industry")
-    order = SORTS.get(sort, "name")
-    first: list[Any] = []
-    if search and order.lstrip("-") == "name":
+    qs = qs.annotate(**{name: F(f"figures__{name}") for name in FIGURES})
+    if columns[0].name == "search_rank":
         # The names equal to the term, then those starting with it, then the rest.
         term = search.upper()
         qs = qs.annotate(search_rank=Case(
             When(Q(name__iexact=term), then=Value(0)),
             When(Q(name__istartswith=term), then=Value(1)),
             default=Value(2), output_field=IntegerField()))
-        first = ["search_rank"]
-    annotations = _list_figures()
-    if not figures:
-        annotations = {key: value for key, value in annotations.items()
-                       if key == order.lstrip("-")}
-    qs = qs.annotate(**annotations)
-    column = F(order.lstrip("-"))
-    expression = (column.desc(nulls_last=True) if order.startswith("-")
-                  else column.asc(nulls_last=True))
-    return qs.order_by(*first, expression, "pk")
-
-
-# A figure the list sorts by, as SQL over the loans `l` of one customer: what the annotations of
-# `_list_figures` compute, in the same order (a customer without loans has none: NULL).
-_FIGURE_SQL = {
-    "total_balance": ("SUM(l.balance)", []),
-    "max_days_past_due": ("MAX(l.days_past_due)", []),
-    "worst_rank": ("MAX(CASE l.classification "
-                   + " ".join("WHEN %s THEN %s" for _ in Classification.values)
-                   + " ELSE -1 END)",
-                   [x for rank, value in enumerate(Classification.values) for x in (value, rank)]),
-}
-
-
-# A figure's type, as a page token carries it back.
-_FIGURE_KINDS = {"total_balance": "decimal", "max_days_past_due": "int", "worst_rank": "int"}
+    return qs.order_by(*(column.order() for column in columns))
 
 
 def _list_columns(*, sort: str, search: str) -> list[Column]:
     """The list's order as keyset columns, the id last: a search sorted by name puts the names
-    equal to the term, then those starting with it, before the rest."""
+    equal to the term, then those starting with it, before the rest.
+
+    Sorted by a figure, the id follows the figure's direction and NULLs sit where the index
+    keeps them (the figures are never NULL), so that one index serves both directions."""
     order = SORTS.get(sort, "name")
     name, descending = order.lstrip("-"), order.startswith("-")
-    if name in _FIGURE_SQL:
-        return [Column("a.figure", descending, nullable=True, kind=_FIGURE_KINDS[name]),
-                Column("f.id", kind="int")]
+    if name in FIGURES:
+        return [Column(name, descending, nulls_last=not descending, kind=FIGURES[name]),
+                Column("pk", descending, nulls_last=not descending, kind="int")]
     columns = [Column("search_rank", kind="int")] if search and name == "name" else []
     return [*columns, Column(name, descending, nullable=name != "name"), Column("pk", kind="int")]
-
-
-def _figure_fetch(customers: QuerySet[Customer], figure: str) -> Fetch:
-    """The page's customers in the order of a figure over their loans (keyset `fetch`).
-
-    Sorted as an annotation, the figure was a subquery run once per customer before the sort
-    (100,000 index probes for the bank) and its cost made PostgreSQL compile the query with JIT
-    on every request: 1.2-2 s. Here one grouped pass over the customers' loans feeds the sort
-    and the cut, the page's customers are read by id, and `customer_list_figures` adds their
-    figures.
-    """
-    ids_sql, ids_params = customers.order_by().values("pk").query.sql_with_params()
-    figure_sql, figure_params = _FIGURE_SQL[figure]
-
-    def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
-        where, where_params = after_sql(columns, key) if key is not None else ("TRUE", [])
-        order = ", ".join(f"{c.name} {'DESC' if c.descending else 'ASC'} "
-                          f"NULLS {'LAST' if c.nulls_last else 'FIRST'}" for c in columns)
-        sql = (f"SELECT f.id, a.figure FROM ({ids_sql}) AS f(id) "  # noqa: S608 (ORM/constants)
-               f"LEFT JOIN (SELECT l.customer_id, {figure_sql} AS figure FROM customers_loan l "
-               f"WHERE l.customer_id IN ({ids_sql}) GROUP BY l.customer_id) a "
-               f"ON a.customer_id = f.id WHERE {where} ORDER BY {order} LIMIT %s")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*ids_params, *figure_params, *ids_params, *where_params, limit])
-            found_rows = cursor.fetchall()
-        found = {c.pk: c for c in customers.order_by().filter(pk__in=[r[0] for r in found_rows])}
-        page = []
-        for pk, value in found_rows:
-            setattr(found[pk], figure, value)
-            page.append(found[pk])
-        return page
-
-    return fetch
 
 
 def _path_value(row: Any, path: str) -> Any:
@@ -338,60 +270,80 @@ def _ranked_search_fetch(customers: QuerySet[Customer], term: str) -> Fetch:
                 continue
             # The page's ids and sort keys first, without the joins the rows come with: the
             # sort then handles two columns of each match instead of four joined tables.
-            parts.append(queryset_fetch(branch.select_related(None).only("pk", "name"))(
+            # (As values, the figures' join goes unread and PostgreSQL leaves it out.)
+            parts.append(queryset_fetch(branch.select_related(None)
+                                        .values("pk", "name", "search_rank"))(
                 columns, key, limit))
         if columns[0].descending:
             parts.reverse()
         light = [row for part in parts for row in part][:limit]
-        found = customers.in_bulk([row.pk for row in light])
+        found = customers.in_bulk([row["pk"] for row in light])
         for row in light:
-            found[row.pk].search_rank = row.search_rank  # type: ignore[attr-defined]
-        return [found[row.pk] for row in light]
+            found[row["pk"]].search_rank = row["search_rank"]  # type: ignore[attr-defined]
+        return [found[row["pk"]] for row in light]
 
+    return fetch
+
+
+def _figure_scope(*, user: User, officer_id: int | None = None) -> tuple[str, int] | None:
+    """The one officer or team a list sorted by a figure is confined to, if any, as the
+    figures' column and its value (None for the whole bank)."""
+    if officer_id:
+        return "officer_id", officer_id
+    if user.role == Role.OFFICER:
+        return "officer_id", user.pk
+    if user.role == Role.SUPERVISOR and user.team_id:
+        return "team_id", user.team_id
+    return None
+
+
+def _figure_fetch(customers: QuerySet[Customer], scope: tuple[str, int] | None) -> Fetch:
+    """The page after a key in the order of a kept figure and the id, both one way.
+
+    The key is compared as a row on the figures table's own columns, `(team_id, figure,
+    customer_id) < (t, v, k)` for a team (the officer's for an officer, nothing before the
+    figure for the bank): PostgreSQL then starts its walk of the scope's index at the key, even
+    inside a tie of thousands (most customers are at zero days past due, most pass), where the
+    OR of `after_q` bounded the figure alone and filtered the tie's rows one by one, and a key
+    without the scope let it walk the bank's index and filter the other teams out."""
+    def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
+        rows = customers
+        if key is not None:
+            after = TupleLessThan if columns[0].descending else TupleGreaterThan
+            fields = [F(f"figures__{columns[0].name}"), F("figures__customer_id")]
+            values = list(key)
+            if scope is not None:
+                fields.insert(0, F(f"figures__{scope[0]}"))
+                values.insert(0, scope[1])
+            rows = rows.filter(after(Tuple(*fields), tuple(values)))
+        return list(rows.order_by(*(column.order() for column in columns))[:limit])
     return fetch
 
 
 def customer_list_page(*, user: User, query: QueryDict, size: int, sort: str = "name",
                        **filters: Any) -> KeysetPage:
-    """One page of the list, filtered and sorted, without the figures (`customer_list_figures`
-    adds them): the page starts after the previous page's last row (keyset), never skipping rows
-    with OFFSET, so the bank's page 2,000 costs what its first does."""
-    customers = customer_list_for_user(user=user, sort=sort, figures=False, **filters)
-    columns = _list_columns(sort=sort, search=filters.get("search", ""))
-    figure = SORTS.get(sort, "name").lstrip("-")
+    """One page of the list, filtered and sorted, with its figures: the page starts after the
+    previous page's last row (keyset), never skipping rows with OFFSET, so the bank's page 2,000
+    costs what its first does, in every order."""
+    customers = customer_list_for_user(user=user, sort=sort, **filters)
     search = filters.get("search", "")
-    if figure in _FIGURE_SQL:
-        fetch = _figure_fetch(customers, figure)
-        paths = [figure, "pk"]
-    elif search and figure == "name":
-        unsearched = customer_list_for_user(user=user, sort=sort, figures=False,
-                                            **{**filters, "search": ""})
+    columns = _list_columns(sort=sort, search=search)
+    if search and columns[0].name == "search_rank":
+        unsearched = customer_list_for_user(user=user, sort=sort, **{**filters, "search": ""})
         fetch = _ranked_search_fetch(unsearched, search)
-        paths = [c.name for c in columns]
+    elif columns[0].name in FIGURES:
+        fetch = _figure_fetch(customers, _figure_scope(user=user,
+                                                       officer_id=filters.get("officer_id")))
     else:
         fetch = queryset_fetch(customers)
-        paths = [c.name for c in columns]
+    paths = [c.name for c in columns]
     filtered = any(value for name, value in filters.items())
+    # Counted in one order whatever the list's: every order shares the bank's kept count.
+    counted = customer_list_for_user(user=user, **filters)
     return keyset_page(
         fetch=fetch, key_of=lambda row: [_path_value(row, path) for path in paths],
-        columns=columns, order=f"{sort}:{bool(filters.get('search'))}", query=query, size=size,
-        count=lambda: _list_count(user=user, customers=customers, filtered=filtered))
-
-
-def customer_list_figures(*, customers: list[Customer]) -> list[Customer]:
-    """Set the list's figures (as `customer_list_for_user` annotates them) on a page of customers,
-    in one grouped query over their loans."""
-    rows = (Loan.objects.filter(customer_id__in=[c.pk for c in customers]).order_by()
-            .values("customer_id")
-            .annotate(loan_count=Count("pk"), total_balance=Sum("balance"),
-                      max_days_past_due=Max("days_past_due"), worst_rank=WORST_RANK))
-    found = {row.pop("customer_id"): row for row in rows} if customers else {}
-    empty = {"loan_count": 0, "total_balance": None, "max_days_past_due": None,
-             "worst_rank": None}
-    for customer in customers:
-        for key, value in found.get(customer.pk, empty).items():
-            setattr(customer, key, value)
-    return customers
+        columns=columns, order=f"{sort}:{bool(search)}", query=query, size=size,
+        count=lambda: _list_count(user=user, customers=counted, filtered=filtered))
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ are checked here, and raise ValidationError naming the field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from loanwatch.core.validation import field_errors, fields_check
 
 from . import selectors
 from .models import (
+    FIGURES_UPSERT_SQL,
     Classification,
     ClassificationFloor,
     Collateral,
@@ -56,6 +57,22 @@ LOAN_FIELDS = ["contract_number", "amount", "balance", "disbursed_on", "matures_
 # when the record is opened, then only through risk_state.py (approval, feed, correction).
 CUSTOMER_UPDATE_FIELDS = [k for k in CUSTOMER_FIELDS if k != "risk_group"]
 LOAN_UPDATE_FIELDS = [k for k in LOAN_FIELDS if k not in OWNED_LOAN_FIELDS]
+
+
+def customer_figures_refresh(*, customer_ids: Sequence[int] | None = None) -> int:
+    """Recompute the list's figures (CustomerFigures) of these customers, or of every customer,
+    from their loans, in one statement; returns the rows written (unchanged ones are skipped).
+
+    The triggers keep the figures on every write; this is for a book loaded with them switched
+    off (the generator's COPY, a restore) and for a check that nothing drifted."""
+    if customer_ids is None:
+        sql, params = FIGURES_UPSERT_SQL.format(touched="SELECT id FROM customers_customer"), None
+    else:
+        sql = FIGURES_UPSERT_SQL.format(touched="SELECT unnest(%s::bigint[])")
+        params = [list(customer_ids)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
 
 
 # --- Customers --------------------------------------------------------------------------------

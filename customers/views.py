@@ -46,7 +46,6 @@ def customer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     page = selectors.customer_list_page(user=request.user, query=request.GET, size=PAGE_SIZE,
                                         **filters)
-    page.object_list = selectors.customer_list_figures(customers=page.object_list)
     officers = selectors.officer_choices_for_user(user=request.user)
     return render(request, "customers/customer_list.html", {
         "page": page, "filters": filters, "filter_form": filter_form,

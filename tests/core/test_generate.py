@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -41,6 +42,13 @@ def test_generated_rows_obey_the_rules_the_forms_enforce():
         assert Classification.rank(loan.classification) >= Classification.rank(floor)
         assert 0 <= loan.balance <= loan.amount
         assert loan.matures_on > loan.disbursed_on
+    # The list's figures were filled after the COPY (whose triggers were off), from the loans.
+    for customer in customers:
+        mine = [loan for loan in loans if loan.customer_id == customer.pk]
+        assert (customer.figures.loan_count, customer.figures.total_balance,
+                customer.figures.max_days_past_due, customer.figures.officer_id) == (
+            len(mine), sum((loan.balance for loan in mine), Decimal("0")),
+            max((loan.days_past_due for loan in mine), default=0), customer.officer_id)
     # Guarantees stay inside a team, as a circle an officer's supervisor can see.
     for guarantee in Guarantee.objects.filter(guarantor_customer__isnull=False):
         assert guarantee.guarantor_customer.team_id == guarantee.loan.customer.team_id
