@@ -111,6 +111,18 @@ PLAN_PAGE_OFFICER = 500
 PLAN_ORDER = [Column("due_on", kind="date"), Column("pk", kind="int")]
 
 
+def plan_tasks(*, user: User, today: datetime.date, weeks: int = 8,
+               officer_id: int | None = None, overdue_only: bool = False
+               ) -> QuerySet[RevisitTask]:
+    """The open tasks a plan shows, unordered: in scope, due before the end of the weeks
+    ahead (or overdue only), of one officer if chosen."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    qs = task_scope(user=user).filter(status=RevisitTask.Status.OPEN)
+    qs = (qs.filter(due_on__lt=today) if overdue_only
+          else qs.filter(due_on__lt=monday + datetime.timedelta(weeks=weeks)))
+    return qs.filter(officer_id=officer_id) if officer_id else qs
+
+
 def plan_for_user(*, user: User, today: datetime.date, query: QueryDict | None = None,
                   weeks: int = 8, officer_id: int | None = None,
                   overdue_only: bool = False) -> Plan:
@@ -122,11 +134,8 @@ def plan_for_user(*, user: User, today: datetime.date, query: QueryDict | None =
     the weeks its tasks fall in.
     """
     monday = today - datetime.timedelta(days=today.weekday())
-    horizon = monday + datetime.timedelta(weeks=weeks)
-    qs = task_scope(user=user).filter(status=RevisitTask.Status.OPEN)
-    qs = qs.filter(due_on__lt=today) if overdue_only else qs.filter(due_on__lt=horizon)
-    if officer_id:
-        qs = qs.filter(officer_id=officer_id)
+    qs = plan_tasks(user=user, today=today, weeks=weeks, officer_id=officer_id,
+                    overdue_only=overdue_only)
     page = keyset_page(
         fetch=queryset_fetch(qs.select_related("customer", "officer", "event")),
         key_of=lambda task: [task.due_on, task.pk], columns=PLAN_ORDER, order="plan",

@@ -152,10 +152,16 @@ def policy(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- Risk events ------------------------------------------------------------------------------
 
+EVENTS_SHOWN = 100
+
+
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    events = selectors.events_for_user(user=request.user)[:100]
-    return render(request, "schedule/event_list.html", {"events": events})
+    # The latest EVENTS_SHOWN, newest first; one more is read to know whether there are more.
+    events = list(selectors.events_for_user(user=request.user)[:EVENTS_SHOWN + 1])
+    return render(request, "schedule/event_list.html", {
+        "events": events[:EVENTS_SHOWN], "more": len(events) > EVENTS_SHOWN,
+        "shown": EVENTS_SHOWN})
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)

@@ -37,7 +37,8 @@ def due_rows(rows: Iterable[DueRow]) -> SafeString:
     customer = _link("customers:customer_detail")
     check = _link("records:check_create")
     itself = html.escape(_("the customer itself"))
-    never = f'<span class="text-danger">{html.escape(_("never"))}</span>'
+    never_word = html.escape(_("never"))
+    never = f'<span class="text-danger">{never_word}</span>'
     button = html.escape(_("Check"))
     lines = []
     for row in rows:

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer
 from customers.records import views
 from customers.records.models import CheckSubject
-from customers.models import Customer
 
 from .helpers import company_with_controller
 
