@@ -23,6 +23,7 @@ from django import forms
 from django.core import signing
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 
 SALT = "loanwatch.keyset"
@@ -43,7 +44,7 @@ class Column:
         return Column(self.name, not self.descending, not self.nulls_last, self.kind,
                       self.nullable)
 
-    def order(self):
+    def order(self) -> OrderBy:
         column = F(self.name)
         nulls = {"nulls_last": True} if self.nulls_last else {"nulls_first": True}
         return column.desc(**nulls) if self.descending else column.asc(**nulls)

@@ -43,7 +43,7 @@ def due_rows(rows: Iterable[DueRow]) -> SafeString:
     lines = []
     for row in rows:
         pk = int(row.customer_id)
-        subject = html.escape(row.person_name) if row.person_id is not None else itself
+        subject = html.escape(row.person_name or "") if row.person_id is not None else itself
         last = _date(row.last_checked_on) if row.last_checked_on else never
         lines.append(
             f'<tr><td><a href="{customer[0]}{pk}{customer[1]}">'
