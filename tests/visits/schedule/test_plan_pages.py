@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.customers.factories import CustomerFactory
-from visits.schedule import selectors
-from visits.schedule.models import RevisitTask
+from visits.schedule import selectors, views
+from visits.schedule.models import RevisitTask, RiskEvent
 
 pytestmark = pytest.mark.django_db
 PLAN = reverse("schedule:plan")
@@ -137,3 +137,19 @@ def test_a_later_page_costs_the_queries_of_the_first_at_two_sizes(request, offic
     first = client.get(PLAN).content.decode()
     assert [queries(PLAN), queries(PLAN + _link(first, "next"))] == counts
     assert counts[0] == counts[1]
+
+
+def test_the_events_list_says_when_it_shows_only_the_latest(monkeypatch, supervisor_client,
+                                                             supervisor):
+    monkeypatch.setattr(views, "EVENTS_SHOWN", 2)
+    url = reverse("schedule:event_list")
+    for n in range(2):
+        RiskEvent.objects.create(kind="other", title=f"事件{n}", target="region", region="浦东",
+                                 due_within_days=7, declared_by=supervisor)
+    page = supervisor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "事件0" in page and 'id="events-capped"' not in page
+    RiskEvent.objects.create(kind="other", title="事件2", target="region", region="浦东",
+                             due_within_days=7, declared_by=supervisor)
+    page = supervisor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "事件2" in page and "事件1" in page and "事件0" not in page  # the latest two
+    assert "The latest 2 risk events are shown." in page
