@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from loanwatch.core.forms import form_apply_error
 
 from . import forms, risk_state, selectors
 
+CORRECTIONS_PAGE = 50
 
 @role_required(Role.ADMIN)
 def risk_correction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -44,8 +44,8 @@ def risk_correction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def correction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    corrections = selectors.corrections_for_user(user=request.user)
-    page = Paginator(corrections, 50).get_page(request.GET.get("page"))
+    page = selectors.correction_page_for_user(user=request.user, query=request.GET,
+                                              size=CORRECTIONS_PAGE)
     page.object_list = selectors.corrections_readable(corrections=list(page.object_list))
     for correction in page.object_list:
         correction.may_decide = (correction.status == correction.Status.AWAITING

@@ -780,6 +780,25 @@ def corrections_for_user(*, user: User) -> QuerySet[RiskCorrection]:
                       "-requested_at", "-pk"))
 
 
+# Waiting ones first, then the newest; the id breaks ties.
+CORRECTION_ORDER = [Column("waiting", kind="int"),
+                    Column("requested_at", descending=True, kind="datetime"),
+                    Column("pk", descending=True, kind="int")]
+
+
+def correction_page_for_user(*, user: User, query: QueryDict, size: int) -> KeysetPage:
+    """One page of the corrections list, starting after the previous page's last correction
+    (keyset: the bank's corrections grow with the book and the years; no OFFSET, no count)."""
+    corrections = corrections_for_user(user=user).annotate(waiting=Case(
+        When(status=RiskCorrection.Status.AWAITING, then=0), default=1,
+        output_field=IntegerField()))
+    return keyset_page(fetch=queryset_fetch(corrections),
+                       key_of=lambda c: [c.waiting, c.requested_at, c.pk],
+                       columns=CORRECTION_ORDER, order="corrections", query=query, size=size,
+                       # The list shows no total; the home card counts the waiting ones.
+                       count=lambda: (0, False))
+
+
 def corrections_card(*, user: User) -> dict[str, Any]:
     waiting = (corrections_for_user(user=user).filter(status=RiskCorrection.Status.AWAITING)
                .exclude(requested_by=user))

@@ -227,13 +227,20 @@ def report_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:report_detail", pk=pk)
 
 
+QUEUE_SHOWN = 200
+
+
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def report_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    reports = list(selectors.approval_queue(user=request.user)[:200])
+    # The QUEUE_SHOWN waiting longest; one more is read to know whether there are more.
+    reports = list(selectors.approval_queue(user=request.user)[:QUEUE_SHOWN + 1])
+    more = len(reports) > QUEUE_SHOWN
+    reports = reports[:QUEUE_SHOWN]
     now = timezone.now()
     for report in reports:
         report.age_days = (now - report.submitted_at).days if report.submitted_at else 0
-    return render(request, "reports/report_queue.html", {"reports": reports})
+    return render(request, "reports/report_queue.html", {
+        "reports": reports, "more": more, "shown": QUEUE_SHOWN})
 
 
 @role_required(*ALL_ROLES)

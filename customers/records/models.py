@@ -11,13 +11,15 @@ previous check is stored as findings.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.validation import NOT_NEGATIVE
@@ -300,6 +302,13 @@ class CheckSubject(models.Model):
     person = models.ForeignKey("customers.Person", verbose_name=_("person"),
                                on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     last_checked_on = models.DateField(_("last checked"), null=True, blank=True)
+    # The due list's order: the last check date, never checked first. Kept by PostgreSQL from
+    # `last_checked_on` so that it has no NULL: a page of the list starts at its key in the
+    # index (`due_order >= X`), where a NULL in the key made the condition an OR no index range
+    # serves.
+    due_order = models.GeneratedField(
+        expression=Coalesce("last_checked_on", Value(datetime.date.min)),
+        output_field=models.DateField(), db_persist=True)
 
     class Meta:
         verbose_name = _("subject to check")
@@ -307,8 +316,7 @@ class CheckSubject(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer", "person"],
                                                nulls_distinct=False,
                                                name="check_subject_once")]
-        indexes = [models.Index(models.F("last_checked_on").asc(nulls_first=True),
-                                models.F("id").asc(), name="check_subject_due")]
+        indexes = [models.Index(fields=["due_order", "id"], name="check_subject_due_order")]
 
     def __str__(self) -> str:
         return f"{self.customer_id}/{self.person_id}: {self.last_checked_on}"

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from customers.models import Customer, CustomerRelation, Person
 from customers.selectors import customer_scope, customer_scope_filter
 from loanwatch.accounts.models import Team
+from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
+from loanwatch.core.keyset import Column, KeysetPage, after_q, keyset_page
 from loanwatch.core.rows import instances, json_rows, set_prefetched
 
 from .models import CheckSubject, Finding, RecordCheck, RecordPolicy
@@ -111,20 +116,85 @@ def _due_rows(*, cutoff: datetime.date) -> QuerySet[CheckSubject]:
             .filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=cutoff)))
 
 
-def due_subjects_for_user(*, user: User, team_id: int | None = None,
-                          policy: RecordPolicy | None = None) -> list[DueSubject]:
-    """Subjects whose last check is older than the policy's interval, or never checked; the
-    oldest first, at most DUE_SHOWN. One query whatever the portfolio (two without `policy`)."""
+def due_rows_for_user(*, user: User, team_id: int | None = None,
+                      policy: RecordPolicy | None = None) -> QuerySet[CheckSubject]:
+    """The due subjects in the user's scope (and the administrator's chosen team), unordered."""
     policy = policy or RecordPolicy.current()
     rows = _due_rows(cutoff=due_cutoff(policy)).filter(
         customer_scope_filter(user=user, through="customer__"))
     if team_id is not None:
         rows = rows.filter(customer__team_id=team_id)
+    return rows
+
+
+def due_subjects_for_user(*, user: User, team_id: int | None = None,
+                          policy: RecordPolicy | None = None) -> list[DueSubject]:
+    """Subjects whose last check is older than the policy's interval, or never checked; the
+    oldest first, at most DUE_SHOWN. One query whatever the portfolio (two without `policy`)."""
+    policy = policy or RecordPolicy.current()
+    rows = due_rows_for_user(user=user, team_id=team_id, policy=policy)
     interval = datetime.timedelta(days=policy.interval_days)
     return [DueSubject(row.customer, row.person, row.last_checked_on,
                        row.last_checked_on + interval if row.last_checked_on else None)
             for row in rows.select_related("customer__officer", "person")
-            .order_by(F("last_checked_on").asc(nulls_first=True), "id")[:DUE_SHOWN]]
+            .order_by("due_order", "id")[:DUE_SHOWN]]
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One line of the due list, shaped in the query: names and dates, no model instances."""
+
+    id: int
+    due_order: datetime.date
+    customer_id: int
+    customer_name: str
+    person_id: int | None
+    person_name: str | None
+    last_checked_on: datetime.date | None
+    due_on: datetime.date | None
+    officer: str
+
+    @property
+    def key(self) -> str:
+        return f"p{self.person_id}" if self.person_id is not None else f"c{self.customer_id}"
+
+
+# Never checked first, then the longest since the last check; the id breaks ties.
+DUE_ORDER = [Column("due_order", kind="date"), Column("id", kind="int")]
+DUE_COUNT_SECONDS = 300
+_DUE_FIELDS = ("id", "due_order", "customer_id", "customer__name", "person_id", "person__name",
+               "last_checked_on", "customer__officer__full_name",
+               "customer__officer__username")
+
+
+def due_page_for_user(*, user: User, query: QueryDict, size: int, team_id: int | None = None,
+                      policy: RecordPolicy | None = None) -> KeysetPage:
+    """One page of the due list (rows of `DueRow`), starting after the previous page's last
+    subject (keyset on the kept `due_order`: no OFFSET). Counted for an officer, a team or an
+    administrator's chosen team; across the bank counted at most once in five minutes and
+    shown as "about". Two queries (three when the bank-wide count is not kept)."""
+    policy = policy or RecordPolicy.current()
+    rows = due_rows_for_user(user=user, team_id=team_id, policy=policy)
+    interval = datetime.timedelta(days=policy.interval_days)
+
+    def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[DueRow]:
+        found = rows if key is None else rows.filter(after_q(columns, key))
+        return [DueRow(id=r[0], due_order=r[1], customer_id=r[2], customer_name=r[3],
+                       person_id=r[4], person_name=r[5], last_checked_on=r[6],
+                       due_on=r[6] + interval if r[6] else None, officer=r[7] or r[8])
+                for r in found.order_by(*(c.order() for c in columns))
+                .values_list(*_DUE_FIELDS)[:limit]]
+
+    def count() -> tuple[int, bool]:
+        if user.role != Role.ADMIN or team_id is not None:
+            return rows.count(), False
+        sql, params = rows.order_by().values("pk").query.sql_with_params()
+        key = "due-list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return cast(int, cache.get_or_set(key, rows.count, DUE_COUNT_SECONDS)), True
+
+    return keyset_page(fetch=fetch, key_of=lambda row: [row.due_order, row.id],
+                       columns=DUE_ORDER, order="records-due", query=query, size=size,
+                       count=count)
 
 
 def due_teams() -> list[tuple[int, str]]:

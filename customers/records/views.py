@@ -17,6 +17,7 @@ from .models import RecordCheck, RecordPolicy
 
 ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 SESSION_FEED = "records_feed_rows"
+DUE_PAGE = 100
 
 
 @role_required(*ALL_ROLES)
@@ -79,8 +80,9 @@ def check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The subjects the user sees whose records are due for a check. An administrator's list
-    opens on one team (their own, else the first) and can be switched to another or to all."""
+    """The subjects the user sees whose records are due for a check, a page at a time (never
+    checked first, then the longest since). An administrator's list opens on one team (their
+    own, else the first) and can be switched to another or to all."""
     policy = RecordPolicy.current()
     teams: list[tuple[int, str]] = []
     team_id: int | None = None
@@ -95,10 +97,10 @@ def due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             team_id = request.user.team_id if request.user.team_id in known else (
                 teams[0][0] if teams else None)
+    page = selectors.due_page_for_user(user=request.user, query=request.GET, size=DUE_PAGE,
+                                       team_id=team_id, policy=policy)
     return render(request, "records/due_list.html", {
-        "due": selectors.due_subjects_for_user(user=request.user, team_id=team_id,
-                                               policy=policy),
-        "policy": policy, "shown": selectors.DUE_SHOWN, "teams": teams, "team_id": team_id})
+        "page": page, "policy": policy, "teams": teams, "team_id": team_id})
 
 
 @role_required(*ALL_ROLES)

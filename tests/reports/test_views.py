@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from customers.models import Classification, RiskGroup
-from reports import services
+from reports import services, views
 from reports.models import FollowUp, RiskReport
 from reports.sections import reports_section
 from tests.customers.factories import CustomerFactory, LoanFactory
@@ -109,6 +109,19 @@ def test_the_queue_lists_oldest_first_in_fixed_queries(officer, supervisor, size
     reports = response.context["reports"]
     assert len(reports) == size
     assert [r.submitted_at for r in reports] == sorted(r.submitted_at for r in reports)
+
+
+def test_a_long_queue_shows_the_longest_waiting_and_says_so(officer, supervisor, monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_SHOWN", 2)
+    _queue_of(2, officer)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(supervisor)
+    assert 'id="queue-capped"' not in client.get(reverse("reports:report_queue")).content.decode()
+    _queue_of(1, officer)
+    response = client.get(reverse("reports:report_queue"))
+    oldest = sorted(RiskReport.objects.all(), key=lambda r: (r.submitted_at, r.pk))[:2]
+    assert [r.pk for r in response.context["reports"]] == [r.pk for r in oldest]
+    assert "The 2 reports waiting longest are shown" in response.content.decode()
 
 
 def test_the_customer_sheet_lists_the_reports(officer, officer_client):

@@ -78,9 +78,10 @@ class RevisitTask(models.Model):
         indexes = [models.Index(fields=["officer", "status", "due_on"]),
                    models.Index(fields=["customer", "status"]),
                    # The revisit card counts open tasks overdue or due this week: bank-wide
-                   # by due date, for a team or an officer customer by customer.
-                   models.Index(fields=["due_on"], condition=Q(status="open"),
-                                name="open_task_by_due_date"),
+                   # by due date, for a team or an officer customer by customer. The id
+                   # second: the bank-wide plan's pages are read in this order (keyset).
+                   models.Index(fields=["due_on", "id"], condition=Q(status="open"),
+                                name="open_task_by_due_date_id"),
                    models.Index(fields=["customer", "due_on"], condition=Q(status="open"),
                                 name="open_task_by_customer")]
         constraints = [

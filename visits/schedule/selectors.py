@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.selectors import customer_scope
 from loanwatch.accounts.roles import Role
 from loanwatch.core.home import first_rows_and_count
+from loanwatch.core.keyset import Column, KeysetPage, keyset_page, queryset_fetch
 from visits.briefing import BriefingItem
 from visits.models import BriefingAnswer
 
@@ -97,32 +98,54 @@ class Week:
 class Plan:
     overdue: list[RevisitTask]
     weeks: list[Week]
-    truncated: bool
+    page: KeysetPage
+    # Whether this page shows the Overdue heading (a later page only when it holds some).
+    shows_overdue: bool = True
 
 
-PLAN_LIMIT = 500
+# A supervisor's or an administrator's plan is read a page at a time; an officer's own plan
+# holds their tasks of the weeks ahead on one page, so that "keep these customers for offline
+# use" keeps all of them (it keeps the customers the page links to).
+PLAN_PAGE = 100
+PLAN_PAGE_OFFICER = 500
+PLAN_ORDER = [Column("due_on", kind="date"), Column("pk", kind="int")]
 
 
-def plan_for_user(*, user: User, today: datetime.date, weeks: int = 8,
-                  officer_id: int | None = None, overdue_only: bool = False) -> Plan:
-    """Open tasks in scope, overdue first, then week by week (Monday to Sunday) for `weeks`.
+def plan_tasks(*, user: User, today: datetime.date, weeks: int = 8,
+               officer_id: int | None = None, overdue_only: bool = False
+               ) -> QuerySet[RevisitTask]:
+    """The open tasks a plan shows, unordered: in scope, due before the end of the weeks
+    ahead (or overdue only), of one officer if chosen."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    qs = task_scope(user=user).filter(status=RevisitTask.Status.OPEN)
+    qs = (qs.filter(due_on__lt=today) if overdue_only
+          else qs.filter(due_on__lt=monday + datetime.timedelta(weeks=weeks)))
+    return qs.filter(officer_id=officer_id) if officer_id else qs
 
-    One query whatever the size; at most PLAN_LIMIT tasks so that an administrator's whole-bank
-    view stays a page (filter by officer to see the rest).
+
+def plan_for_user(*, user: User, today: datetime.date, query: QueryDict | None = None,
+                  weeks: int = 8, officer_id: int | None = None,
+                  overdue_only: bool = False) -> Plan:
+    """Open tasks in scope by due date, a page at a time (keyset on the due date and the id,
+    from the `after` / `before` of `query`); the page's tasks shown overdue first, then week by
+    week (Monday to Sunday) for `weeks`. One query whatever the size.
+
+    A plan on one page shows every week ahead, empty ones too; a page of a longer plan shows
+    the weeks its tasks fall in.
     """
     monday = today - datetime.timedelta(days=today.weekday())
-    horizon = monday + datetime.timedelta(weeks=weeks)
-    qs = task_scope(user=user).filter(status=RevisitTask.Status.OPEN)
-    qs = qs.filter(due_on__lt=today) if overdue_only else qs.filter(due_on__lt=horizon)
-    if officer_id:
-        qs = qs.filter(officer_id=officer_id)
-    rows = list(qs.select_related("customer", "officer", "event")
-                .order_by("due_on", "customer__name", "pk")[:PLAN_LIMIT + 1])
-    truncated = len(rows) > PLAN_LIMIT
-    rows = rows[:PLAN_LIMIT]
+    qs = plan_tasks(user=user, today=today, weeks=weeks, officer_id=officer_id,
+                    overdue_only=overdue_only)
+    page = keyset_page(
+        fetch=queryset_fetch(qs.select_related("customer", "officer", "event")),
+        key_of=lambda task: [task.due_on, task.pk], columns=PLAN_ORDER, order="plan",
+        query=query if query is not None else QueryDict(),
+        size=PLAN_PAGE_OFFICER if user.role == Role.OFFICER else PLAN_PAGE,
+        # The plan shows no total: its weeks count their own tasks.
+        count=lambda: (0, False))
     overdue: list[RevisitTask] = []
     by_week: dict[datetime.date, list[RevisitTask]] = {}
-    for task in rows:
+    for task in page:
         task.district = district_of(task.customer.address)
         task.is_overdue = task.due_on < today
         if task.is_overdue:
@@ -132,12 +155,14 @@ def plan_for_user(*, user: User, today: datetime.date, weeks: int = 8,
         day = task.planned_on or task.due_on
         start = day - datetime.timedelta(days=day.weekday())
         by_week.setdefault(max(start, monday), []).append(task)
-    week_list = [Week(starts_on=monday + datetime.timedelta(weeks=i),
-                      tasks=by_week.get(monday + datetime.timedelta(weeks=i), []))
-                 for i in range(weeks)]
-    for start in sorted(set(by_week) - {w.starts_on for w in week_list}):
-        week_list.append(Week(starts_on=start, tasks=by_week[start]))
-    return Plan(overdue=overdue, weeks=week_list, truncated=truncated)
+    whole = not page.has_other_pages
+    starts = sorted(by_week)
+    if whole:
+        ahead = [monday + datetime.timedelta(weeks=i) for i in range(weeks)]
+        starts = ahead + [start for start in starts if start not in ahead]
+    week_list = [Week(starts_on=start, tasks=by_week.get(start, [])) for start in starts]
+    return Plan(overdue=overdue, weeks=week_list, page=page,
+                shows_overdue=whole or bool(overdue) or not page.has_previous)
 
 
 def officers_for_user(*, user: User) -> QuerySet[User]:

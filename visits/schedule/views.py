@@ -30,7 +30,8 @@ ALL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 @role_required(*ALL_ROLES)
 @keep_offline
 def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin."""
+    """回访计划: the officer's own tasks; a supervisor's team; the whole bank for an admin —
+    read a page at a time by due date."""
     today = timezone.localdate()
     filter_form = forms.PlanFilterForm(request.GET)
     filters = filter_form.values()
@@ -43,7 +44,8 @@ def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     if officer_id and officer_id not in {o.pk for o in officers}:
         officer_id = None
     by_district = filters["group"] == "district"
-    the_plan = selectors.plan_for_user(user=request.user, today=today, weeks=weeks,
+    the_plan = selectors.plan_for_user(user=request.user, today=today, query=request.GET,
+                                       weeks=weeks,
                                        officer_id=officer_id, overdue_only=filters["overdue"])
     return render(request, "schedule/plan.html", {
         "plan": the_plan, "officers": officers, "officer_id": officer_id, "weeks": weeks,
@@ -150,10 +152,16 @@ def policy(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- Risk events ------------------------------------------------------------------------------
 
+EVENTS_SHOWN = 100
+
+
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    events = selectors.events_for_user(user=request.user)[:100]
-    return render(request, "schedule/event_list.html", {"events": events})
+    # The latest EVENTS_SHOWN, newest first; one more is read to know whether there are more.
+    events = list(selectors.events_for_user(user=request.user)[:EVENTS_SHOWN + 1])
+    return render(request, "schedule/event_list.html", {
+        "events": events[:EVENTS_SHOWN], "more": len(events) > EVENTS_SHOWN,
+        "shown": EVENTS_SHOWN})
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)

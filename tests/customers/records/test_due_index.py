@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -99,6 +100,7 @@ def test_the_administrator_opens_on_one_team_and_chooses(officer, officer_b, tea
 
 
 def _count(client, url, params) -> int:
+    cache.clear()  # the bank-wide count is kept five minutes: measure the request that counts
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
     return len(queries)
@@ -116,6 +118,6 @@ def test_the_administrators_list_keeps_its_query_count(officer, officer_b, admin
             CustomerFactory(officer=officer)
         counts.append((_count(client, url, {}), _count(client, url, {"team": "all"})))
     assert counts[0] == counts[1]
-    with django_assert_num_queries(counts[0][1]):
-        client.get(url, {"team": "all"})
+    with django_assert_num_queries(counts[0][1] - 1):
+        client.get(url, {"team": "all"})  # the bank-wide count kept from the request before
     assert counts[0][1] <= 8

@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers.models import Customer, ExportJob
+from customers.records import selectors as record_selectors
 from loanwatch.accounts.models import User
 from loanwatch.core import keyset
 from loanwatch.devtools import (
@@ -52,6 +53,7 @@ from loanwatch.devtools import (
     demo,
 )
 from visits.models import Visit
+from visits.schedule import selectors as schedule_selectors
 
 # (label, role or None, path). A path may name {customer}: one of the officer's customers.
 # Features add their key pages here.
@@ -90,6 +92,17 @@ ITEMS: list[tuple[str, str | None, str]] = [
     ("supervisor: record checks due", "supervisor", "/records/due/"),
     ("admin: record checks due (one team)", "admin", "/records/due/"),
     ("admin: record checks due (all teams)", "admin", "/records/due/?team=all"),
+    # Deep pages: the page after the row 90% down each list (keyset tokens, see _deep_lists).
+    ("officer: record checks due", "officer", "/records/due/"),
+    ("officer: record checks due, 90% deep", "officer", "/records/due/?after={due_officer}"),
+    ("supervisor: record checks due, 90% deep", "supervisor",
+     "/records/due/?after={due_supervisor}"),
+    ("admin: record checks due (one team), 90% deep", "admin",
+     "/records/due/?team={due_team}&after={due_admin_team}"),
+    ("admin: record checks due (all teams), 90% deep", "admin",
+     "/records/due/?team=all&after={due_admin_all}"),
+    ("supervisor: plan (team), 90% deep", "supervisor", "/schedule/?after={plan_supervisor}"),
+    ("admin: plan (bank-wide), 90% deep", "admin", "/schedule/?after={plan_admin}"),
 ]
 SIGNED_IN_FLOOR = ITEMS[1][0]
 
@@ -289,7 +302,8 @@ class Command(BaseCommand):
         """The pages (or only the floor, to compare the write load with) and the write load,
         against a gunicorn server started for the purpose."""
         users = _bench_users()
-        places = self._places(User.objects.get(username=users["officer"]))
+        places = {**self._places(User.objects.get(username=users["officer"])),
+                  **self._deep_lists(users)}
         items = [(label, users.get(role), path.format(**places))
                  for label, role, path in (ITEMS if pages else ITEMS[:1])
                  if all(places.get(name) for name in places if "{" + name + "}" in path)]
@@ -495,6 +509,34 @@ class Command(BaseCommand):
         return {"deep": quote(keyset.encode("name:False", list(by_name))) if by_name else None,
                 "deep_balance": quote(keyset.encode("-balance:False", list(by_balance)))
                 if by_balance else None}
+
+    def _deep_lists(self, users: dict[str, str]) -> dict:
+        """The "next" tokens of the row 90% down the record checks due (an officer's, a
+        team's, the administrator's one team and all teams) and the plan (a team's, the
+        bank's)."""
+        by_role = {role: User.objects.filter(username=name).first()
+                   for role, name in users.items()}
+        supervisor, admin = by_role.get("supervisor"), by_role.get("admin")
+        team_id = supervisor.team_id if supervisor else None
+        places: dict = {"due_team": team_id}
+
+        def deep(rows, order: str) -> str | None:
+            found = rows[int(rows.count() * 0.9):][:1]
+            return quote(keyset.encode(order, list(found[0]))) if found else None
+
+        for place, user, team in (("due_officer", by_role.get("officer"), None),
+                                  ("due_supervisor", supervisor, None),
+                                  ("due_admin_team", admin, team_id),
+                                  ("due_admin_all", admin, None)):
+            places[place] = user and deep(
+                record_selectors.due_rows_for_user(user=user, team_id=team)
+                .order_by("due_order", "id").values_list("due_order", "id"), "records-due")
+        today = timezone.localdate()
+        for place, user in (("plan_supervisor", supervisor), ("plan_admin", admin)):
+            places[place] = user and deep(
+                schedule_selectors.plan_tasks(user=user, today=today)
+                .order_by("due_on", "pk").values_list("due_on", "pk"), "plan")
+        return places
 
     def _sessions(self, usernames: set[str]) -> dict[str, str]:
         cookies = {}
