@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loanwatch.core.bilingual import BilingualName
 from loanwatch.core.concurrency import Versioned
@@ -128,9 +129,11 @@ class Customer(Versioned):
         CORPORATE = "corporate", _("corporate")
         INDIVIDUAL = "individual", _("individual")
 
+    # "active" alone is also a user's, a token's and a measure's word (在用, 启用): a customer's
+    # has its own, as a loan's has.
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        ACTIVE = "active", pgettext_lazy("customer status", "active")
+        CLOSED = "closed", pgettext_lazy("customer status", "closed")
 
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -306,7 +309,7 @@ class RepaymentMethod(models.TextChoices):
 class LoanStatus(models.TextChoices):
     """Where the bank's system says a loan stands; set by the loan feed."""
 
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("loan status", "active")
     SETTLED = "settled", _("settled")
     WRITTEN_OFF = "written_off", _("written off")
 

@@ -45,3 +45,12 @@ def test_the_history_panel_shows_times_as_the_pages_do_and_no_paths(officer):
     shown = [c.new for e in entries for c in e.changes if c.label == "warning since"]
     assert shown == ["30 Nov 2026 14:05"]
     assert all(entry.source == "" for entry in entries)
+
+
+@pytest.mark.django_db
+def test_the_history_panel_groups_figures_as_the_pages_do(officer):
+    customer = CustomerFactory(officer=officer, registered_capital=Decimal("10000000"))
+    with translation.override("zh-hans"):
+        entries = history_for(obj=customer)
+    shown = [c.new for e in entries for c in e.changes if c.label == "注册资本（元）"]
+    assert shown == ["10,000,000.00"]
