@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.bilingual import in_active_language
@@ -201,7 +202,7 @@ class Visit(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.visited_on}"
+        return f"{self.customer} · {date_format(self.visited_on, 'SHORT_DATE_FORMAT')}"
 
     @property
     def is_locked(self) -> bool:
