@@ -141,8 +141,14 @@ def test_admin_creates_and_edits_a_risk_group(admin_client_):
     assert response.status_code == 302
     group = RiskGroup.objects.get(code="special")
     assert RevisitPolicy.objects.filter(risk_group=group).count() == 2
-    page = admin_client_.get(reverse("schedule:risk_group_edit", args=[group.pk]))
+    page = admin_client_.get(reverse("schedule:risk_group_edit", args=[group.pk]),
+                             HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "特别关注" in page.content.decode()
+    # The colour is offered and remembered in words, never as Bootstrap's name for it.
+    text = page.content.decode()
+    history = text.split('id="history"')[1]
+    assert '<strong>颜色</strong>: <span class="text-success">黄色</span>' in history
+    assert "Bootstrap" not in text and ">warning<" not in text
 
 
 def test_a_submitted_visit_closes_its_tasks_and_plans_the_next(officer):
