@@ -251,7 +251,7 @@ def test_hostile_text_round_trips_through_the_calendar_feed(officer_client, offi
     (event,) = Calendar.from_ical(feed.content).walk("VEVENT")
     expected = _one_line_break(HOSTILE_TEXT)
     assert str(event["summary"]) == f"Visit {expected} (manual)"
-    assert str(event["description"]) == f"Due 2026-12-20. {expected}"
+    assert str(event["description"]) == f"Due 20 Dec 2026. {expected}"
     assert str(event["location"]) == expected
     assert event["uid"].startswith("revisit-task-")
     assert event.decoded("dtstart") == datetime.date(2026, 12, 20)
