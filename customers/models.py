@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loanwatch.core.audit import changes_feed_meta
 from loanwatch.core.bilingual import BilingualName
@@ -55,8 +56,9 @@ class WarningLevel(RankedChoices):
 # on orange, so that orange is never taken for red and passes WCAG AA contrast.
 WARNING_BADGES = {"none": "text-bg-secondary", "blue": "text-bg-primary",
                   "yellow": "text-bg-warning", "orange": "badge-orange", "red": "text-bg-danger"}
-# The levels' own colours on charts (the badges' colours).
-WARNING_COLOURS = {"blue": "#0d6efd", "yellow": "#ffc107", "orange": "#fd7e14",
+# The levels' own colours on charts: the badges' hues, yellow and orange a shade darker so that
+# a bar or a line stands 3:1 against the white chart (WCAG 1.4.11) and orange stays orange.
+WARNING_COLOURS = {"blue": "#0d6efd", "yellow": "#ad8500", "orange": "#d96c00",
                    "red": "#dc3545"}
 
 
@@ -79,12 +81,25 @@ class Industry(BilingualName):
 class RiskGroup(BilingualName):
     """风险组别: how closely a customer is watched (admin pages and revisit policy come later)."""
 
+    class Colour(models.TextChoices):
+        """The badge colours a group may take, named for people; the values are Bootstrap's
+        (`text-bg-<value>`), each with text that passes WCAG AA on it."""
+
+        GREEN = "success", _("green")
+        LIGHT_BLUE = "info", _("light blue")
+        BLUE = "primary", _("blue")
+        GREY = "secondary", _("grey")
+        YELLOW = "warning", _("yellow")
+        RED = "danger", _("red")
+        BLACK = "dark", _("black")
+
     code = models.CharField(_("code"), max_length=20, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=50)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    colour = models.CharField(_("colour"), max_length=20, default="secondary",
-                              help_text=_("A Bootstrap colour name: success, warning, danger…"))
+    colour = models.CharField(
+        _("colour"), max_length=20, choices=Colour.choices, default=Colour.GREY,
+        help_text=_("The colour of the group's badge, which shows the group's name too."))
     default_interval_days = models.PositiveSmallIntegerField(_("revisit every (days)"), default=90)
 
     class Meta:
@@ -189,9 +204,11 @@ class Customer(Versioned):
         CORPORATE = "corporate", _("corporate")
         INDIVIDUAL = "individual", _("individual")
 
+    # "active" alone is also a user's, a token's and a measure's word (在用, 启用): a customer's
+    # has its own, as a loan's has.
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        ACTIVE = "active", pgettext_lazy("customer status", "active")
+        CLOSED = "closed", pgettext_lazy("customer status", "closed")
 
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -368,7 +385,7 @@ class RepaymentMethod(models.TextChoices):
 class LoanStatus(models.TextChoices):
     """Where the bank's system says a loan stands; set by the loan feed."""
 
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("loan status", "active")
     SETTLED = "settled", _("settled")
     WRITTEN_OFF = "written_off", _("written off")
 

@@ -463,11 +463,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # 403, 404 and 400 answers are one line each; Django would add the refusal's traceback.
-    "filters": {"one_line_refusals": {"()": "loanwatch.core.log_filters.OneLineRefusals"}},
+    "filters": {"one_line_refusals": {"()": "loanwatch.core.log_filters.OneLineRefusals"},
+                "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
-                             "filters": ["one_line_refusals"]}},
+                             "filters": ["one_line_refusals"]},
+                 "mail_admins": {"level": "ERROR", "class": "django.utils.log.AdminEmailHandler",
+                                 "filters": ["require_debug_false"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Django's own "django" logger writes to a console of its own under DEBUG, traceback and
+    # all: here it keeps only the mail to the admins and passes its lines to the root's console.
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                "django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
 
 # Demo users sign in with a published password: `manage.py demo_data` (run by `make run`) loads

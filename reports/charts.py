@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from customers.models import WARNING_COLOURS
 from customers.selectors import customer_scope
-from loanwatch.core.charts import ChartData, Series
+from loanwatch.core.charts import ChartData, Series, month_label
 
 from .models import RiskReport, WarningLevel
 
@@ -41,7 +41,7 @@ def warnings_by_month(*, user: User, params) -> ChartData:
     counts = {(row["month"].date() if hasattr(row["month"], "date") else row["month"],
                row["warning_level"]): row["n"] for row in rows}
     levels = [level for level in WarningLevel if level != WarningLevel.NONE]
-    return ChartData(labels=[m.strftime("%Y-%m") for m in months], series=[
+    return ChartData(labels=[month_label(m) for m in months], series=[
         Series(label=str(level.label), values=[counts.get((m, level.value), 0) for m in months],
                colour=WARNING_COLOURS[level.value])
         for level in levels])

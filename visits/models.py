@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from loanwatch.core.audit import changes_feed_meta
@@ -220,7 +221,7 @@ class Visit(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.visited_on}"
+        return f"{self.customer} · {date_format(self.visited_on, 'SHORT_DATE_FORMAT')}"
 
     @property
     def is_locked(self) -> bool:

@@ -267,7 +267,6 @@ def visit_submit(*, visit: Visit, acting_user: User, expected_version: int | Non
     CollateralValuation.objects.bulk_create([
         CollateralValuation(collateral_id=c.collateral_id, valued_on=locked.visited_on,
                             value=c.current_value, source=CollateralValuation.Source.VISIT,
-                            note=_("Visit of %(date)s") % {"date": locked.visited_on.isoformat()},
                             recorded_by=acting_user)
         for c in checks if c.current_value is not None])
     signals = RiskSignal.objects.bulk_create([

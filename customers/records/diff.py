@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from loanwatch.formats.amounts import YUAN, money
+
 from .models import FindingKind, LicenceStatus, RecordEntry
 from .providers import CheckData, EntryData
 
@@ -268,8 +270,7 @@ def finding_message(kind: str, params: dict) -> str:
     case = params.get("case", "")
     if kind == FindingKind.NEW_CASE:
         details = [params.get("court", "")]
-        if params.get("amount"):
-            details.append(_("%(amount)s CNY") % {"amount": params["amount"]})
+        details.append(_money(params.get("amount", "")))
         details = [d for d in details if d]
         if not details:
             return _("New enforcement case %(case)s") % {"case": case}
@@ -297,7 +298,9 @@ def finding_message(kind: str, params: dict) -> str:
 
 
 def _money(value: str) -> str:
-    return _("%(amount)s CNY") % {"amount": value} if value else ""
+    """An amount the finding stores as plain text, grouped as every page shows money (exact
+    yuan: the figure a court or an authority names)."""
+    return _("%(amount)s CNY") % {"amount": money(value, YUAN)} if value else ""
 
 
 def _record_details(params: dict) -> str:

@@ -61,7 +61,7 @@ for kind, label, text in [
      _("%(subject)s: consumption restricted (%(cases)s).")),
     ("abnormal_listed", _("Abnormal-operation listing"),
      _("%(subject)s: put on the abnormal-operation list.")),
-    *[(kind, label, format_lazy(spread.SENTENCE, "%(subject)s:", label))
+    *[(kind, label, format_lazy(spread.SENTENCE, _("%(subject)s:"), label))
       for kind, label in FindingKind.choices
       if kind not in {"new_case", "case_closed", "licence_changed", "annual_report_missing",
                       "newly_dishonest", "new_restriction", "abnormal_listed"}],

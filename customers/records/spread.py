@@ -46,6 +46,8 @@ GUARANTOR_RULE = "record_guarantor_"
 NOTIFICATION_PREFIX = "records.related."
 # A sentence of a lead-in and a finding's label, joined in the reader's language.
 SENTENCE = _("{0} {1}.")
+# A rule's name: who it is about, and the finding (关联方：新增冻结).
+LABEL = _("{0}: {1}")
 
 
 def identity(subject: Subject) -> str:
@@ -138,10 +140,10 @@ def rules() -> list[tuple[str, Promise | str, Promise | str]]:
     found: list[tuple[str, Promise | str, Promise | str]] = []
     for kind, label in FindingKind.choices:
         found.append((RELATED_RULE + kind,
-                      format_lazy("{}: {}", _("Related party"), label),
+                      format_lazy(LABEL, _("Related party"), label),
                       format_lazy(SENTENCE, _("Related party %(party)s:"), label)))
         found.append((GUARANTOR_RULE + kind,
-                      format_lazy("{}: {}", _("Guarantor"), label),
+                      format_lazy(LABEL, _("Guarantor"), label),
                       format_lazy(SENTENCE, _("Guarantor %(party)s of loans %(loans)s:"),
                                   label)))
     return found

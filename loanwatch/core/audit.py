@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
@@ -106,6 +107,14 @@ class _Values:
             return ", ".join(str(labels.get(item, item)) for item in value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        # Figures as the pages show them: grouped by thousands, with the field's decimals
+        # (10,000,000.00, not the trail's 10000000.0).
+        if isinstance(field, models.DecimalField):
+            try:
+                figure = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+            except InvalidOperation:
+                return value
+            return number_format(figure, field.decimal_places, force_grouping=True)
         # The trail stores dates and times as ISO text (UTC, microseconds): shown as the pages
         # show them, in the bank's time zone and the reader's language.
         if isinstance(field, models.DateTimeField) and isinstance(value, str):

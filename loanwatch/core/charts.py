@@ -75,10 +75,14 @@ class ChartData:
                 **({"label_colours": self.label_colours} if self.label_colours else {})}
 
 
-# Eight colours told apart with every common colour-vision deficiency (Okabe and Ito), for
-# categories that mean nothing by themselves, such as officers.
-CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+# Eight colours told apart with every common colour-vision deficiency, for categories that mean
+# nothing by themselves, such as officers: Okabe and Ito's palette, with its orange, sky blue
+# and yellow taken darker (and the sky blue towards indigo, away from the blue) so that every
+# bar and line stands 3:1 against the chart's background (WCAG 1.4.11).
+CATEGORICAL = ["#0072B2", "#A87A00", "#009E73", "#CC79A7", "#332288", "#D55E00", "#999933",
                "#000000"]
+# What the charts are drawn on: the card's body.
+CHART_BACKGROUND = "#ffffff"
 
 
 def categorical(count: int) -> list[str]:
@@ -95,6 +99,16 @@ class Chart:
     # is read by its field in PARAMETER_FIELDS.
     params: tuple[tuple[str, Promise | str, str], ...] = field(default_factory=tuple)
     unit: Promise | str = ""
+
+
+def month_label(day: datetime.date) -> str:
+    """A month on a chart's axis as the reader's language writes it: 2026年11月 / Nov 2026."""
+    return formats.date_format(day, "YEAR_MONTH_FORMAT")
+
+
+def day_label(day: datetime.date) -> str:
+    """A day on a chart's axis or in its note: 2026年11月30日 / 30 Nov 2026."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _number(value):

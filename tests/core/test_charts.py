@@ -129,7 +129,7 @@ def test_on_time_rate_counts_visits_made_by_the_due_date(officer_client, officer
             due_on=due - datetime.timedelta(days=closed_days_after_due), status="done",
             closed_at=now)
     by_month = _json(officer_client, "on-time-by-month")
-    this_month = timezone.localdate().strftime("%Y-%m")
+    this_month = timezone.localdate().strftime("%b %Y")  # the axis as English writes it
     assert _series(by_month, "visited by the due date (%)")[this_month] == 50.0
     assert _series(by_month, "tasks closed by a visit")[this_month] == 2
     by_officer = _json(officer_client, "on-time-by-officer")
@@ -159,7 +159,7 @@ def test_warnings_count_approved_reports_by_level(officer_client, officer, offic
             decided_at=timezone.now() if status == "approved" else None,
             decided_by=supervisor if status == "approved" else None)
     figures = _json(officer_client, "warnings")
-    this_month = timezone.localdate().strftime("%Y-%m")
+    this_month = timezone.localdate().strftime("%b %Y")  # the axis as English writes it
     assert _series(figures, "red")[this_month] == 2
     assert _series(figures, "yellow")[this_month] == 1
 
@@ -201,3 +201,20 @@ def test_the_five_classifications_keep_their_colours_and_officers_are_told_apart
     officers = _json(admin_client_, "on-time-by-officer")
     assert len(officers["labels"]) == 2
     assert len(set(officers["label_colours"])) == 2
+
+
+def test_dates_on_the_axes_are_written_in_the_readers_language(officer_client, officer):
+    RevisitTask.objects.create(customer=CustomerFactory(officer=officer), officer=officer,
+                               reason="manual", due_on=timezone.localdate(), status="done",
+                               closed_at=timezone.now())
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    zh = {key: officer_client.get(reverse("core:chart_json", args=[key]),
+                                  HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+          for key in ("on-time-by-month", "warnings", "overdue-by-week")}
+    assert f"{today.year}年{today.month}月" in zh["on-time-by-month"]["labels"]
+    assert zh["warnings"]["labels"][-1] == f"{today.year}年{today.month}月"
+    assert zh["overdue-by-week"]["labels"][-1] == (
+        f"{week_end.year}年{week_end.month}月{week_end.day}日")
+    en = _json(officer_client, "overdue-by-week")
+    assert en["labels"][-1] == f"{week_end.day} {week_end:%b} {week_end.year}"

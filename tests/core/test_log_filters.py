@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.log import AdminEmailHandler
 
 from loanwatch.core.log_filters import OneLineRefusals
 from tests.customers.factories import CustomerFactory
@@ -68,3 +69,22 @@ def test_a_server_error_keeps_its_traceback():
     record.status_code = 500
     (line,) = _as_the_console_writes([record])
     assert "Traceback" in line and "ValueError: boom" in line
+
+
+def test_no_handler_of_a_request_line_writes_a_refusals_traceback():
+    """Django's own console for its "django" logger (active under DEBUG) would print the
+    traceback beside the one line: every handler a request's line reaches filters it, save the
+    mail to the admins (server errors only)."""
+    handlers: list[logging.Handler] = []
+    logger: logging.Logger | None = logging.getLogger("django.request")
+    while logger is not None:
+        handlers += logger.handlers
+        logger = logger.parent if logger.propagate else None
+    assert handlers
+    for handler in handlers:
+        if type(handler).__module__.startswith("_pytest"):
+            continue  # the test run's own capture
+        if isinstance(handler, AdminEmailHandler):
+            assert handler.level == logging.ERROR
+            continue
+        assert any(isinstance(f, OneLineRefusals) for f in handler.filters), handler

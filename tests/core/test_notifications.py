@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from loanwatch.core import services
+from loanwatch.core import notifications, services
 from loanwatch.core.models import Notification
 from loanwatch.core.tasks import notifications_sweep
 
@@ -90,3 +90,13 @@ def test_signing_in_remembers_the_language_for_mail(client, officer):
                 HTTP_ACCEPT_LANGUAGE="en-US")
     officer.refresh_from_db()
     assert officer.language == "en"
+
+
+def test_a_day_in_a_notification_is_written_in_the_readers_language():
+    params = {"customer": "华信机械", "date": "2026-11-05", "officer": "王芳"}
+    kind = "visits.draft_customer_reassigned"
+    with translation.override("zh-hans"):
+        assert "2026年11月5日" in notifications.render(kind, params)
+    with translation.override("en"):
+        text = notifications.render(kind, params)
+    assert "5 Nov 2026" in text and "2026-11-05" not in text

@@ -12,6 +12,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -29,7 +30,7 @@ def ics(*, user: User, tasks, site: str) -> bytes:
     feed.add("x-wr-calname", _("LoanWatch revisit plan"))
     for task in tasks:
         day = task.planned_on or task.due_on
-        description = _("Due %(date)s.") % {"date": task.due_on.isoformat()}
+        description = _("Due %(date)s.") % {"date": date_format(task.due_on, "SHORT_DATE_FORMAT")}
         if task.note_text:
             description += " " + task.note_text
         event = Event()

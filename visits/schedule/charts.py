@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.selectors import customer_scope
-from loanwatch.core.charts import ChartData, Series, categorical
+from loanwatch.core.charts import ChartData, Series, categorical, day_label, month_label
 
 from .models import RevisitTask
 
@@ -44,7 +44,7 @@ def on_time_by_month(*, user: User, params) -> ChartData:
                 closed_at__date__lte=F("due_on")))))
     labels, rates, totals = [], [], []
     for row in rows:
-        labels.append(row["month"].strftime("%Y-%m"))
+        labels.append(month_label(row["month"]))
         rates.append(_rate(row["on_time"], row["total"]))
         totals.append(row["total"])
     return ChartData(labels=labels, series=[
@@ -93,6 +93,6 @@ def overdue_by_week(*, user: User, params) -> ChartData:
     with connection.cursor() as cursor:
         cursor.execute(OVERDUE_SQL.format(scope=scope_sql), [first, last, *scope_params])
         rows = cursor.fetchall()
-    return ChartData(labels=[day.isoformat() for day, _n in rows],
+    return ChartData(labels=[day_label(day) for day, _n in rows],
                      series=[Series(label=_("overdue tasks"), values=[n for _d, n in rows])],
                      note=_("Counted at the end of each week."))

@@ -17,11 +17,6 @@ class RiskGroupForm(forms.ModelForm):
     class Meta:
         model = RiskGroup
         fields = ["code", "name_zh", "name_en", "order", "colour", "default_interval_days"]
-        # The badge colours a group may take, named for people (the values are Bootstrap's).
-        widgets = {"colour": forms.Select(choices=[
-            ("success", _("green")), ("info", _("light blue")), ("primary", _("blue")),
-            ("secondary", _("grey")), ("warning", _("yellow")), ("danger", _("red")),
-            ("dark", _("black"))])}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -26,6 +26,6 @@ def load(users: dict) -> None:
         # every steel customer in the team, the bank's own included.
         services.risk_event_declare(acting_user=supervisor, customer_ids=steel, data={
             "kind": RiskEvent.Kind.SYSTEMIC, "title": EVENT_TITLE,
-            "description": "钢材现货价格一个月内下跌逾两成，走访钢材贸易及加工客户，"
+            "description": "钢材现货价格一个月内下跌逾两成，回访钢材贸易及加工客户，"
                            "核实库存跌价与回款情况。",
             "target": RiskEvent.Target.HAND, "due_within_days": 3})

@@ -61,7 +61,7 @@ def test_a_lawsuit_message_names_cause_court_amount_and_stage():
     with translation.override("en"):
         text = finding_message(found[0].kind, found[0].params)
     assert text.startswith("Sued as defendant, case （2026）京0108民初1号")
-    assert "买卖合同纠纷" in text and "海淀法院" in text and "860000.00 CNY" in text
+    assert "买卖合同纠纷" in text and "海淀法院" in text and "860,000.00 CNY" in text
     assert "hearing" in text
 
 

@@ -141,8 +141,14 @@ def test_admin_creates_and_edits_a_risk_group(admin_client_):
     assert response.status_code == 302
     group = RiskGroup.objects.get(code="special")
     assert RevisitPolicy.objects.filter(risk_group=group).count() == 2
-    page = admin_client_.get(reverse("schedule:risk_group_edit", args=[group.pk]))
+    page = admin_client_.get(reverse("schedule:risk_group_edit", args=[group.pk]),
+                             HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "特别关注" in page.content.decode()
+    # The colour is offered and remembered in words, never as Bootstrap's name for it.
+    text = page.content.decode()
+    history = text.split('id="history"')[1]
+    assert '<strong>颜色</strong>: <span class="text-success">黄色</span>' in history
+    assert "Bootstrap" not in text and ">warning<" not in text
 
 
 def test_a_submitted_visit_closes_its_tasks_and_plans_the_next(officer):
@@ -245,7 +251,7 @@ def test_hostile_text_round_trips_through_the_calendar_feed(officer_client, offi
     (event,) = Calendar.from_ical(feed.content).walk("VEVENT")
     expected = _one_line_break(HOSTILE_TEXT)
     assert str(event["summary"]) == f"Visit {expected} (manual)"
-    assert str(event["description"]) == f"Due 2026-12-20. {expected}"
+    assert str(event["description"]) == f"Due 20 Dec 2026. {expected}"
     assert str(event["location"]) == expected
     assert event["uid"].startswith("revisit-task-")
     assert event.decoded("dtstart") == datetime.date(2026, 12, 20)
