@@ -3,14 +3,18 @@ progress and then every bad row; the JSON the progress bar polls."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.feed.models import FeedRun, FeedSettings
-from customers.models import Loan, RiskSignal
+from customers.feed.selectors import BANK_REVIEW_KEY, bank_review_count, classification_review
+from customers.models import Classification, ClassificationFloor, Loan, RiskSignal
 from tests.customers.factories import CustomerFactory, LoanFactory
 
 from .helpers import csv_bytes, line, run_file
@@ -124,3 +128,40 @@ def test_the_run_page_lists_loans_kept_below_their_floor_in_words(admin_client_,
     text = page.content.decode()
     assert 'id="feed-below-floor"' in text and "substandard" in text
     assert 'id="feed-result"' in text
+
+
+def test_the_banks_count_is_the_review_counted_by_hand_and_kept_a_minute(admin_user, officer,
+                                                                         officer_b):
+    """The administrator's count, taken as two index-led sets, is the number of loans the review
+    lists, each once: past due beyond its floor, better than substandard beside a worse loan,
+    both at once; not a loan classified as its days require, a closed or repaid one."""
+    floors = sorted(ClassificationFloor.objects.values_list("days_past_due_over", "minimum"))
+    ranks = {value: n for n, value in enumerate(Classification.values)}
+
+    def required(days):
+        found = [minimum for over, minimum in floors if days > over]
+        return ranks[found[-1]] if found else 0
+
+    a, b, c = (CustomerFactory(officer=o) for o in (officer, officer_b, officer))
+    LoanFactory(customer=a, days_past_due=120, classification="pass")            # below floor
+    LoanFactory(customer=a, days_past_due=0, classification="special_mention")   # beside worse
+    LoanFactory(customer=a, days_past_due=400, classification="substandard")     # both
+    LoanFactory(customer=b, days_past_due=30, classification="special_mention")  # as required
+    LoanFactory(customer=b, days_past_due=200, classification="pass", status="closed")
+    LoanFactory(customer=c, days_past_due=95, classification="pass", balance=Decimal("0"),
+                amount=Decimal("100"))
+    LoanFactory(customer=c, days_past_due=0, classification="pass")
+    expected = 0
+    for loan in Loan.objects.filter(status="active", balance__gt=0):
+        rank = ranks[loan.classification]
+        worse = Loan.objects.filter(customer_id=loan.customer_id,
+                                    classification__in=["substandard", "doubtful", "loss"]
+                                    ).exclude(pk=loan.pk).exists()
+        expected += required(loan.days_past_due) > rank or (worse and rank < 2)
+    assert expected == 3
+    assert bank_review_count(user=admin_user) == expected
+    assert len(classification_review(user=admin_user)) == expected
+    LoanFactory(customer=c, days_past_due=100, classification="pass")
+    assert bank_review_count(user=admin_user) == expected  # kept for a minute
+    cache.delete(BANK_REVIEW_KEY)
+    assert bank_review_count(user=admin_user) == expected + 1
