@@ -102,7 +102,7 @@ def bank_review_count(*, user: User) -> int:
         beside_worse = _floor_and_rank(_outstanding(user=user).filter(
             customer__figures__worst_rank__gte=SUBSTANDARD))
         count = (past_due.filter(BELOW_FLOOR).count()
-                 + beside_worse.filter(rank__lt=SUBSTANDARD).exclude(BELOW_FLOOR).count())
+                 + beside_worse.filter(Q(rank__lt=SUBSTANDARD)).exclude(BELOW_FLOOR).count())
         cache.set(BANK_REVIEW_KEY, count, BANK_REVIEW_SECONDS)
     return int(count)
 
