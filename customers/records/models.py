@@ -301,6 +301,20 @@ class CheckSubject(models.Model):
     # Empty: the customer itself.
     person = models.ForeignKey("customers.Person", verbose_name=_("person"),
                                on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Copies of the customer's officer and team, so that a team's or an officer's due list
+    # walks its own index (`check_subject_team_due`, `check_subject_officer_due`) in the
+    # list's order and stops after a page, instead of walking the bank's index and filtering
+    # by the customer's team. Kept by PostgreSQL, whatever writes customers or subjects (forms,
+    # services, the import's and the generator's set-based statements): a trigger on this
+    # table fills them from the customer on insert, and one on the customer's officer and team
+    # moves them on a reassignment (migration records/0008). Never written from Python.
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
+                                on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, null=True, blank=True, editable=False,
+                                related_name="+")
+    team = models.ForeignKey("accounts.Team", verbose_name=_("team"),
+                             on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             null=True, blank=True, editable=False, related_name="+")
     last_checked_on = models.DateField(_("last checked"), null=True, blank=True)
     # The due list's order: the last check date, never checked first. Kept by PostgreSQL from
     # `last_checked_on` so that it has no NULL: a page of the list starts at its key in the
@@ -316,7 +330,11 @@ class CheckSubject(models.Model):
         constraints = [models.UniqueConstraint(fields=["customer", "person"],
                                                nulls_distinct=False,
                                                name="check_subject_once")]
-        indexes = [models.Index(fields=["due_order", "id"], name="check_subject_due_order")]
+        indexes = [models.Index(fields=["due_order", "id"], name="check_subject_due_order"),
+                   models.Index(fields=["team", "due_order", "id"],
+                                name="check_subject_team_due"),
+                   models.Index(fields=["officer", "due_order", "id"],
+                                name="check_subject_officer_due")]
 
     def __str__(self) -> str:
         return f"{self.customer_id}/{self.person_id}: {self.last_checked_on}"
