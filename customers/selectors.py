@@ -338,7 +338,13 @@ def _ranked_search_fetch(customers: QuerySet[Customer], term: str) -> Fetch:
     rank = Case(When(Q(name__iexact=term), then=Value(0)), default=Value(1),
                 output_field=IntegerField())
     prefixed = customers.filter(name__istartswith=term).annotate(search_rank=rank)
-    others = (customers.filter(pk__in=_search_matches(term)).exclude(name__istartswith=term)
+    # `id = ANY(ARRAY(the matches))`: the matches' ids are read once and the customers then
+    # found by their primary key. With `id IN (the matches)` PostgreSQL hash-joined the ids
+    # against a read of every customer whenever it expected more than a handful (27 ms at
+    # 100,000 customers for a term matching one name; 0.07 ms so).
+    matched = Func(F("pk"), ArraySubquery(_search_matches(term)), template="%(expressions)s)",
+                   arg_joiner=" = ANY(", output_field=BooleanField())
+    others = (customers.filter(Q(matched)).exclude(name__istartswith=term)
               .annotate(search_rank=Value(2, output_field=IntegerField())))
 
     def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
