@@ -31,6 +31,7 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
@@ -38,7 +39,8 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
     TupleGreaterThan,
     TupleLessThan,
 )
-from django.db.models.functions import Upper
+from django.db.models.functions import RowNumber, StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +52,7 @@ from loanwatch.core.keyset import (
     Column,
     Fetch,
     KeysetPage,
+    after_q,
     keyset_page,
     queryset_fetch,
     table_estimate,
@@ -98,20 +101,23 @@ def _bigrams(column: str) -> Func:
                 output_field=ArrayField(TextField()))
 
 
-def _search_matches(term: str) -> QuerySet[Customer, Any]:
-    """The ids of the customers whose name, identifier or a loan's contract number contains
-    `term`, ignoring case.
+def _two_character_term(term: str) -> bool:
+    """A term the two-character-piece indexes answer: two characters without case."""
+    return len(term) == 2 and term.upper() == term.lower()
 
-    One UNION of three lookups, each answered by its own index: an OR of the three (one an IN
-    over the loans) made PostgreSQL read every customer. Terms of three characters or more go
-    to the trigram indexes through LIKE; two-character terms without case (贸易, 12) to the
-    two-character-piece indexes of migration 0005, where pg_trgm finds no trigram to look up.
-    """
+
+def _search_lookups(term: str) -> tuple[QuerySet[Customer], QuerySet[Customer], QuerySet[Loan]]:
+    """The customers whose name, those whose identifier, and the loans whose contract number
+    contain `term`, ignoring case, each as its own index answers it.
+
+    Terms of three characters or more go to the trigram indexes through LIKE; two-character
+    terms without case (贸易, 12) to the two-character-piece indexes of migration 0005, where
+    pg_trgm finds no trigram to look up."""
     # Either branch's querysets; the plugin types the aliased ones apart.
     names: QuerySet[Customer]
     codes: QuerySet[Customer]
     loans: QuerySet[Loan]
-    if len(term) == 2 and term.upper() == term.lower():
+    if _two_character_term(term):
         names = Customer.objects.alias(pieces=_bigrams("name")).filter(pieces__contains=[term])
         codes = Customer.objects.alias(pieces=_bigrams("identifier")).filter(
             pieces__contains=[term])
@@ -121,8 +127,36 @@ def _search_matches(term: str) -> QuerySet[Customer, Any]:
         names = Customer.objects.filter(name__icontains=term)
         codes = Customer.objects.filter(identifier__icontains=term)
         loans = Loan.objects.filter(contract_number__icontains=term)
+    return names, codes, loans
+
+
+def _search_matches(term: str) -> QuerySet[Customer, Any]:
+    """The ids of the customers whose name, identifier or a loan's contract number contains
+    `term`, ignoring case.
+
+    One UNION of three lookups, each answered by its own index: an OR of the three (one an IN
+    over the loans) made PostgreSQL read every customer."""
+    names, codes, loans = _search_lookups(term)
     return names.order_by().values("pk").union(codes.order_by().values("pk"),
                                                loans.order_by().values("customer_id"))
+
+
+def _search_hit(term: str) -> Q:
+    """`_search_matches` as a condition on a customer's row, for a walk that tests the rows it
+    reads: the name, then the identifier, then the customers of the loans whose contract number
+    matches (looked up once through the loans' index, as the search does: tested loan by loan
+    in a subquery, PostgreSQL read every loan instead).
+
+    A two-character term is one of the upper-cased text's pieces exactly when it occurs in it,
+    so `strpos` stands for the piece indexes' test (computing the pieces cost a quarter of a
+    millisecond a row); longer terms use the very LIKE the trigram indexes answer."""
+    def has(path: str) -> Q:
+        if _two_character_term(term):
+            return Q(GreaterThan(StrIndex(Upper(path), Value(term)), 0))
+        return Q(**{f"{path}__icontains": term})
+
+    loans = _search_lookups(term)[2]
+    return has("name") | has("identifier") | Q(pk__in=loans.order_by().values("customer_id"))
 
 
 def customer_scope_filter(*, user: User, through: str = "") -> Q:
@@ -244,39 +278,102 @@ def _list_count(*, user: User, customers: QuerySet[Customer],
 LIST_COUNT_SECONDS = 300
 
 
+# How many customers of the scope a search's "other matches" walk reads along the name order,
+# testing each (about 1.2 µs a row), before it leaves the page to the search indexes: a common
+# term fills its page long before (公司, six names in ten, after some 80 rows; 贸易, one in
+# twenty-five, after some 950), a rare one reads them all for nothing (3.5 ms) and is then
+# answered by the indexes at the cost of its few matches. Measured in docs/performance.md.
+SEARCH_WALK_ROWS = 3000
+
+
+def _walked_others(customers: QuerySet[Customer], term: str, columns: Sequence[Column],
+                   key: list[Any] | None, limit: int) -> list[dict[str, Any]] | None:
+    """The first `limit` other matches (containing the term, not starting with it) after `key`
+    in the order of `columns` (name, id), read by walking the scope's customers in that order
+    and testing each row; None when SEARCH_WALK_ROWS customers did not fill the page and more
+    remain.
+
+    Whatever the book, the walk stops after the page's last match or SEARCH_WALK_ROWS rows: the
+    page the search indexes give costs a read of every match (60,000 ids and names for 公司 in
+    a book of 100,000) to keep fifty. The rows the walk read are a run of the list's order, so
+    its matches are exactly the page the indexes would give. `walked` numbers the rows read:
+    the last one comes back even when no match, to tell a walk cut short from one that reached
+    the end of the scope (an officer's fifty customers: the walk answers alone)."""
+    scope = customers.select_related(None)
+    if key is not None:
+        scope = scope.filter(after_q(columns, key))
+    order = [column.order() for column in columns]
+    hit = ExpressionWrapper(_search_hit(term) & ~Q(name__istartswith=term),
+                            output_field=BooleanField())
+    walk = (scope.annotate(hit=hit, walked=Window(RowNumber(), order_by=order))
+            .order_by(*order).values("pk", "name", "hit", "walked")[:SEARCH_WALK_ROWS])
+    sql, params = walk.query.sql_with_params()
+    outer_order = ", ".join(
+        f"walk.{column.name}"
+        f" {'DESC' if column.descending else 'ASC'}"
+        f" NULLS {'LAST' if column.nulls_last else 'FIRST'}" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT walk.pk, walk.name, walk.hit, walk.walked FROM ({sql}) walk "  # noqa: S608
+                       f"WHERE walk.hit OR walk.walked = %s ORDER BY {outer_order} LIMIT %s",
+                       [*params, SEARCH_WALK_ROWS, limit + 1])
+        rows = cursor.fetchall()
+    hits = [{"pk": pk, "name": name, "search_rank": 2} for pk, name, matched, _ in rows
+            if matched][:limit]
+    if len(hits) < limit and any(walked == SEARCH_WALK_ROWS for *_, walked in rows):
+        return None
+    return hits
+
+
 def _ranked_search_fetch(customers: QuerySet[Customer], term: str) -> Fetch:
     """A search's page in the order the list shows it (the name itself, names starting with it,
     then every other match by name), cut at the page before the rows are read.
 
     Sorting all matches by rank read and joined every one of them (12,000 of 20,000 customers
     for 公司) to four tables to keep fifty. Here the names starting with the term and the other
-    matches (the ids the search indexes give) are fetched apart, ids and names only, each cut at
-    the page; then the page's rows are read by id. (A walk along the name index testing each row
-    for the term instead cost a quarter of a millisecond a row: the two-character pieces.)
+    matches are fetched apart, ids and names only, each cut at the page (the second not asked
+    when the first fills it); then the page's rows are read by id. The other matches are first
+    sought by a bounded walk along the name order (`_walked_others`), and only when it falls
+    short from the ids the search indexes give, whose cost grows with the matches.
     """
     rank = Case(When(Q(name__iexact=term), then=Value(0)), default=Value(1),
                 output_field=IntegerField())
     prefixed = customers.filter(name__istartswith=term).annotate(search_rank=rank)
-    others = (customers.filter(pk__in=_search_matches(term)).exclude(name__istartswith=term)
+    # `id = ANY(ARRAY(the matches))`: the matches' ids are read once and the customers then
+    # found by their primary key. With `id IN (the matches)` PostgreSQL hash-joined the ids
+    # against a read of every customer whenever it expected more than a handful (27 ms at
+    # 100,000 customers for a term matching one name; 0.07 ms by the primary key).
+    matched = Func(F("pk"), ArraySubquery(_search_matches(term)), template="%(expressions)s)",
+                   arg_joiner=" = ANY(", output_field=BooleanField())
+    others = (customers.filter(Q(matched)).exclude(name__istartswith=term)
               .annotate(search_rank=Value(2, output_field=IntegerField())))
 
     def fetch(columns: Sequence[Column], key: list[Any] | None, limit: int) -> list[Customer]:
         rank_key = key[0] if key is not None else None
-        parts = []
-        for branch, ranks in ((prefixed, (0, 1)), (others, (2,))):
-            # A branch wholly before the key (in the direction read) has nothing to give.
-            if rank_key is not None and (max(ranks) < rank_key if not columns[0].descending
-                                         else min(ranks) > rank_key):
-                continue
-            # The page's ids and sort keys first, without the joins the rows come with: the
-            # sort then handles two columns of each match instead of four joined tables.
-            # (As values, the figures' join goes unread and PostgreSQL leaves it out.)
-            parts.append(queryset_fetch(branch.select_related(None)
-                                        .values("pk", "name", "search_rank"))(
-                columns, key, limit))
+        branches = [(prefixed, (0, 1)), (others, (2,))]
         if columns[0].descending:
-            parts.reverse()
-        light = [row for part in parts for row in part][:limit]
+            branches.reverse()
+        light: list[dict[str, Any]] = []
+        for branch, ranks in branches:
+            # A branch wholly before the key (in the direction read) has nothing to give.
+            if len(light) >= limit or rank_key is not None and (
+                    max(ranks) < rank_key if not columns[0].descending
+                    else min(ranks) > rank_key):
+                continue
+            wanted = limit - len(light)
+            part = None
+            if branch is others:
+                part = _walked_others(customers, term, columns[1:],
+                                      key[1:] if key is not None and rank_key == 2 else None,
+                                      wanted)
+            if part is None:
+                # The page's ids and sort keys first, without the joins the rows come with:
+                # the sort then handles two columns of each match instead of four joined
+                # tables. (As values, the figures' join goes unread and PostgreSQL leaves it
+                # out.)
+                part = queryset_fetch(branch.select_related(None)
+                                      .values("pk", "name", "search_rank"))(
+                    columns, key, wanted)
+            light.extend(part)
         found = customers.in_bulk([row["pk"] for row in light])
         for row in light:
             found[row["pk"]].search_rank = row["search_rank"]  # type: ignore[attr-defined]
