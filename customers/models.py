@@ -842,7 +842,7 @@ class ImportRun(FileRun):
 
 class ExportJob(models.Model):
     """A workbook of a team's or the bank's book, written by a worker while the user waits on
-    its page (issue 23): a web worker never holds the rows or the file.
+    its page: a web worker never holds the rows or the file.
 
     Not tracked in history: the row is its own log (who asked, with which filters, when it
     finished), and its progress is updated every few thousand rows.

@@ -288,7 +288,7 @@ class RelatedFinding(models.Model):
 
 class CheckSubject(models.Model):
     """Each subject's last check date, kept so the due list is an index read and not a
-    "latest check" lookup per customer and person (issue 23).
+    "latest check" lookup per customer and person.
 
     One row per subject that may be checked: every customer, and every person holding a checked
     role in a customer. Rows follow customers and relations as they are created and removed
