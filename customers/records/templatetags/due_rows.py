@@ -11,22 +11,14 @@ import html
 from collections.abc import Iterable
 
 from django import template
-from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from customers.records.selectors import DueRow
+from loanwatch.core.row_links import link_halves
 
 register = template.Library()
-_MARK = 987654321  # an id no table reaches, replaced by each row's
-
-
-def _link(name: str) -> tuple[str, str]:
-    before, _mark, after = reverse(name, args=[_MARK]).partition(str(_MARK))
-    return html.escape(before), html.escape(after)
-
-
 def _date(day) -> str:
     return html.escape(formats.date_format(day, "SHORT_DATE_FORMAT")) if day else ""
 
@@ -34,8 +26,8 @@ def _date(day) -> str:
 @register.simple_tag
 def due_rows(rows: Iterable[DueRow]) -> SafeString:
     """The <tr>s of the due list's table (records/due_list.html)."""
-    customer = _link("customers:customer_detail")
-    check = _link("records:check_create")
+    customer = link_halves("customers:customer_detail")
+    check = link_halves("records:check_create")
     itself = html.escape(_("the customer itself"))
     never_word = html.escape(_("never"))
     never = f'<span class="text-danger">{never_word}</span>'

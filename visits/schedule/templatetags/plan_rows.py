@@ -13,22 +13,14 @@ from collections.abc import Iterable
 
 from django import template
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from loanwatch.core.row_links import link_halves
 from visits.schedule.models import RevisitTask
 
 register = template.Library()
-_MARK = 987654321  # an id no table reaches, replaced by each row's
-
-
-def _link(name: str) -> tuple[str, str]:
-    before, _mark, after = reverse(name, args=[_MARK]).partition(str(_MARK))
-    return html.escape(before), html.escape(after)
-
-
 def _date(day) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
 
@@ -38,8 +30,8 @@ def task_rows(context, tasks: Iterable[RevisitTask]) -> SafeString:
     """The <tr>s of the plan's task table (schedule/_task_table.html)."""
     request = context["request"]
     show_officer = context.get("show_officer")
-    customer = _link("customers:customer_detail")
-    plan_date = _link("schedule:task_plan_date")
+    customer = link_halves("customers:customer_detail")
+    plan_date = link_halves("schedule:task_plan_date")
     token = html.escape(get_token(request))
     back = html.escape(request.get_full_path())
     label = html.escape(_("planned for"))
