@@ -42,7 +42,8 @@ def export_run(*, job_id: int) -> int:
         job.status = ExportJob.Status.RUNNING
         job.save(update_fields=["status"])
     stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
-    job.file_name = f"{job.kind}-{job.pk}-{stamp}.xlsx"
+    suffix = "zip" if job.kind == ExportJob.Kind.SHEETS else "xlsx"
+    job.file_name = f"{job.kind}-{job.pk}-{stamp}.{suffix}"
     path = export_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -51,8 +52,15 @@ def export_run(*, job_id: int) -> int:
 
     # The user's own scope and the filters the list showed, as of now.
     customers = selectors.customer_list_for_user(user=job.user, **job.filters)
-    write = ledger.portfolio_xlsx_write if job.kind == ExportJob.Kind.LEDGER \
-        else exports.customers_xlsx_write
+    if job.kind == ExportJob.Kind.SHEETS:
+        user = job.user
+
+        def write(*, customers, path, progress):
+            return ledger.sheets_zip_write(customers=customers, user=user, path=path,
+                                           progress=progress)
+    else:
+        write = ledger.portfolio_xlsx_write if job.kind == ExportJob.Kind.LEDGER \
+            else exports.customers_xlsx_write
     try:
         # Headers and labels in the language of the page the export was asked from; the rows
         # from the replica when there is one (the progress, a write, goes to the primary).

@@ -851,6 +851,7 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         LEDGER = "ledger", _("post-loan ledger")
         CUSTOMERS = "customers", _("customer list")
+        SHEETS = "sheets", _("information sheets")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")

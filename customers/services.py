@@ -23,6 +23,7 @@ from loanwatch.core.services import enqueue_on_commit, notification_create
 from loanwatch.core.validation import field_errors, fields_check
 
 from . import selectors
+from .ledger import SHEETS_MAX
 from .models import (
     FIGURES_UPSERT_SQL,
     Classification,
@@ -544,6 +545,13 @@ def export_start(*, acting_user: User, kind: str, filters: dict[str, Any],
     once committed (customers/export_jobs.py)."""
     if kind not in ExportJob.Kind.values:
         raise ValidationError({"kind": [_("Unknown export.")]})
+    if kind == ExportJob.Kind.SHEETS:
+        shown = selectors.customer_list_for_user(user=acting_user, **filters).count()
+        if shown > SHEETS_MAX:
+            raise ValidationError({"kind": [_(
+                "%(count)s customers: information sheets are written for at most %(max)s at "
+                "a time. Narrow the list first (an officer, a filter or a search).") % {
+                    "count": shown, "max": SHEETS_MAX}]})
     job = ExportJob.objects.create(user=acting_user, kind=kind, filters=filters,
                                    language=language)
     enqueue_on_commit(export_run, job.pk)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.customer_list, name="customer_list"),
     path("export.xlsx", views.customer_export, name="customer_export"),
     path("ledger.xlsx", views.ledger_export, name="ledger_export"),
+    path("sheets.zip", views.sheets_export, name="sheets_export"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("new/", views.customer_create, name="customer_create"),

@@ -106,6 +106,7 @@ CUSTOMER_ROWS: list[Row] = [
     # An officer's book downloads at once; a team's or the bank's starts an export job.
     Row("customers:customer_export", {**every(302), "officer": 200, "officer_b": 200}),
     Row("customers:ledger_export", {**every(302), "officer": 200, "officer_b": 200}),
+    Row("customers:sheets_export", every(302)),
     Row("customers:export_job", OWNER_ONLY, build=_export),
     Row("customers:export_download", OWNER_ONLY, build=_export),
     Row("customers:customer_create", every(200)),

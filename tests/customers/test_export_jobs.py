@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -135,3 +136,40 @@ def test_beat_entry_cleans_old_exports_on_a_worker(celery_worker, supervisor):
     while time.monotonic() < deadline and ExportJob.objects.filter(pk=old.pk).exists():
         time.sleep(0.2)
     assert not ExportJob.objects.filter(pk=old.pk).exists()
+
+
+def test_a_teams_information_sheets_come_as_one_workbook_each_in_a_zip(
+        celery_worker, officer, officer_b, supervisor, monkeypatch):
+    """A supervisor's list, filtered or not, gives each listed customer's sheet — identity,
+    loans — and nothing of another team's; beyond the limit the list must be narrowed first."""
+    mine = [CustomerFactory(officer=officer, name=f"甲方{n}公司") for n in range(3)]
+    LoanFactory(customer=mine[0], contract_number="ZIP-A-1")
+    CustomerFactory(officer=officer_b, name="乙方公司")
+    client = _client(supervisor)
+    response = client.get(reverse("customers:sheets_export"))
+    job = _wait_done(ExportJob.objects.get(user=supervisor, kind="sheets").pk)
+    assert job.status == ExportJob.Status.DONE and job.rows_written == 3
+    assert job.file_name.endswith(".zip")
+    assert 'id="export-download"' in client.get(response.url).content.decode()
+    download = client.get(reverse("customers:export_download", args=[job.pk]))
+    assert download["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(BytesIO(b"".join(download.streaming_content))) as archive:
+        names = sorted(archive.namelist())
+        assert len(names) == 3 and all(n.endswith(".xlsx") for n in names)
+        books = {}
+        for name in names:
+            book = load_workbook(BytesIO(archive.read(name)))
+            identity = {row[0]: row[1] for row in book["Identity"].iter_rows(values_only=True)}
+            books[identity["name"]] = book
+    assert set(books) == {c.name for c in mine}
+    loans = [row[0] for row in books["甲方0公司"]["Loans"].iter_rows(values_only=True)]
+    assert loans[1:] == ["ZIP-A-1"]
+
+    # Filtered: only what the list shows. Too many: refused on the list, no job.
+    client.get(reverse("customers:sheets_export"), {"q": "甲方1"})
+    filtered = _wait_done(ExportJob.objects.filter(user=supervisor).first().pk)
+    assert filtered.rows_written == 1
+    monkeypatch.setattr("customers.services.SHEETS_MAX", 2)
+    refused = client.get(reverse("customers:sheets_export"), follow=True)
+    assert "information sheets are written for at most 2" in refused.content.decode()
+    assert ExportJob.objects.filter(user=supervisor).count() == 2
